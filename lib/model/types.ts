@@ -1,0 +1,135 @@
+/**
+ * The policy document, format v1, as plain data (what YAML/JSON parse to and
+ * what `SegmentationPolicy.define` takes). The schema in `schema.ts` checks
+ * exactly this shape; keep the two in step.
+ */
+
+export type ServiceSpec = string; // 'tcp/443', 'udp/53', 'tcp/8000-8099', 'tcp', 'udp', 'icmp', 'any', or a name from `services`
+
+/** `{env: prod, tier: [web, app]}`: values of one label OR-ed, labels AND-ed. `{}` matches every segment. */
+export type LabelSelector = Readonly<Record<string, string | readonly string[]>>;
+
+export interface SegmentRefSelector { readonly segment: string }
+export interface SegmentsRefSelector { readonly segments: readonly string[] }
+export interface ExternalRefSelector { readonly external: string }
+export interface ExternalsRefSelector { readonly externals: readonly string[] }
+export interface CidrsSelector { readonly cidrs: readonly string[] }
+
+export type SelectorTerm =
+  | LabelSelector
+  | SegmentRefSelector
+  | SegmentsRefSelector
+  | ExternalRefSelector
+  | ExternalsRefSelector
+  | CidrsSelector;
+
+/** One term, or a list of terms (their union). */
+export type Selector = SelectorTerm | readonly SelectorTerm[];
+
+/** Keys that make a selector term a reference rather than a label selector; label dimensions may not use them. */
+export const RESERVED_SELECTOR_KEYS = ['segment', 'segments', 'external', 'externals', 'cidrs'] as const;
+
+export interface SegmentDoc {
+  readonly name: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly addresses?: readonly string[];
+  readonly description?: string;
+}
+
+export interface ExternalDoc {
+  readonly name: string;
+  readonly cidrs: readonly string[];
+  readonly except?: readonly string[];
+  readonly description?: string;
+}
+
+export interface RuleDoc {
+  readonly name: string;
+  readonly from: Selector;
+  readonly to: Selector;
+  readonly services: readonly ServiceSpec[];
+  readonly sameLabels?: readonly string[];
+  readonly owner?: string;
+  readonly description?: string;
+  /** ISO date `YYYY-MM-DD` (YAML may parse it to a Date; the loader normalises to the string). */
+  readonly expires?: string;
+}
+
+export interface GuardrailDoc extends RuleDoc {
+  readonly action: 'allow' | 'deny';
+}
+
+export interface SuppressionDoc {
+  /** Lint finding id, e.g. `MS3002`. */
+  readonly id: string;
+  /** Rule, guardrail, segment, service or external the suppression applies to; omitted: the whole policy. */
+  readonly rule?: string;
+  readonly reason: string;
+}
+
+export interface AwsTargetDoc {
+  readonly region?: string;
+  readonly vpcId?: string;
+  /** Security groups a workload may attach (AWS default 5). */
+  readonly maxGroupsPerInterface?: number;
+}
+export interface AzureTargetDoc {
+  readonly location?: string;
+  readonly resourceGroupName?: string;
+  readonly subnetIds?: readonly string[];
+}
+export interface GcpTargetDoc {
+  readonly project?: string;
+  readonly network?: string;
+  readonly identity?: 'tags' | 'serviceAccounts';
+}
+export interface TargetsDoc {
+  readonly aws?: AwsTargetDoc;
+  readonly azure?: AzureTargetDoc;
+  readonly gcp?: GcpTargetDoc;
+}
+
+export interface LintSettingsDoc {
+  /** Extra ports treated as admin ports by the world-open check, as service specs. */
+  readonly adminPorts?: readonly ServiceSpec[];
+  /** Days before `expires` at which lint starts warning (default 30). */
+  readonly expiryWarningDays?: number;
+}
+
+/** The body shared by the YAML document and `SegmentationPolicy.define`. */
+export interface PolicyBody {
+  readonly name: string;
+  readonly description?: string;
+  readonly network?: { readonly internalCidrs?: readonly string[] };
+  readonly labels: Readonly<Record<string, readonly string[]>>;
+  readonly segments: readonly SegmentDoc[];
+  readonly externals?: readonly ExternalDoc[];
+  readonly services?: Readonly<Record<string, readonly ServiceSpec[]>>;
+  readonly guardrails?: readonly GuardrailDoc[];
+  readonly rules?: readonly RuleDoc[];
+  readonly targets?: TargetsDoc;
+  readonly suppressions?: readonly SuppressionDoc[];
+  readonly lint?: LintSettingsDoc;
+}
+
+/** The YAML/JSON document as written. */
+export interface PolicyDocument {
+  readonly apiVersion: 'microseg/v1';
+  readonly kind: 'SegmentationPolicy';
+  readonly metadata: { readonly name: string; readonly description?: string };
+  readonly network?: { readonly internalCidrs?: readonly string[] };
+  readonly labels: Readonly<Record<string, readonly string[]>>;
+  readonly segments: readonly SegmentDoc[];
+  readonly externals?: readonly ExternalDoc[];
+  readonly services?: Readonly<Record<string, readonly ServiceSpec[]>>;
+  readonly guardrails?: readonly GuardrailDoc[];
+  readonly rules?: readonly RuleDoc[];
+  readonly targets?: TargetsDoc;
+  readonly suppressions?: readonly SuppressionDoc[];
+  readonly lint?: LintSettingsDoc;
+}
+
+export const DEFAULT_INTERNAL_CIDRS: readonly string[] = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', 'fc00::/7'];
+
+/** Path into the document, e.g. `['rules', 2, 'from']`. */
+export type NodePath = readonly (string | number)[];

@@ -1,0 +1,174 @@
+/**
+ * Resolve a validated policy into the IR: selectors to segments and address
+ * sets, services to service sets, `sameLabels` applied, and every allow and
+ * deny attached to the sides of the segments it names. Pure and
+ * deterministic: same policy, same IR, in sorted order.
+ */
+import { SegmentationPolicy } from '../model/policy';
+import { selectorTerms, termExternals, termSegments } from '../model/selectors';
+import { DEFAULT_INTERNAL_CIDRS, GuardrailDoc, NodePath, RuleDoc } from '../model/types';
+import { AddressSet } from '../net/address';
+import { ServiceSet } from '../net/service';
+import {
+  AddressPeer,
+  Origin,
+  ResolvedExternal,
+  ResolvedPolicy,
+  ResolvedRule,
+  ResolvedSegment,
+  SegmentSides,
+  SideEntry,
+} from './ir';
+import { ServiceResolver } from './services';
+
+const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+
+interface SelectorResult {
+  segments: string[];
+  addresses: AddressPeer[];
+}
+
+function resolveSelector(
+  policy: SegmentationPolicy,
+  externals: ReadonlyMap<string, ResolvedExternal>,
+  sel: RuleDoc['from'],
+  path: NodePath,
+): SelectorResult {
+  const segs = new Set<string>();
+  const addrs = new Map<string, AddressPeer>();
+  for (const t of selectorTerms(sel, path)) {
+    for (const s of termSegments(t, policy.doc.segments)) segs.add(s);
+    for (const e of termExternals(t)) {
+      const ext = externals.get(e)!;
+      addrs.set(`external:${e}`, { kind: 'addresses', label: e, external: e, addresses: ext.addresses });
+    }
+    if (t.kind === 'cidrs') {
+      const cidrs = (t.term as { cidrs: readonly string[] }).cidrs;
+      const label = `cidrs:${cidrs.join(',')}`;
+      addrs.set(label, { kind: 'addresses', label, addresses: AddressSet.fromCidrs(cidrs) });
+    }
+  }
+  return {
+    segments: [...segs].sort(),
+    addresses: [...addrs.values()].sort((a, b) => (a.label < b.label ? -1 : a.label > b.label ? 1 : 0)),
+  };
+}
+
+function sameLabelValues(a: ResolvedSegment, b: ResolvedSegment, keys: readonly string[]): boolean {
+  return keys.every((k) => a.labels[k] === b.labels[k]);
+}
+
+/** Build the IR. The policy must be valid (a SegmentationPolicy always is). */
+export function resolve(policy: SegmentationPolicy): ResolvedPolicy {
+  const doc = policy.doc;
+  const internalCidrs = AddressSet.fromCidrs(doc.network?.internalCidrs ?? DEFAULT_INTERNAL_CIDRS);
+
+  const segments: ResolvedSegment[] = doc.segments
+    .map((s, i) => ({
+      name: s.name,
+      labels: { ...s.labels },
+      addresses: s.addresses && s.addresses.length > 0 ? AddressSet.fromCidrs(s.addresses) : internalCidrs,
+      declaredAddresses: Boolean(s.addresses && s.addresses.length > 0),
+      description: s.description,
+      location: policy.locate(['segments', i, 'name']),
+    }))
+    .sort(byName);
+  const segmentIndex = new Map(segments.map((s) => [s.name, s]));
+
+  const externals: ResolvedExternal[] = (doc.externals ?? [])
+    .map((e, i) => ({
+      name: e.name,
+      addresses: AddressSet.fromCidrs(e.cidrs).subtract(AddressSet.fromCidrs(e.except ?? [])),
+      description: e.description,
+      location: policy.locate(['externals', i, 'name']),
+    }))
+    .sort(byName);
+  const externalIndex = new Map(externals.map((e) => [e.name, e]));
+
+  const services = new ServiceResolver(doc);
+  const rules: ResolvedRule[] = [];
+  const collect = (list: readonly (RuleDoc | GuardrailDoc)[] | undefined, kind: 'rule' | 'guardrail') => {
+    (list ?? []).forEach((r, i) => {
+      const listKey = kind === 'rule' ? 'rules' : 'guardrails';
+      const action = kind === 'guardrail' ? (r as GuardrailDoc).action : 'allow';
+      const origin: Origin = {
+        kind,
+        name: r.name,
+        action,
+        owner: r.owner,
+        description: r.description,
+        expires: r.expires,
+        location: policy.locate([listKey, i, 'name']),
+      };
+      const from = resolveSelector(policy, externalIndex, r.from, [listKey, i, 'from']);
+      const to = resolveSelector(policy, externalIndex, r.to, [listKey, i, 'to']);
+      const sameLabels = r.sameLabels ?? [];
+      const pairs: [string, string][] = [];
+      for (const f of from.segments) {
+        for (const t of to.segments) {
+          if (sameLabels.length === 0 || sameLabelValues(segmentIndex.get(f)!, segmentIndex.get(t)!, sameLabels)) pairs.push([f, t]);
+        }
+      }
+      rules.push({
+        origin,
+        services: services.specs(r.services),
+        serviceSpecs: [...r.services],
+        fromSegments: from.segments,
+        toSegments: to.segments,
+        fromAddresses: from.addresses,
+        toAddresses: to.addresses,
+        sameLabels: [...sameLabels],
+        segmentPairs: pairs,
+      });
+    });
+  };
+  collect(doc.guardrails, 'guardrail');
+  collect(doc.rules, 'rule');
+  rules.sort((a, b) => (a.origin.name < b.origin.name ? -1 : a.origin.name > b.origin.name ? 1 : 0));
+  const ruleIndex = new Map(rules.map((r) => [r.origin.name, r]));
+
+  // Attach every rule to the sides of the segments it names.
+  type MutableSide = { allow: SideEntry[]; deny: SideEntry[] };
+  const sides = new Map<string, { ingress: MutableSide; egress: MutableSide }>();
+  for (const s of segments) sides.set(s.name, { ingress: { allow: [], deny: [] }, egress: { allow: [], deny: [] } });
+  for (const r of rules) {
+    if (r.services.isEmpty()) continue;
+    const bucket = r.origin.action;
+    // Ingress of each destination segment: source segments (pairs) and source addresses.
+    for (const [f, t] of r.segmentPairs) {
+      sides.get(t)!.ingress[bucket].push({ peer: { kind: 'segment', segment: f }, services: r.services, origin: r.origin });
+      sides.get(f)!.egress[bucket].push({ peer: { kind: 'segment', segment: t }, services: r.services, origin: r.origin });
+    }
+    for (const t of r.toSegments) {
+      for (const a of r.fromAddresses) sides.get(t)!.ingress[bucket].push({ peer: a, services: r.services, origin: r.origin });
+    }
+    for (const f of r.fromSegments) {
+      for (const a of r.toAddresses) sides.get(f)!.egress[bucket].push({ peer: a, services: r.services, origin: r.origin });
+    }
+  }
+  // Rules were visited in name order and peers are sorted within a rule, so entries are already sorted.
+  const frozenSides = new Map<string, SegmentSides>();
+  for (const s of segments) frozenSides.set(s.name, sides.get(s.name)!);
+
+  return {
+    name: policy.name,
+    policy,
+    internalCidrs,
+    segments,
+    externals,
+    rules,
+    sides: frozenSides,
+    segment(name: string) {
+      const s = segmentIndex.get(name);
+      if (!s) throw new Error(`unknown segment '${name}'`);
+      return s;
+    },
+    rule(name: string) {
+      const r = ruleIndex.get(name);
+      if (!r) throw new Error(`unknown rule '${name}'`);
+      return r;
+    },
+  };
+}
+
+export { ServiceSet };

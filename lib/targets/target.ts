@@ -1,0 +1,60 @@
+/**
+ * What every back end provides to the CLI, the verifier and the analyses.
+ * A back end lives in lib/targets/<cloud>/: plan.ts (pure IR → cloud rules),
+ * construct.ts (the only code importing provider classes, by deep import),
+ * and index.ts exporting a `TargetBackend`.
+ */
+import { Diagnostic } from '../model/diagnostics';
+import { ResolvedPolicy } from '../resolve/ir';
+import { SynthOptions, TerraformJson } from './synth';
+
+export type TargetName = 'aws' | 'azure' | 'gcp';
+export const TARGET_NAMES: readonly TargetName[] = ['aws', 'azure', 'gcp'];
+
+/** identities.json, as targets.md defines it. Terraform addresses are `TYPE.NAME` as in the synthesized JSON. */
+export interface IdentitiesFile {
+  readonly apiVersion: 'microseg/v1';
+  readonly policy: string;
+  readonly target: TargetName;
+  readonly segments: Readonly<
+    Record<
+      string,
+      {
+        /** AWS: every group a workload of the segment attaches. */
+        readonly securityGroups?: readonly string[];
+        /** Azure: ASGs on the workload's NIC. */
+        readonly applicationSecurityGroups?: readonly string[];
+        /** Azure: every NSG that applies to the workload (all must admit a flow). */
+        readonly networkSecurityGroups?: readonly string[];
+        /** GCP: network tags the instance carries (values, not addresses). */
+        readonly networkTags?: readonly string[];
+        /** GCP: service account emails when `identity: serviceAccounts`. */
+        readonly serviceAccounts?: readonly string[];
+      }
+    >
+  >;
+}
+
+/** Settings a compile needs besides the policy; defaults come from the policy's `targets` block. */
+export interface CompileSettings {
+  /** Terraform stack name (default: the policy name). */
+  readonly stackName?: string;
+  readonly synth?: SynthOptions;
+}
+
+export interface TargetOutput {
+  readonly target: TargetName;
+  /** The synthesized Terraform JSON (cdk.tf.json), keys sorted. */
+  readonly terraform: TerraformJson;
+  readonly identities: IdentitiesFile;
+  /** Infos and warnings about the compile (e.g. AWS subtractions, GCP shared-address notes). */
+  readonly notes: readonly Diagnostic[];
+  /** Counts for the summary and the benchmark. */
+  readonly stats: { readonly resources: number; readonly rules: number; readonly identities: number };
+}
+
+export interface TargetBackend {
+  readonly name: TargetName;
+  /** Compile and synthesize. Throws PolicyError (with located diagnostics) when the policy cannot be compiled exactly. */
+  compile(ir: ResolvedPolicy, settings?: CompileSettings): TargetOutput;
+}
