@@ -2,12 +2,28 @@
  * SegmentationPolicy: a validated, immutable policy document with the source
  * location of every node. Every front door (YAML/JSON file, plain object,
  * typed `define`) ends here; everything downstream reads only this.
+ *
+ * All front doors run the same pipeline: load (or copy) → schema → validate
+ * → one sorted list of diagnostics. Any error: the throwing doors throw one
+ * PolicyError listing them all, the `load…`/`check…` functions return them.
  */
-import { Diagnostic, SourceLocation } from './diagnostics';
-import { NodePath, PolicyDocument } from './types';
+import { hasErrors, PolicyError, sortDiagnostics, Diagnostic, SourceLocation } from './diagnostics';
+import { LoadResult, loadPolicyFile, parsePolicySource } from './loader';
+import { Finding, Locator, locateFindings, locateIn, NO_LOCATOR } from './locator';
+import { deepFreeze, toPlain } from './plain';
+import { schemaFindings } from './schema';
+import { LabelDecl, TypedPolicyBody } from './typed';
+import { NodePath, PolicyBody, PolicyDocument } from './types';
+import { validateDocument } from './validate';
 
-/** Maps a node path to where it was written. */
-export type Locator = (path: NodePath) => SourceLocation | undefined;
+export type { Locator } from './locator';
+
+/** Result of the non-throwing front doors: a policy exactly when there are no errors. */
+export interface CheckResult {
+  readonly policy?: SegmentationPolicy;
+  /** Every diagnostic, sorted; warnings too when a policy is returned. */
+  readonly diagnostics: Diagnostic[];
+}
 
 export class SegmentationPolicy {
   /** The document, deep-frozen, with defaults NOT filled in (resolve does that). */
@@ -30,12 +46,98 @@ export class SegmentationPolicy {
     return this.doc.metadata.name;
   }
 
-  /** Location of a node, falling back to the nearest located ancestor. */
-  locate(path: NodePath): SourceLocation | undefined {
-    for (let n = path.length; n >= 0; n--) {
-      const loc = this.locator(path.slice(0, n));
-      if (loc) return loc;
-    }
-    return undefined;
+  /**
+   * Location of a node, falling back to the nearest located ancestor. `at: 'key'`
+   * points at a mapping entry's key rather than its value. Undefined for
+   * policies built from objects (they have no source positions).
+   */
+  locate(path: NodePath, at: 'key' | 'value' = 'value'): SourceLocation | undefined {
+    return locateIn(this.locator, path, at);
   }
+
+  /** Read, parse and validate a YAML or JSON file. Throws PolicyError listing every error. */
+  static fromFile(path: string): SegmentationPolicy {
+    return orThrow(loadPolicy(path));
+  }
+
+  /** Parse and validate policy text; `file` names it in diagnostics. */
+  static fromSource(text: string, file: string): SegmentationPolicy {
+    return orThrow(checkPolicySource(text, file));
+  }
+
+  /** Validate a plain document object (`apiVersion`, `kind`, `metadata`, …). It is copied, not kept. */
+  static fromObject(obj: unknown, file = '<object>'): SegmentationPolicy {
+    return orThrow(checkPolicyObject(obj, file));
+  }
+
+  /**
+   * The typed front door: a policy body (`name` instead of `metadata`, no
+   * `apiVersion`/`kind`). Label values in segments, selectors and `sameLabels`
+   * must be declared in `labels`, checked by the compiler:
+   *
+   * ```ts
+   * SegmentationPolicy.define({
+   *   name: 'shop',
+   *   labels: { env: ['prod', 'staging'], tier: ['web', 'db'] },
+   *   segments: [{ name: 'web-prod', labels: { env: 'prod', tier: 'web' } }],
+   *   rules: [{ name: 'r', from: { tier: 'web' }, to: { tier: 'db' }, services: ['tcp/5432'] }],
+   * });
+   * ```
+   */
+  static define<const L extends LabelDecl>(body: TypedPolicyBody<L>): SegmentationPolicy {
+    return orThrow(checkPolicyObject(bodyToDocument(body as unknown as PolicyBody), '<define>'));
+  }
+}
+
+/** The document a `PolicyBody` stands for. Keys the body does not know are kept, so validation reports them. */
+export function bodyToDocument(body: PolicyBody): unknown {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return body;
+  const { name, description, ...rest } = body as PolicyBody & Record<string, unknown>;
+  const metadata: Record<string, unknown> = { name };
+  if (description !== undefined) metadata.description = description;
+  return { apiVersion: 'microseg/v1', kind: 'SegmentationPolicy', metadata, ...rest };
+}
+
+/** Read and validate a policy file without throwing (the CLI's door). `displayName` names it in diagnostics. */
+export function loadPolicy(path: string, displayName: string = path): CheckResult {
+  return finish(loadPolicyFile(path, displayName), displayName);
+}
+
+/** Parse and validate policy text without throwing. */
+export function checkPolicySource(text: string, file: string): CheckResult {
+  return finish(parsePolicySource(text, file), file);
+}
+
+/** Validate a plain document object without throwing. */
+export function checkPolicyObject(obj: unknown, file = '<object>'): CheckResult {
+  const { value, findings } = toPlain(obj);
+  const fatal = findings.some((f) => f.code === 'MS1018' || f.code === 'MS1020' || f.code === 'MS1015');
+  const diagnostics = locateFindings(findings, NO_LOCATOR, file);
+  if (fatal) return { diagnostics: sortDiagnostics(diagnostics) };
+  return finish({ value, locator: NO_LOCATOR, diagnostics, fatal: false }, file);
+}
+
+/** Schema and validation on loaded data; a policy when nothing is an error. */
+function finish(loaded: LoadResult, file: string): CheckResult {
+  if (loaded.fatal) return { diagnostics: sortDiagnostics(loaded.diagnostics) };
+  const findings = dedupe([...schemaFindings(loaded.value), ...validateDocument(loaded.value)]);
+  const diagnostics = sortDiagnostics([...loaded.diagnostics, ...locateFindings(findings, loaded.locator, file)]);
+  if (hasErrors(diagnostics)) return { diagnostics };
+  const doc = deepFreeze(loaded.value) as PolicyDocument;
+  return { policy: new SegmentationPolicy(doc, file, loaded.locator, Object.freeze(diagnostics)), diagnostics };
+}
+
+function dedupe(findings: Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const key = `${f.code}\u0000${f.path.map(String).join('\u0000')}\u0000${f.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function orThrow(r: CheckResult): SegmentationPolicy {
+  if (r.policy) return r.policy;
+  throw new PolicyError(r.diagnostics);
 }

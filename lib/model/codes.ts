@@ -1,0 +1,326 @@
+/**
+ * The registry of every diagnostic code. One flat object literal, sorted by
+ * code, so that each stage can append its own range without touching the
+ * others' lines:
+ *
+ *   MS0xxx  usage and I/O (the CLI exits 2 on these)
+ *   MS1xxx  document loading, schema and validation (lib/model)
+ *   MS2xxx–MS8xxx  later stages (resolve, targets, verify, lint, …)
+ *
+ * `docs/diagnostics.md` is generated from this table (test/model/codes.test.ts
+ * checks it; `UPDATE_DOCS=1 npx jest test/model/codes` rewrites it).
+ * A code's severity lives here and nowhere else: emitters name the code only.
+ */
+import type { Severity } from './diagnostics';
+
+export interface CodeInfo {
+  readonly severity: Severity;
+  /** Short name, shown in docs. */
+  readonly title: string;
+  /** Why it matters and how to fix it. */
+  readonly explanation: string;
+}
+
+export const CODES: Record<string, CodeInfo> = {
+  MS0001: {
+    severity: 'error',
+    title: 'cannot read file',
+    explanation: 'The policy file does not exist, is a directory or cannot be read. The CLI exits with status 2.',
+  },
+  MS1001: {
+    severity: 'error',
+    title: 'unknown label value',
+    explanation:
+      'A segment or a selector uses a value that its label dimension does not declare in `labels`. A typo here would silently change who may talk to whom, so it is an error; the message suggests the closest declared value.',
+  },
+  MS1002: {
+    severity: 'error',
+    title: 'unknown label dimension',
+    explanation: 'A segment or a label selector names a dimension that `labels` does not declare.',
+  },
+  MS1010: {
+    severity: 'error',
+    title: 'malformed YAML or JSON',
+    explanation: 'The file is not well-formed YAML (JSON is read as YAML 1.2, of which it is a subset). The location is where the parser gave up.',
+  },
+  MS1011: {
+    severity: 'error',
+    title: 'duplicate key',
+    explanation: 'A mapping names the same key twice. Parsers disagree on which one wins, so the policy refuses both readings.',
+  },
+  MS1012: {
+    severity: 'error',
+    title: 'YAML anchor or alias',
+    explanation:
+      'Anchors (`&a`) and aliases (`*a`) are refused: a reviewer must see every rule written out, and expanding aliases is the billion-laughs attack. Write the values out in full.',
+  },
+  MS1013: {
+    severity: 'error',
+    title: 'document too large',
+    explanation: 'Policies are limited to 10 MiB, checked before parsing.',
+  },
+  MS1014: {
+    severity: 'error',
+    title: 'multiple documents',
+    explanation: 'A policy file holds exactly one YAML document; a second `---` document would be ignored by some tools and read by others.',
+  },
+  MS1015: {
+    severity: 'error',
+    title: 'forbidden key',
+    explanation: '`__proto__`, `constructor` and `prototype` are refused anywhere in a policy, so that no input can reach an object prototype.',
+  },
+  MS1016: {
+    severity: 'error',
+    title: 'root is not a mapping',
+    explanation: 'The document must be a mapping with `apiVersion`, `kind`, `metadata`, … (an empty file is not a policy).',
+  },
+  MS1017: {
+    severity: 'error',
+    title: 'key is not a scalar',
+    explanation: 'Mapping keys must be plain strings; complex keys (`? [a, b]`) and null keys are refused.',
+  },
+  MS1018: {
+    severity: 'error',
+    title: 'nested too deeply',
+    explanation: 'No valid policy nests deeper than a few levels; deeper input is refused so it cannot exhaust the stack.',
+  },
+  MS1019: {
+    severity: 'warning',
+    title: 'YAML warning',
+    explanation: 'The YAML parser reported something suspicious, such as an unknown tag (`!foo`), which is ignored.',
+  },
+  MS1020: {
+    severity: 'error',
+    title: 'unsupported value',
+    explanation:
+      'A value that plain data cannot hold (a function, a class instance, a cyclic reference, a non-finite number) was given to `SegmentationPolicy.fromObject` or `define`.',
+  },
+  MS1100: {
+    severity: 'error',
+    title: 'unknown key',
+    explanation: 'Unknown keys are errors everywhere, because a typo (`segmnets`, `sameLabel`) must never silently widen or narrow a policy. The message suggests the closest known key.',
+  },
+  MS1101: {
+    severity: 'error',
+    title: 'missing required key',
+    explanation: 'A required field is absent, e.g. `name`, `from`, `to` or `services` of a rule, or `cidrs` of an external.',
+  },
+  MS1102: {
+    severity: 'error',
+    title: 'wrong type',
+    explanation: 'A field has the wrong type, e.g. a number where a string is expected (quote ports and dates only where the format asks for strings), or a single value where a list is expected.',
+  },
+  MS1103: {
+    severity: 'error',
+    title: 'value not allowed',
+    explanation: 'A field only takes some values: guardrail `action` is `allow` or `deny`; `targets.gcp.identity` is `tags` or `serviceAccounts`.',
+  },
+  MS1104: {
+    severity: 'error',
+    title: 'number out of range',
+    explanation: 'A number is out of its range or not an integer, e.g. `targets.aws.maxGroupsPerInterface` must be an integer from 1 to 16.',
+  },
+  MS1105: {
+    severity: 'error',
+    title: 'schema violation',
+    explanation: 'The document does not match the schema in a way not covered by a more specific code.',
+  },
+  MS1200: {
+    severity: 'error',
+    title: 'unsupported apiVersion',
+    explanation: '`apiVersion` must be `microseg/v1`.',
+  },
+  MS1201: {
+    severity: 'error',
+    title: 'wrong kind',
+    explanation: '`kind` must be `SegmentationPolicy`.',
+  },
+  MS1202: {
+    severity: 'error',
+    title: 'invalid name',
+    explanation:
+      'Names of the policy, segments, externals, services, rules and guardrails match `[a-z]([-a-z0-9]*[a-z0-9])?`: they become parts of cloud resource names. The policy and segment names are at most 40 characters, the others at most 63.',
+  },
+  MS1203: {
+    severity: 'error',
+    title: 'invalid label dimension or value',
+    explanation: 'Label dimensions and values match `[a-z0-9]([-a-z0-9]*[a-z0-9])?` and are at most 63 characters.',
+  },
+  MS1204: {
+    severity: 'error',
+    title: 'reserved label dimension',
+    explanation: '`segment`, `segments`, `external`, `externals` and `cidrs` are selector keywords and cannot be label dimensions.',
+  },
+  MS1205: {
+    severity: 'warning',
+    title: 'duplicate label value',
+    explanation: 'A dimension lists the same value twice; the duplicate has no effect.',
+  },
+  MS1206: {
+    severity: 'error',
+    title: 'label dimension without values',
+    explanation: 'Every dimension declares at least one value, since every segment must carry one.',
+  },
+  MS1210: {
+    severity: 'error',
+    title: 'segment misses a label',
+    explanation: 'Every segment gives a value for every declared dimension, so that each segment is one full label assignment.',
+  },
+  MS1211: {
+    severity: 'error',
+    title: 'duplicate segment name',
+    explanation: 'Segment names are unique.',
+  },
+  MS1212: {
+    severity: 'error',
+    title: 'duplicate label assignment',
+    explanation: 'Two segments carry the same full label assignment; a workload with those labels would belong to both.',
+  },
+  MS1213: {
+    severity: 'error',
+    title: 'duplicate external name',
+    explanation: 'External names are unique.',
+  },
+  MS1214: {
+    severity: 'error',
+    title: 'external named like a segment',
+    explanation: 'An external cannot share its name with a segment: reports and generated names would be ambiguous.',
+  },
+  MS1215: {
+    severity: 'error',
+    title: 'duplicate rule or guardrail name',
+    explanation: 'Rule and guardrail names are unique across both lists: generated cloud names and reports refer to them.',
+  },
+  MS1220: {
+    severity: 'error',
+    title: 'unknown segment',
+    explanation: 'A `segment`/`segments` selector names no declared segment.',
+  },
+  MS1221: {
+    severity: 'error',
+    title: 'unknown external',
+    explanation: 'An `external`/`externals` selector names no declared external.',
+  },
+  MS1222: {
+    severity: 'error',
+    title: 'unknown service',
+    explanation: 'A service list names neither a literal spec (`tcp/443`, `udp/53`, `tcp/8000-8099`, `tcp`, `udp`, `icmp`, `any`) nor a service declared in `services`.',
+  },
+  MS1223: {
+    severity: 'error',
+    title: 'invalid service name',
+    explanation: 'Names in the `services` map match `[a-z]([-a-z0-9]*[a-z0-9])?` and cannot be `tcp`, `udp`, `icmp` or `any`, which are literal specs.',
+  },
+  MS1224: {
+    severity: 'error',
+    title: 'service refers to a service',
+    explanation:
+      'Entries of the `services` map are literal specs only. Names inside the map are refused rather than expanded, which keeps every named service one level deep and rules out cycles; list both names in the rule instead.',
+  },
+  MS1230: {
+    severity: 'error',
+    title: 'invalid CIDR',
+    explanation: 'An address is not an IPv4 or IPv6 CIDR (`10.0.0.0/8`, `fc00::/7`), or its prefix is too long (`10.0.0.0/33`). A bare address is read as a /32 or /128.',
+  },
+  MS1231: {
+    severity: 'warning',
+    title: 'CIDR has host bits set',
+    explanation: 'The address has bits beyond its prefix (`10.0.0.1/8`); it means the block `10.0.0.0/8`. Write the canonical form to make that explicit.',
+  },
+  MS1232: {
+    severity: 'error',
+    title: 'empty address list',
+    explanation: 'An external\'s `cidrs`, a `cidrs` selector, a segment\'s `addresses` or `network.internalCidrs` is an empty list, which would match nothing.',
+  },
+  MS1240: {
+    severity: 'error',
+    title: 'invalid service spec',
+    explanation: 'A service spec is malformed, e.g. `tcp/http` or `icmp/8`.',
+  },
+  MS1241: {
+    severity: 'error',
+    title: 'unknown protocol',
+    explanation: 'The protocol of a service spec is not `tcp` or `udp` (ports) or `icmp`/`any` (no ports).',
+  },
+  MS1242: {
+    severity: 'error',
+    title: 'port out of range',
+    explanation: 'Ports are 1–65535.',
+  },
+  MS1243: {
+    severity: 'error',
+    title: 'reversed port range',
+    explanation: 'A range is written low-high; `tcp/9000-8000` is refused rather than read as empty or swapped.',
+  },
+  MS1244: {
+    severity: 'error',
+    title: 'empty service list',
+    explanation: 'A rule, guardrail or named service has an empty `services` list, which would allow or deny nothing.',
+  },
+  MS1250: {
+    severity: 'error',
+    title: 'selector matches no segment (rule)',
+    explanation: 'A label selector of a rule matches no segment, so the rule (or that part of it) does nothing; usually a mistake in the labels.',
+  },
+  MS1251: {
+    severity: 'warning',
+    title: 'selector matches no segment (guardrail)',
+    explanation: 'A label selector of a guardrail matches no segment yet. Allowed, since a baseline may be written before its segments.',
+  },
+  MS1252: {
+    severity: 'error',
+    title: 'no workload on either side',
+    explanation: 'Both sides of a rule or guardrail can only be externals or CIDRs: no workload of this policy enforces it.',
+  },
+  MS1253: {
+    severity: 'error',
+    title: 'sameLabels names unknown dimension',
+    explanation: '`sameLabels` lists only declared label dimensions.',
+  },
+  MS1254: {
+    severity: 'error',
+    title: 'sameLabels with an external side',
+    explanation: '`sameLabels` compares the labels of two segments; it is an error when either side of the rule can be an external or a CIDR, which carry no labels.',
+  },
+  MS1255: {
+    severity: 'error',
+    title: 'selector term mixes keys',
+    explanation:
+      'A selector term is either a label selector or exactly one of `segment`, `segments`, `external`, `externals`, `cidrs`. `{segment: a, env: prod}` is refused; write a list of terms for a union.',
+  },
+  MS1256: {
+    severity: 'error',
+    title: 'malformed selector term',
+    explanation: '`segment`/`external` take one name, `segments`/`externals`/`cidrs` a non-empty list, label values a string or a list of strings; a selector list must not be empty.',
+  },
+  MS1260: {
+    severity: 'error',
+    title: 'invalid expires date',
+    explanation: '`expires` is a calendar date written `YYYY-MM-DD`, e.g. `2027-06-30`.',
+  },
+  MS1261: {
+    severity: 'error',
+    title: 'suppression names unknown subject',
+    explanation: 'A suppression\'s `rule` names no rule, guardrail, segment, service or external.',
+  },
+  MS1262: {
+    severity: 'error',
+    title: 'suppression without reason',
+    explanation: 'Every suppression states a non-empty `reason`, so that reviewers see why a finding is accepted.',
+  },
+  MS1263: {
+    severity: 'error',
+    title: 'invalid suppression id',
+    explanation: 'A suppression `id` is a diagnostic code such as `MS3002`.',
+  },
+};
+
+/** Severity of a code; unknown codes are errors (fail closed). */
+export function severityOf(code: string): Severity {
+  return CODES[code]?.severity ?? 'error';
+}
+
+/** MS0xxx: bad usage or unreadable input; the CLI exits 2 rather than 1. */
+export function isUsageCode(code: string): boolean {
+  return /^MS0\d{3}$/.test(code);
+}

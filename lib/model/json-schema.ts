@@ -1,0 +1,30 @@
+/**
+ * JSON Schema of the policy format, generated from the zod schema so the two
+ * cannot drift. Committed as docs/policy.schema.json for editors (YAML
+ * language servers read `# yaml-language-server: $schema=…`);
+ * test/model/json-schema.test.ts keeps the file in step
+ * (`UPDATE_SCHEMA=1 npx jest test/model/json-schema` rewrites it).
+ *
+ * The JSON Schema checks shape, types, patterns and lengths; references,
+ * label values and CIDRs need `microseg validate`.
+ */
+import { z } from 'zod';
+import { policyDocumentSchema } from './schema';
+
+export const POLICY_SCHEMA_ID = 'urn:cdktf-microseg:policy:v1';
+
+export function policyJsonSchema(): Record<string, unknown> {
+  const generated = z.toJSONSchema(policyDocumentSchema, { target: 'draft-2020-12' }) as Record<string, unknown>;
+  const { $schema, ...rest } = generated;
+  return {
+    $schema: $schema ?? 'https://json-schema.org/draft/2020-12/schema',
+    $id: POLICY_SCHEMA_ID,
+    title: 'cdktf-microseg SegmentationPolicy v1',
+    ...rest,
+  };
+}
+
+/** The committed file's text: two-space JSON with a final newline. */
+export function policyJsonSchemaText(): string {
+  return JSON.stringify(policyJsonSchema(), null, 2) + '\n';
+}

@@ -1,0 +1,249 @@
+/**
+ * Loader: policy text (YAML, or JSON read as YAML 1.2) to plain data plus
+ * the position of every node. It never throws for bad input and never
+ * expands aliases: the plain value is built by walking yaml's AST ourselves
+ * instead of calling `toJS`, so anchors, aliases and prototype keys are
+ * refused before any object sees them.
+ */
+import * as fs from 'fs';
+import { Alias, Document, isAlias, isMap, isScalar, isSeq, LineCounter, Node, parseAllDocuments, Scalar } from 'yaml';
+import { severityOf } from './codes';
+import { Diagnostic, SourceLocation } from './diagnostics';
+import { Locator, NO_LOCATOR, pathKey } from './locator';
+import { NodePath } from './types';
+
+/** Policies larger than this are refused before parsing. */
+export const MAX_POLICY_BYTES = 10 * 1024 * 1024;
+/** Deepest nesting accepted; a valid policy needs about six levels. */
+export const MAX_DEPTH = 64;
+/** Keys that could reach an object prototype, refused anywhere. */
+export const FORBIDDEN_KEYS: readonly string[] = ['__proto__', 'constructor', 'prototype'];
+/** Cap on reported YAML syntax errors: one mistake can cascade into hundreds. */
+const MAX_SYNTAX_ERRORS = 20;
+
+export interface LoadResult {
+  /** The plain data (undefined when nothing usable was parsed). */
+  readonly value: unknown;
+  readonly locator: Locator;
+  readonly diagnostics: Diagnostic[];
+  /**
+   * True when the value must not be validated further (syntax errors, size,
+   * several documents, aliases…): validating a half-read document would only
+   * add confusing follow-on errors. Duplicate keys are not fatal: the first
+   * occurrence is kept so the rest of the file is still checked.
+   */
+  readonly fatal: boolean;
+}
+
+function diag(code: string, message: string, location: SourceLocation, path?: NodePath): Diagnostic {
+  return { code, severity: severityOf(code), message, location, ...(path ? { path: [...path] } : {}) };
+}
+
+/** Parse policy text. `file` is only used in locations. */
+export function parsePolicySource(text: string, file: string): LoadResult {
+  const start: SourceLocation = { file, line: 1, col: 1 };
+  // Check the size before the parser sees it: `length` is a lower bound of the UTF-8 size.
+  if (text.length > MAX_POLICY_BYTES || Buffer.byteLength(text, 'utf8') > MAX_POLICY_BYTES) {
+    return { value: undefined, locator: NO_LOCATOR, fatal: true, diagnostics: [diag('MS1013', `document is larger than 10 MiB (${Buffer.byteLength(text, 'utf8')} bytes)`, start)] };
+  }
+  try {
+    return parseChecked(text, file);
+  } catch (e) {
+    // The yaml parser reports its own failures as errors; this only guards against
+    // the unexpected (e.g. a stack overflow in a path we do not know of).
+    return { value: undefined, locator: NO_LOCATOR, fatal: true, diagnostics: [diag('MS1010', `cannot parse: ${(e as Error)?.message ?? String(e)}`, start)] };
+  }
+}
+
+function parseChecked(text: string, file: string): LoadResult {
+  const lc = new LineCounter();
+  const at = (offset: number): SourceLocation => {
+    const p = lc.linePos(Math.max(0, Math.min(offset, text.length)));
+    return { file, line: p.line, col: p.col };
+  };
+  const docs = parseAllDocuments(text, {
+    lineCounter: lc,
+    uniqueKeys: true,
+    prettyErrors: false,
+    strict: true,
+    version: '1.2',
+    schema: 'core',
+    merge: false,
+  });
+  const list: Document.Parsed[] = Array.isArray(docs) ? docs : [];
+  const diagnostics: Diagnostic[] = [];
+  let fatal = false;
+
+  if (!Array.isArray(docs)) {
+    // An empty stream can still carry errors (e.g. stray directives).
+    for (const e of (docs as { errors?: { message: string; pos: [number, number] }[] }).errors ?? []) {
+      diagnostics.push(diag('MS1010', firstLine(e.message), at(e.pos[0])));
+      fatal = true;
+    }
+  }
+  if (list.length === 0) {
+    diagnostics.push(diag('MS1016', 'the policy is empty: expected a mapping with apiVersion, kind, metadata, …', { file, line: 1, col: 1 }));
+    return { value: undefined, locator: NO_LOCATOR, diagnostics, fatal: true };
+  }
+  for (const extra of list.slice(1)) {
+    diagnostics.push(diag('MS1014', 'a policy file holds exactly one YAML document; found another one here', at(extra.range[0])));
+    fatal = true;
+  }
+
+  const doc = list[0];
+  let syntax = 0;
+  let exhausted = false;
+  for (const e of doc.errors) {
+    if (e.code === 'DUPLICATE_KEY') {
+      diagnostics.push(diag('MS1011', `duplicate key${dupKeyName(text, e.pos)}`, at(e.pos[0])));
+      continue;
+    }
+    fatal = true;
+    if (e.code === 'RESOURCE_EXHAUSTION') {
+      if (exhausted) continue;
+      exhausted = true;
+      diagnostics.push(diag('MS1018', `document is nested too deeply (more than ${MAX_DEPTH} levels)`, at(e.pos[0])));
+      continue;
+    }
+    if (++syntax > MAX_SYNTAX_ERRORS) continue;
+    diagnostics.push(diag('MS1010', firstLine(e.message), at(e.pos[0])));
+  }
+  for (const w of doc.warnings) diagnostics.push(diag('MS1019', firstLine(w.message), at(w.pos[0])));
+
+  const values = new Map<string, SourceLocation>();
+  const keys = new Map<string, SourceLocation>();
+  const ctx: BuildCtx = { at, values, keys, diagnostics, fatal: false, depthReported: false };
+  const root = doc.contents;
+  let value: unknown;
+  if (!root || !isMap(root)) {
+    const loc = root?.range ? at(root.range[0]) : { file, line: 1, col: 1 };
+    if (!fatal) diagnostics.push(diag('MS1016', `the policy must be a mapping with apiVersion, kind, metadata, …; found ${describeNode(root)}`, loc));
+    fatal = true;
+  } else {
+    value = build(root, [], 0, ctx);
+  }
+  const locator: Locator = (path, which = 'value') => (which === 'key' ? keys.get(pathKey(path)) ?? values.get(pathKey(path)) : values.get(pathKey(path)));
+  return { value, locator, diagnostics, fatal: fatal || ctx.fatal };
+}
+
+interface BuildCtx {
+  readonly at: (offset: number) => SourceLocation;
+  readonly values: Map<string, SourceLocation>;
+  readonly keys: Map<string, SourceLocation>;
+  readonly diagnostics: Diagnostic[];
+  fatal: boolean;
+  depthReported: boolean;
+}
+
+/** Plain value of a node; records locations and refuses what the format does not allow. */
+function build(node: Node | Alias | null | undefined, path: NodePath, depth: number, ctx: BuildCtx): unknown {
+  if (node == null) return null;
+  const loc = ctx.at(node.range?.[0] ?? 0);
+  ctx.values.set(pathKey(path), loc);
+  if (isAlias(node)) {
+    ctx.diagnostics.push(diag('MS1012', `YAML alias '*${node.source}' is not allowed: write the value out`, loc, path));
+    ctx.fatal = true;
+    return undefined;
+  }
+  if ((node as Node & { anchor?: string }).anchor) {
+    ctx.diagnostics.push(diag('MS1012', `YAML anchor '&${(node as Node & { anchor?: string }).anchor}' is not allowed`, loc, path));
+    ctx.fatal = true;
+  }
+  if (depth > MAX_DEPTH) {
+    if (!ctx.depthReported) ctx.diagnostics.push(diag('MS1018', `document is nested too deeply (more than ${MAX_DEPTH} levels)`, loc, path));
+    ctx.depthReported = true;
+    ctx.fatal = true;
+    return undefined;
+  }
+  if (isScalar(node)) return scalarValue(node);
+  if (isSeq(node)) return node.items.map((item, i) => build(item as Node, [...path, i], depth + 1, ctx));
+  if (isMap(node)) {
+    // Prototype keys are refused below, so a plain object is safe here and
+    // keeps the data ordinary for zod and for users.
+    const out: Record<string, unknown> = {};
+    const seen = new Set<string>();
+    for (const pair of node.items) {
+      const keyNode = pair.key as Node | null;
+      const keyLoc = ctx.at(keyNode?.range?.[0] ?? node.range?.[0] ?? 0);
+      if (!isScalar(keyNode) || keyNode.value === null || typeof keyNode.value === 'object') {
+        ctx.diagnostics.push(diag('MS1017', `mapping keys must be plain strings; found ${describeNode(keyNode)}`, keyLoc, path));
+        ctx.fatal = true;
+        continue;
+      }
+      if (keyNode.anchor) {
+        ctx.diagnostics.push(diag('MS1012', `YAML anchor '&${keyNode.anchor}' is not allowed`, keyLoc, path));
+        ctx.fatal = true;
+      }
+      const key = String(keyNode.value);
+      const childPath = [...path, key];
+      if (FORBIDDEN_KEYS.includes(key)) {
+        ctx.diagnostics.push(diag('MS1015', `key '${key}' is not allowed anywhere in a policy`, keyLoc, childPath));
+        ctx.fatal = true;
+        continue;
+      }
+      if (seen.has(key)) continue; // reported by yaml as DUPLICATE_KEY; keep the first
+      seen.add(key);
+      ctx.keys.set(pathKey(childPath), keyLoc);
+      const valueNode = pair.value as Node | null;
+      if (valueNode == null) {
+        ctx.values.set(pathKey(childPath), keyLoc);
+        out[key] = null;
+      } else {
+        out[key] = build(valueNode, childPath, depth + 1, ctx);
+      }
+    }
+    return out;
+  }
+  return undefined;
+}
+
+function scalarValue(s: Scalar): unknown {
+  const v = s.value;
+  // Only a `%YAML 1.1` document can produce timestamps; keep them as the date they name.
+  if (v instanceof Date) return isNaN(v.getTime()) ? String(s.source) : v.toISOString().replace(/T00:00:00\.000Z$/, '');
+  if (typeof v === 'bigint') return Number(v);
+  if (v !== null && typeof v === 'object') return String(s.source ?? '');
+  return v;
+}
+
+function describeNode(n: unknown): string {
+  if (n == null) return 'nothing';
+  if (isAlias(n)) return 'an alias';
+  if (isSeq(n)) return 'a list';
+  if (isMap(n)) return 'a mapping';
+  if (isScalar(n)) return n.value === null ? 'null' : `${typeof n.value} ${JSON.stringify(n.value)}`;
+  return 'an unsupported node';
+}
+
+function firstLine(msg: string): string {
+  return msg.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+}
+
+function dupKeyName(text: string, pos: [number, number]): string {
+  const raw = text.slice(pos[0], Math.min(pos[1], pos[0] + 80)).trim().replace(/^["']|["']$/g, '');
+  return raw ? ` '${raw}'` : '';
+}
+
+/**
+ * Read and parse a policy file. An unreadable file gives MS0001 (the CLI
+ * exits 2 on MS0xxx codes, see `isUsageCode`). `displayName` is the file
+ * name used in locations (the CLI shows paths relative to the working directory).
+ */
+export function loadPolicyFile(path: string, displayName: string = path): LoadResult {
+  const start: SourceLocation = { file: displayName, line: 1, col: 1 };
+  let text: string;
+  try {
+    const st = fs.statSync(path);
+    if (!st.isFile()) throw new Error('not a regular file');
+    if (st.size > MAX_POLICY_BYTES) {
+      return { value: undefined, locator: NO_LOCATOR, fatal: true, diagnostics: [diag('MS1013', `document is larger than 10 MiB (${st.size} bytes)`, start)] };
+    }
+    text = fs.readFileSync(path, 'utf8');
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    const why = err.code === 'ENOENT' ? 'no such file' : err.code === 'EACCES' ? 'permission denied' : err.code === 'EISDIR' ? 'is a directory' : err.message;
+    return { value: undefined, locator: NO_LOCATOR, fatal: true, diagnostics: [{ code: 'MS0001', severity: severityOf('MS0001'), message: `cannot read policy file: ${why}`, file: displayName }] };
+  }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // a BOM is not content
+  return parsePolicySource(text, displayName);
+}

@@ -1,0 +1,279 @@
+/**
+ * The shape of a policy document as a zod schema: types, required keys and
+ * strict objects (an unknown key is an error everywhere). Patterns and
+ * lengths are part of the schema so editors see them in the JSON Schema, but
+ * their diagnostics come from validate.ts, which words them better and gives
+ * them their own codes; `schemaFindings` drops zod's copies.
+ *
+ * Selector terms are one open mapping here (`{env: prod}`, `{segment: a}`,
+ * `{cidrs: [...]}` all fit); validate.ts tells the forms apart.
+ */
+import { z } from 'zod';
+import { Finding, pathKey } from './locator';
+import { NodePath } from './types';
+import { suggest } from './suggest';
+
+/** Policy, segment, external, service, rule and guardrail names. */
+export const NAME_PATTERN = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+/** Label dimensions and values. */
+export const LABEL_PATTERN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+export const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
+export const CODE_PATTERN = /^MS\d{4}$/;
+/** metadata.name and segment names (they prefix or form cloud names). */
+export const SHORT_NAME_MAX = 40;
+/** Other names, label dimensions and values. */
+export const NAME_MAX = 63;
+
+const name = (max: number, what: string) => z.string().regex(NAME_PATTERN).max(max).describe(`${what}: [a-z]([-a-z0-9]*[a-z0-9])?, at most ${max} characters`);
+const labelName = (what: string) => z.string().regex(LABEL_PATTERN).max(NAME_MAX).describe(`${what}: [a-z0-9]([-a-z0-9]*[a-z0-9])?`);
+const cidr = z.string().describe('IPv4 or IPv6 CIDR, e.g. 10.0.0.0/8 or fc00::/7 (a bare address is a /32 or /128)');
+const cidrList = (description: string) => z.array(cidr).describe(description);
+const serviceSpec = z.string().describe('tcp/443, udp/53, tcp/8000-8099, tcp, udp, icmp, any, or a name from `services`');
+const description = z.string().describe('Free text for humans; copied into cloud descriptions where they fit.').optional();
+
+const selectorTerm = z
+  .record(z.string(), z.union([z.string(), z.array(z.string())]))
+  .describe(
+    'One selector term: a label selector {env: prod, tier: [web, app]} (values of one label OR-ed, labels AND-ed; {} is every segment), ' +
+      'or exactly one of {segment: NAME}, {segments: [NAMES]}, {external: NAME}, {externals: [NAMES]}, {cidrs: [CIDRS]}.',
+  );
+const selector = z.union([selectorTerm, z.array(selectorTerm)]).describe('A selector term, or a list of terms (their union).');
+
+const ruleFields = {
+  name: name(NAME_MAX, 'Rule or guardrail name, unique across rules and guardrails'),
+  from: selector.describe('Sources: a selector term or a list of terms.'),
+  to: selector.describe('Destinations: a selector term or a list of terms.'),
+  services: z.array(serviceSpec).describe('Services this applies to (non-empty).'),
+  sameLabels: z
+    .array(labelName('Label dimension'))
+    .describe('Keep only pairs of segments with equal values for every listed dimension; not allowed when either side can be an external.')
+    .optional(),
+  owner: z.string().describe('Who answers for this rule.').optional(),
+  description,
+  expires: z.string().regex(DATE_PATTERN).describe('Date YYYY-MM-DD after which lint reports the rule as expired.').optional(),
+};
+
+export const segmentSchema = z.strictObject({
+  name: name(SHORT_NAME_MAX, 'Segment name, unique'),
+  labels: z.record(labelName('Label dimension'), labelName('Label value')).describe('A value for every dimension declared in `labels`.'),
+  addresses: cidrList('Where workloads of this segment may live; default network.internalCidrs.').optional(),
+  description,
+});
+
+export const externalSchema = z.strictObject({
+  name: name(NAME_MAX, 'External name, unique and not a segment name'),
+  cidrs: cidrList('Addresses of this external (non-empty).'),
+  except: cidrList('Addresses removed from `cidrs`.').optional(),
+  description,
+});
+
+export const ruleSchema = z.strictObject(ruleFields).describe('An allow rule.');
+export const guardrailSchema = z
+  .strictObject({ ...ruleFields, action: z.enum(['allow', 'deny']).describe('deny always beats any allow.') })
+  .describe('A baseline rule; deny guardrails beat every allow.');
+
+export const suppressionSchema = z.strictObject({
+  id: z.string().regex(CODE_PATTERN).describe('Diagnostic code to suppress, e.g. MS3002.'),
+  rule: z.string().describe('Rule, guardrail, segment, service or external it applies to; omitted: the whole policy.').optional(),
+  reason: z.string().min(1).describe('Why the finding is accepted (required).'),
+});
+
+export const targetsSchema = z
+  .strictObject({
+    aws: z
+      .strictObject({
+        region: z.string().optional(),
+        vpcId: z.string().describe('VPC id or a Terraform expression such as ${aws_vpc.main.id}.').optional(),
+        maxGroupsPerInterface: z.number().int().min(1).max(16).describe('Security groups a workload may attach (AWS default 5).').optional(),
+      })
+      .optional(),
+    azure: z
+      .strictObject({
+        location: z.string().optional(),
+        resourceGroupName: z.string().optional(),
+        subnetIds: z.array(z.string()).describe('Associate the NSG with these subnets.').optional(),
+      })
+      .optional(),
+    gcp: z
+      .strictObject({
+        project: z.string().optional(),
+        network: z.string().optional(),
+        identity: z.enum(['tags', 'serviceAccounts']).describe('What identifies a segment: network tags (default) or service accounts.').optional(),
+      })
+      .optional(),
+  })
+  .describe('Per-cloud settings; a target may be omitted.');
+
+export const policyDocumentSchema = z
+  .strictObject({
+    apiVersion: z.literal('microseg/v1').describe('Format version: microseg/v1.'),
+    kind: z.literal('SegmentationPolicy').describe('Always SegmentationPolicy.'),
+    metadata: z.strictObject({ name: name(SHORT_NAME_MAX, 'Policy name; prefixes every cloud name'), description }).describe('Name and description of the policy.'),
+    network: z
+      .strictObject({ internalCidrs: cidrList('Where workloads may live; default 10/8, 172.16/12, 192.168/16, 100.64/10, fc00::/7.').optional() })
+      .optional(),
+    labels: z.record(labelName('Label dimension'), z.array(labelName('Label value'))).describe('Label dimensions and their allowed values.'),
+    segments: z.array(segmentSchema).describe('One identity per full label assignment.'),
+    externals: z.array(externalSchema).describe('Address-based endpoints outside the model.').optional(),
+    services: z
+      .record(name(NAME_MAX, 'Service name (not tcp, udp, icmp or any)'), z.array(serviceSpec.describe('A literal spec: tcp/443, udp/53, tcp/8000-8099, tcp, udp, icmp or any')))
+      .describe('Named lists of literal service specs.')
+      .optional(),
+    guardrails: z.array(guardrailSchema).describe('Security baseline; deny always wins.').optional(),
+    rules: z.array(ruleSchema).describe('Application allows.').optional(),
+    targets: targetsSchema.optional(),
+    suppressions: z.array(suppressionSchema).describe('Accepted lint findings, each with a reason.').optional(),
+    lint: z
+      .strictObject({
+        adminPorts: z.array(serviceSpec).describe('Extra ports the world-open check treats as admin ports.').optional(),
+        expiryWarningDays: z.number().int().min(0).describe('Days before `expires` at which lint starts warning (default 30).').optional(),
+      })
+      .optional(),
+  })
+  .describe('A label-based microsegmentation policy.');
+
+// ---------------------------------------------------------------------------
+// zod issues to findings
+
+type Issue = z.core.$ZodIssue;
+/** Findings plus what the typo filter needs. */
+type SchemaFinding = Finding & { suggested?: string; missing?: string };
+
+/** Findings for everything the schema rejects, except what validate.ts reports itself. */
+export function schemaFindings(value: unknown): Finding[] {
+  const r = policyDocumentSchema.safeParse(value);
+  if (r.success) return [];
+  const out: SchemaFinding[] = [];
+  for (const issue of r.error.issues) mapIssue(issue, [], value, out);
+  // `segmnets:` yields both "unknown key 'segmnets' (did you mean 'segments'?)" and
+  // "missing 'segments'"; the first says it all, so drop the second.
+  const typoFor = new Set(out.filter((f) => f.code === 'MS1100' && f.suggested).map((f) => pathKey([...f.path.slice(0, -1), f.suggested!])));
+  return out.filter((f) => !(f.code === 'MS1101' && f.missing !== undefined && typoFor.has(pathKey([...f.path, f.missing]))));
+}
+
+function mapIssue(issue: Issue, prefix: NodePath, root: unknown, out: SchemaFinding[]): void {
+  const path: NodePath = [...prefix, ...(issue.path as (string | number)[])];
+  switch (issue.code) {
+    case 'unrecognized_keys': {
+      const known = knownKeys(path);
+      for (const key of issue.keys) {
+        const s = suggest(key, known);
+        out.push({ code: 'MS1100', message: `unknown key '${key}'${where(path)}${s ? ` (did you mean '${s}'?)` : ''}`, path: [...path, key], at: 'key', suggested: s });
+      }
+      return;
+    }
+    case 'invalid_type': {
+      const parentPath = path.slice(0, -1);
+      const parent = valueAt(root, parentPath);
+      const last = path[path.length - 1];
+      if (path.length > 0 && isRecord(parent) && typeof last === 'string' && !(last in parent)) {
+        out.push({ code: 'MS1101', message: `missing required key '${last}'${where(parentPath)}`, path: parentPath, missing: last });
+        return;
+      }
+      const got = valueAt(root, path);
+      const hint = issue.expected === 'string' && (typeof got === 'number' || typeof got === 'boolean') ? ` (quote it: '${String(got)}')` : '';
+      out.push({ code: 'MS1102', message: `${describePath(path)}: expected ${expectedName(issue.expected)}, got ${typeName(got)}${hint}`, path });
+      return;
+    }
+    case 'invalid_value': {
+      const got = valueAt(root, path);
+      const code = pathIs(path, 'apiVersion') ? 'MS1200' : pathIs(path, 'kind') ? 'MS1201' : 'MS1103';
+      const allowed = issue.values.map((v) => `'${String(v)}'`).join(', ');
+      const s = typeof got === 'string' ? suggest(got, issue.values.map(String)) : undefined;
+      out.push({ code, message: `${describePath(path)} must be ${issue.values.length === 1 ? allowed : `one of ${allowed}`}, got ${typeName(got)}${s ? ` (did you mean '${s}'?)` : ''}`, path });
+      return;
+    }
+    case 'too_big':
+    case 'too_small':
+    case 'not_multiple_of':
+      if ('origin' in issue && issue.origin === 'string') return; // names and reasons: validate.ts
+      out.push({ code: 'MS1104', message: `${describePath(path)}: ${issue.message.replace(/^Too (big|small): /, '')}`, path });
+      return;
+    case 'invalid_format':
+    case 'invalid_key':
+      return; // patterns: validate.ts reports them with their own codes
+    case 'invalid_union': {
+      // Prefer the branch that got past the top-level type check: its errors are the specific ones.
+      const deeper = issue.errors.filter((errs) => errs.some((e) => e.path.length > 0 || e.code !== 'invalid_type'));
+      if (deeper.length === 1) {
+        for (const e of deeper[0]) mapIssue(e, path, root, out);
+        return;
+      }
+      const got = valueAt(root, path);
+      const isSelector = path.some((p) => p === 'from' || p === 'to');
+      const expected = isSelector ? 'a selector (a mapping) or a list of selectors' : 'a string or a list of strings';
+      out.push({ code: 'MS1102', message: `${describePath(path)}: expected ${expected}, got ${typeName(got)}`, path });
+      return;
+    }
+    default:
+      out.push({ code: 'MS1105', message: `${describePath(path)}: ${issue.message}`, path });
+  }
+}
+
+function pathIs(path: NodePath, key: string): boolean {
+  return path.length === 1 && path[0] === key;
+}
+
+function where(path: NodePath): string {
+  return path.length === 0 ? ' at the top level' : ` in ${describePath(path)}`;
+}
+
+function describePath(path: NodePath): string {
+  if (path.length === 0) return 'the document';
+  let s = '';
+  for (const p of path) s += typeof p === 'number' ? `[${p}]` : s ? `.${p}` : p;
+  return s;
+}
+
+function expectedName(e: string): string {
+  return e === 'array' ? 'a list' : e === 'object' || e === 'record' ? 'a mapping' : `a ${e}`;
+}
+
+function typeName(v: unknown): string {
+  if (v === undefined) return 'nothing';
+  if (v === null) return 'null (an empty value)';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return v instanceof Date ? 'a date object' : 'a mapping';
+  if (typeof v === 'string') return `'${v.length > 40 ? v.slice(0, 40) + '…' : v}'`;
+  return `${typeof v} ${String(v)}`;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function valueAt(root: unknown, path: NodePath): unknown {
+  let v = root;
+  for (const p of path) {
+    if (Array.isArray(v) && typeof p === 'number') v = v[p];
+    else if (isRecord(v) && Object.prototype.hasOwnProperty.call(v, p)) v = v[p as string];
+    else return undefined;
+  }
+  return v;
+}
+
+/** Keys the schema knows at a path, for "did you mean". Walks the zod definition. */
+export function knownKeys(path: NodePath): string[] {
+  let s: z.core.$ZodType | undefined = policyDocumentSchema;
+  for (const p of path) {
+    s = unwrap(s);
+    if (!s) return [];
+    const def = s._zod.def as { type: string; shape?: Record<string, z.core.$ZodType>; element?: z.core.$ZodType; valueType?: z.core.$ZodType };
+    if (def.type === 'object' && typeof p === 'string') s = def.shape?.[p];
+    else if (def.type === 'array') s = def.element;
+    else if (def.type === 'record') s = def.valueType;
+    else return [];
+  }
+  s = unwrap(s);
+  const def = s?._zod.def as { type: string; shape?: Record<string, unknown> } | undefined;
+  return def?.type === 'object' && def.shape ? Object.keys(def.shape) : [];
+}
+
+function unwrap(s: z.core.$ZodType | undefined): z.core.$ZodType | undefined {
+  while (s) {
+    const def = s._zod.def as { type: string; innerType?: z.core.$ZodType };
+    if ((def.type === 'optional' || def.type === 'default' || def.type === 'nullable') && def.innerType) s = def.innerType;
+    else return s;
+  }
+  return s;
+}
