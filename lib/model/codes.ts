@@ -313,6 +313,64 @@ export const CODES: Record<string, CodeInfo> = {
     title: 'invalid suppression id',
     explanation: 'A suppression `id` is a diagnostic code such as `MS3002`.',
   },
+  MS5001: {
+    severity: 'error',
+    title: 'azure: services not expressible',
+    explanation:
+      'An Azure security rule has one protocol: Tcp, Udp, Icmp or `*` (everything). A service set that includes other IP protocols without being `any` cannot be written exactly, so the compile fails rather than widen it. Use `any`, or list tcp, udp and icmp services.',
+  },
+  MS5002: {
+    severity: 'error',
+    title: 'azure: too many rules for one NSG',
+    explanation:
+      'Azure allows 1000 security rules per network security group. With the per-segment layout one segment\'s rules (both directions, plus two deny-alls) must fit one NSG. Merge rules, declare fewer address ranges, or split the segment.',
+  },
+  MS5003: {
+    severity: 'error',
+    title: 'azure: too many ASGs for one NSG',
+    explanation:
+      'Azure allows 100 application security groups across all rules of one NSG. With the per-segment layout a segment\'s NSG references the segment and every segment it talks to; more than 99 peers cannot be compiled exactly.',
+  },
+  MS5004: {
+    severity: 'error',
+    title: 'azure: priority band full',
+    explanation:
+      'Deny rules take priorities 100–1099 and allows 1100–4095, per NSG and direction; 4096 is the explicit deny-all. A band with more rules than priorities cannot be compiled.',
+  },
+  MS5005: {
+    severity: 'error',
+    title: 'azure: invalid name prefix',
+    explanation: 'The `namePrefix` starts with a letter or digit, holds only letters, digits, `-`, `_` and `.`, and is at most 30 characters so names stay within Azure\'s 80.',
+  },
+  MS5006: {
+    severity: 'error',
+    title: 'azure: subnets need one shared NSG',
+    explanation:
+      'A subnet takes one NSG, which then applies to every workload in it, so `subnetIds` require the shared layout: one NSG holding every segment\'s rules. Attach per-segment NSGs to NICs instead.',
+  },
+  MS5007: {
+    severity: 'error',
+    title: 'azure: too many ASGs per NIC',
+    explanation: 'Azure allows 20 application security groups per NIC IP configuration; a workload carries one ASG, that of its segment.',
+  },
+  MS5101: {
+    severity: 'info',
+    title: 'azure: setting left as a Terraform variable',
+    explanation:
+      '`targets.azure.location` or `resourceGroupName` is not set, so the output declares a Terraform variable (`location`, `resource_group_name`) to be given at plan time.',
+  },
+  MS5102: {
+    severity: 'info',
+    title: 'azure: one NSG per segment',
+    explanation:
+      'The policy does not fit one NSG (1000 rules, 100 ASGs), so each segment gets its own NSG; `identities.json` lists it under `networkSecurityGroups`. Attach it to the NICs of that segment\'s workloads.',
+  },
+  MS5103: {
+    severity: 'info',
+    title: 'azure: defaults neutralised',
+    explanation:
+      'Explicit deny-all rules at priority 4096 override AllowVnetInBound, AllowAzureLoadBalancerInBound, AllowVnetOutBound and AllowInternetOutBound. Load balancer health probes therefore need a rule from an external holding 168.63.129.16/32.',
+  },
 };
 
 /** Severity of a code; unknown codes are errors (fail closed). */

@@ -1,0 +1,153 @@
+/**
+ * AzureSegmentation: renders an Azure plan as CDKTF resources. The only
+ * Azure code that imports provider classes, by deep import (the provider's
+ * index costs seconds and a gigabyte to load).
+ *
+ * Rules are separate `azurerm_network_security_rule` resources, never inline
+ * `security_rule` blocks, so that a one-rule change is a one-resource diff.
+ */
+import { ApplicationSecurityGroup } from '@cdktf/provider-azurerm/lib/application-security-group';
+import { NetworkSecurityGroup } from '@cdktf/provider-azurerm/lib/network-security-group';
+import { NetworkSecurityRule, NetworkSecurityRuleConfig } from '@cdktf/provider-azurerm/lib/network-security-rule';
+import { SubnetNetworkSecurityGroupAssociation } from '@cdktf/provider-azurerm/lib/subnet-network-security-group-association';
+import { Token } from 'cdktf';
+import { Construct } from 'constructs';
+import { SegmentationPolicy } from '../../model/policy';
+import { ResolvedPolicy } from '../../resolve/ir';
+import { resolve } from '../../resolve/resolve';
+import { IdentitiesFile } from '../target';
+import { AzureLimits, AzurePlan, digest, NsgLayout, planAzure, RuleEndpoint } from './plan';
+
+export interface AzureSegmentationProps {
+  /** The policy, or its resolved IR. */
+  readonly policy: SegmentationPolicy | ResolvedPolicy;
+  /** May be a token, e.g. `rg.name`. */
+  readonly resourceGroupName: string;
+  /** May be a token, e.g. `rg.location`. */
+  readonly location: string;
+  /** Associate the (single, shared) NSG with these subnets. Elements may be tokens. */
+  readonly subnetIds?: readonly string[];
+  /** Prepended to ASG and NSG names, e.g. `prod-`. */
+  readonly namePrefix?: string;
+  /** Extra tags on ASGs and NSGs (rules take no tags; their description names policy and rule). */
+  readonly tags?: Readonly<Record<string, string>>;
+  /** NSG layout; default `auto` (shared while it fits Azure's quotas). */
+  readonly layout?: NsgLayout;
+  /** Override Azure's limits (tests, or a subscription with raised quotas). */
+  readonly limits?: Partial<AzureLimits>;
+}
+
+function isResolved(p: SegmentationPolicy | ResolvedPolicy): p is ResolvedPolicy {
+  return (p as ResolvedPolicy).sides instanceof Map;
+}
+
+export class AzureSegmentation extends Construct {
+  /** The plan this construct rendered (pure data: rules, priorities, notes). */
+  readonly plan: AzurePlan;
+  /** identities.json: what each segment's workloads carry and which NSGs apply to them. */
+  readonly identities: IdentitiesFile;
+  private readonly asgBySegment = new Map<string, ApplicationSecurityGroup>();
+  private readonly nsgByKey = new Map<string, NetworkSecurityGroup>();
+
+  constructor(scope: Construct, id: string, props: AzureSegmentationProps) {
+    super(scope, id);
+    const ir = isResolved(props.policy) ? props.policy : resolve(props.policy);
+    const subnetIds = props.subnetIds ?? [];
+    if (Token.isUnresolved(subnetIds as string[]) && !Array.isArray(subnetIds)) {
+      throw new Error('AzureSegmentation: subnetIds must be a list (its elements may be tokens)');
+    }
+    this.plan = planAzure(ir, { namePrefix: props.namePrefix, layout: props.layout, limits: props.limits, subnets: subnetIds.length > 0 });
+    const plan = this.plan;
+    const baseTags = (extra: Record<string, string>) => ({ ...(props.tags ?? {}), 'microseg-policy': plan.policy, ...extra });
+
+    for (const a of plan.asgs) {
+      this.asgBySegment.set(
+        a.segment,
+        new ApplicationSecurityGroup(this, `${a.segment}-asg`, {
+          name: a.name,
+          resourceGroupName: props.resourceGroupName,
+          location: props.location,
+          tags: baseTags({ 'microseg-segment': a.segment }),
+        }),
+      );
+    }
+    const asgIds = (ep: RuleEndpoint) => (ep.kind === 'asgs' ? ep.segments.map((s) => this.asgBySegment.get(s)!.id) : []);
+
+    for (const n of plan.nsgs) {
+      const nsg = new NetworkSecurityGroup(this, `${n.key}-nsg`, {
+        name: n.name,
+        resourceGroupName: props.resourceGroupName,
+        location: props.location,
+        tags: baseTags(plan.layout === 'shared' ? {} : { 'microseg-segment': n.key }),
+      });
+      this.nsgByKey.set(n.key, nsg);
+      for (const r of n.rules) {
+        // Convention (docs/azure.md): `*` is always written in the singular field, concrete values always in the plural one.
+        const cfg: { -readonly [K in keyof NetworkSecurityRuleConfig]: NetworkSecurityRuleConfig[K] } = {
+          name: r.name,
+          resourceGroupName: props.resourceGroupName,
+          networkSecurityGroupName: nsg.name,
+          direction: r.direction,
+          access: r.access,
+          priority: r.priority,
+          protocol: r.protocol,
+          sourcePortRange: '*',
+          description: r.description,
+        };
+        if (r.ports === '*') cfg.destinationPortRange = '*';
+        else cfg.destinationPortRanges = [...r.ports];
+        if (r.source.kind === 'any') cfg.sourceAddressPrefix = '*';
+        else if (r.source.kind === 'prefixes') cfg.sourceAddressPrefixes = [...r.source.cidrs];
+        else cfg.sourceApplicationSecurityGroupIds = asgIds(r.source);
+        if (r.destination.kind === 'any') cfg.destinationAddressPrefix = '*';
+        else if (r.destination.kind === 'prefixes') cfg.destinationAddressPrefixes = [...r.destination.cidrs];
+        else cfg.destinationApplicationSecurityGroupIds = asgIds(r.destination);
+        // Construct ids are rule names ('.' read as '_', which logical ids keep), unique across NSGs since they name the segment.
+        const rid = r.name.replace(/\./g, '_');
+        new NetworkSecurityRule(this, r.segment === undefined ? `${n.key}_${rid}` : rid, cfg);
+      }
+    }
+
+    if (subnetIds.length > 0) {
+      const nsg = this.nsgByKey.get('shared')!;
+      subnetIds.forEach((sid, i) => {
+        // Named after the subnet id when it is a literal; a token has no stable text, so its position it is.
+        const sub = Token.isUnresolved(sid) ? `subnet-${i}` : `subnet-${digest(sid, 8)}`;
+        new SubnetNetworkSecurityGroupAssociation(this, sub, { subnetId: sid, networkSecurityGroupId: nsg.id });
+      });
+    }
+
+    const address = (c: Construct) => `${(c as unknown as { terraformResourceType: string }).terraformResourceType}.${(c as unknown as { friendlyUniqueId: string }).friendlyUniqueId}`;
+    const segments: Record<string, { applicationSecurityGroups: string[]; networkSecurityGroups: string[] }> = {};
+    for (const a of plan.asgs) {
+      segments[a.segment] = {
+        applicationSecurityGroups: [address(this.asgBySegment.get(a.segment)!)],
+        networkSecurityGroups: (plan.segmentNsgs.get(a.segment) ?? []).map((k) => address(this.nsgByKey.get(k)!)),
+      };
+    }
+    this.identities = { apiVersion: 'microseg/v1', policy: plan.policy, target: 'azure', segments };
+  }
+
+  /** The id of the segment's application security group: put it on the NICs (IP configurations) of its workloads. */
+  applicationSecurityGroupId(segment: string): string {
+    const a = this.asgBySegment.get(segment);
+    if (!a) throw new Error(`AzureSegmentation: unknown segment '${segment}'`);
+    return a.id;
+  }
+
+  /**
+   * The id of the NSG that applies to a segment's workloads (associate it with
+   * their NICs, or their subnet in the shared layout). Without a segment: the
+   * shared NSG (throws in the per-segment layout).
+   */
+  networkSecurityGroupId(segment?: string): string {
+    if (segment === undefined) {
+      const shared = this.nsgByKey.get('shared');
+      if (!shared) throw new Error('AzureSegmentation: the per-segment layout has one NSG per segment; name the segment');
+      return shared.id;
+    }
+    const keys = this.plan.segmentNsgs.get(segment);
+    if (!keys) throw new Error(`AzureSegmentation: unknown segment '${segment}'`);
+    return this.nsgByKey.get(keys[0])!.id;
+  }
+}

@@ -1,0 +1,480 @@
+/**
+ * Azure plan: the IR as application security groups (one per segment),
+ * network security groups and security rules with priorities. Pure data,
+ * no provider classes: construct.ts renders it.
+ *
+ * Why this is exact (docs/azure.md has the long form): Azure evaluates the
+ * rules of one NSG per direction by priority, first match. For segment X the
+ * inbound rules all have destination ASG(X) and the outbound rules source
+ * ASG(X), so only X's entries can ever match a workload of X (it carries
+ * exactly ASG(X)). Deny entries sit in a band numerically below every allow,
+ * so a packet that matches any deny of X's side is denied; otherwise one that
+ * matches any allow is admitted; otherwise the explicit DenyAll at 4096 drops
+ * it before Azure's defaults (AllowVnetInBound, AllowAzureLoadBalancerInBound,
+ * AllowVnetOutBound, AllowInternetOutBound) are reached. That is
+ * ∪ allows − ∪ denies, the IR's meaning, per side. Inside a band the order
+ * is irrelevant (allows never conflict with allows, denies never with
+ * denies), so priorities only need to be unique and stable.
+ */
+import { createHash } from 'crypto';
+import { severityOf } from '../../model/codes';
+import { Diagnostic, PolicyError, SourceLocation } from '../../model/diagnostics';
+import { AddressSet, Family } from '../../net/address';
+import { PortSet } from '../../net/ports';
+import { ServiceSet } from '../../net/service';
+import { Action, Direction, Origin, ResolvedPolicy, SideEntry } from '../../resolve/ir';
+
+/** Azure's limits (and our priority bands). Overridable for tests. */
+export interface AzureLimits {
+  /** Security rules per NSG, both directions, deny-alls included. */
+  readonly rulesPerNsg: number;
+  /** Address prefixes per rule side. */
+  readonly prefixesPerRuleSide: number;
+  /** ASGs per rule side. */
+  readonly asgsPerRuleSide: number;
+  /** Distinct ASGs referenced by all rules of one NSG. */
+  readonly asgsPerNsg: number;
+  /** ASGs on one NIC (IP configuration). */
+  readonly asgsPerNic: number;
+  /** Rule, ASG and NSG names. */
+  readonly nameMax: number;
+  readonly descriptionMax: number;
+  /** Inclusive priority band of deny rules: numerically below, so evaluated before, every allow. */
+  readonly denyBand: readonly [number, number];
+  /** Inclusive priority band of allow rules. */
+  readonly allowBand: readonly [number, number];
+  /** The explicit deny-all, in and out; must lie after both bands. */
+  readonly denyAllPriority: number;
+}
+
+export const AZURE_LIMITS: AzureLimits = {
+  rulesPerNsg: 1000,
+  prefixesPerRuleSide: 4000,
+  asgsPerRuleSide: 10,
+  asgsPerNsg: 100,
+  asgsPerNic: 20,
+  nameMax: 80,
+  descriptionMax: 140,
+  denyBand: [100, 1099],
+  allowBand: [1100, 4095],
+  denyAllPriority: 4096,
+};
+
+/**
+ * `shared`: one NSG holds every segment's rules (fewest resources; required for
+ * `subnetIds`). `perSegment`: one NSG per segment, attached to that segment's
+ * NICs; stable under growth. `auto` (default): shared while it fits Azure's
+ * per-NSG quotas, else perSegment.
+ */
+export type NsgLayout = 'auto' | 'shared' | 'perSegment';
+
+export interface AzurePlanOptions {
+  /** Prepended to every Azure name (ASG, NSG). */
+  readonly namePrefix?: string;
+  readonly layout?: NsgLayout;
+  readonly limits?: Partial<AzureLimits>;
+  /** The NSG will be associated with subnets: forces the shared layout (a subnet takes one NSG for all its workloads). */
+  readonly subnets?: boolean;
+}
+
+export type AzureProtocol = 'Tcp' | 'Udp' | 'Icmp' | '*';
+export type AzureDirection = 'Inbound' | 'Outbound';
+export type AzureAccess = 'Allow' | 'Deny';
+
+/** One side of a rule: ASGs (by segment), prefixes of one family, or `*`. */
+export type RuleEndpoint =
+  | { readonly kind: 'asgs'; readonly segments: readonly string[] }
+  | { readonly kind: 'prefixes'; readonly family: Family; readonly cidrs: readonly string[] }
+  | { readonly kind: 'any' };
+
+export interface PlannedRule {
+  /** Stable identity, independent of NSG and priority: `segment|dir|origin|protocol|peer`. */
+  readonly key: string;
+  /** Azure rule name (≤ nameMax), also the construct id. */
+  readonly name: string;
+  readonly direction: AzureDirection;
+  readonly access: AzureAccess;
+  readonly priority: number;
+  readonly protocol: AzureProtocol;
+  /** `*` or explicit ports / ranges (`443`, `8000-8099`). */
+  readonly ports: '*' | readonly string[];
+  readonly source: RuleEndpoint;
+  readonly destination: RuleEndpoint;
+  readonly description: string;
+  /** The segment whose side this rule realises; undefined for deny-alls. */
+  readonly segment?: string;
+  /** The rule or guardrail it comes from; undefined for deny-alls. */
+  readonly origin?: Origin;
+}
+
+export interface PlannedAsg {
+  readonly segment: string;
+  readonly name: string;
+}
+
+export interface PlannedNsg {
+  /** Construct id: `shared` or the segment name. */
+  readonly key: string;
+  readonly name: string;
+  /** Segments whose workloads this NSG applies to (and whose rules it carries). */
+  readonly segments: readonly string[];
+  /** Sorted by direction, then priority. */
+  readonly rules: readonly PlannedRule[];
+  /** Distinct ASGs its rules reference (quota: asgsPerNsg). */
+  readonly asgCount: number;
+}
+
+export interface AzurePlan {
+  readonly policy: string;
+  readonly layout: 'shared' | 'perSegment';
+  /** Sorted by segment. */
+  readonly asgs: readonly PlannedAsg[];
+  /** Sorted by key. */
+  readonly nsgs: readonly PlannedNsg[];
+  /** Segment → keys of the NSGs that apply to its workloads. */
+  readonly segmentNsgs: ReadonlyMap<string, readonly string[]>;
+  readonly notes: readonly Diagnostic[];
+  readonly limits: AzureLimits;
+}
+
+// ---------------------------------------------------------------------------
+// helpers
+
+function diag(code: string, message: string, location?: SourceLocation, file?: string): Diagnostic {
+  return { code, severity: severityOf(code), message, location, file: location ? undefined : file };
+}
+
+/** Short stable digest for names: 6 hex chars of sha256. */
+export function digest(text: string, n = 6): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, n);
+}
+
+/** A stable 32-bit hash for priority slots. */
+function hash32(text: string): number {
+  return createHash('sha256').update(text).digest().readUInt32BE(0);
+}
+
+const NAME_OK = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9_])?$/;
+
+/** Keep a name within `max`: long names keep their head and get a digest of the whole, so they stay unique and readable. */
+export function fitName(name: string, max: number): string {
+  if (name.length <= max) return name;
+  const d = digest(name);
+  let head = name.slice(0, max - d.length - 1);
+  head = head.replace(/[-._]+$/, '');
+  return `${head}-${d}`;
+}
+
+function fitDescription(text: string, max: number): string {
+  return text.length <= max ? text : text.slice(0, max - 3) + '...';
+}
+
+function portSpecs(p: PortSet): '*' | string[] {
+  if (p.isAll()) return '*';
+  return p.ranges.map((r) => (r.lo === r.hi ? `${r.lo}` : `${r.lo}-${r.hi}`));
+}
+
+/**
+ * One Azure protocol per rule: `any` is `*`; otherwise Tcp, Udp and Icmp
+ * parts. A set with `other` but not everything cannot be written as Azure
+ * rules without ordering allows against each other, which the bands exclude;
+ * the resolver never produces one today (rule services are unions of
+ * tcp/udp/icmp specs, or `any`), and the compiler refuses it if it ever does.
+ */
+export function protocolParts(s: ServiceSet): { protocol: AzureProtocol; ports: '*' | readonly string[] }[] | undefined {
+  if (s.isAny()) return [{ protocol: '*', ports: '*' }];
+  if (s.other) return undefined;
+  const out: { protocol: AzureProtocol; ports: '*' | readonly string[] }[] = [];
+  if (!s.tcp.isEmpty()) out.push({ protocol: 'Tcp', ports: portSpecs(s.tcp) });
+  if (!s.udp.isEmpty()) out.push({ protocol: 'Udp', ports: portSpecs(s.udp) });
+  if (s.icmp) out.push({ protocol: 'Icmp', ports: '*' });
+  return out;
+}
+
+function chunk<T>(xs: readonly T[], n: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < xs.length; i += n) out.push(xs.slice(i, i + n));
+  return out;
+}
+
+const PROTO_TAG: Record<AzureProtocol, string> = { Tcp: 'tcp', Udp: 'udp', Icmp: 'icmp', '*': 'any' };
+
+// ---------------------------------------------------------------------------
+// rules of one segment side
+
+interface Group {
+  origin: Origin;
+  services: ServiceSet;
+  segments: Set<string>;
+  addresses: AddressSet;
+}
+
+/** Group a side's entries by origin (one rule or guardrail has one service set), merging its peers. */
+function groupEntries(entries: readonly SideEntry[]): Group[] {
+  const groups = new Map<string, Group>();
+  for (const e of entries) {
+    const k = `${e.origin.name}\u0000${e.services.toString()}`;
+    let g = groups.get(k);
+    if (!g) groups.set(k, (g = { origin: e.origin, services: e.services, segments: new Set(), addresses: AddressSet.EMPTY }));
+    if (e.peer.kind === 'segment') g.segments.add(e.peer.segment);
+    else g.addresses = g.addresses.union(e.peer.addresses);
+  }
+  return [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, g]) => g);
+}
+
+type Unprioritised = Omit<PlannedRule, 'priority'>;
+
+function sideRules(
+  ir: ResolvedPolicy,
+  segment: string,
+  dir: Direction,
+  action: Action,
+  limits: AzureLimits,
+  errors: Diagnostic[],
+): Unprioritised[] {
+  const side = ir.sides.get(segment)![dir];
+  const out: Unprioritised[] = [];
+  const direction: AzureDirection = dir === 'ingress' ? 'Inbound' : 'Outbound';
+  const access: AzureAccess = action === 'allow' ? 'Allow' : 'Deny';
+  const own: RuleEndpoint = { kind: 'asgs', segments: [segment] };
+  for (const g of groupEntries(side[action])) {
+    const parts = protocolParts(g.services);
+    if (!parts) {
+      errors.push(
+        diag(
+          'MS5001',
+          `azure: ${g.origin.kind} '${g.origin.name}' has services ${g.services} (other IP protocols without all of tcp, udp and icmp), which Azure rules (Tcp, Udp, Icmp or *) cannot express exactly`,
+          g.origin.location,
+          ir.policy.file,
+        ),
+      );
+      continue;
+    }
+    // Peers: ASG chunks of asgsPerRuleSide; prefixes per family (Azure refuses mixed families in one rule), chunks of prefixesPerRuleSide.
+    const peers: { tag: string; ep: RuleEndpoint; summary: string }[] = [];
+    const segs = [...g.segments].sort();
+    const segChunks = chunk(segs, limits.asgsPerRuleSide);
+    for (const c of segChunks) {
+      // Extra chunks are named by their first member, not their position.
+      const tag = c === segChunks[0] ? 'asg' : `asg@${c[0]}`;
+      const summary = c.length === 1 ? c[0] : `${c[0]} and ${c.length - 1} more segments`;
+      peers.push({ tag, ep: { kind: 'asgs', segments: c }, summary });
+    }
+    for (const family of [4, 6] as Family[]) {
+      const cidrs = g.addresses.toCidrs(family);
+      const cidrChunks = chunk(cidrs, limits.prefixesPerRuleSide);
+      for (const c of cidrChunks) {
+        const tag = c === cidrChunks[0] ? `ip${family}` : `ip${family}@${c[0]}`;
+        const summary = c.length === 1 ? c[0] : `${c.length} IPv${family} prefixes`;
+        peers.push({ tag, ep: { kind: 'prefixes', family, cidrs: c }, summary });
+      }
+    }
+    for (const part of parts) {
+      for (const peer of peers) {
+        const dirTag = dir === 'ingress' ? 'in' : 'out';
+        const key = `${segment}|${dirTag}|${g.origin.name}|${PROTO_TAG[part.protocol]}|${peer.tag}`;
+        const baseName = `${g.origin.name}.${dirTag}.${segment}.${PROTO_TAG[part.protocol]}.${peer.tag.replace(/[^A-Za-z0-9]+/g, '-')}`;
+        const name = fitName(baseName.replace(/-+$/, ''), limits.nameMax);
+        const what = `${access.toLowerCase()} ${part.protocol === '*' ? 'any' : part.protocol.toLowerCase()}${part.ports === '*' ? '' : '/' + part.ports.join(',')}`;
+        const where = dir === 'ingress' ? `into ${segment} from ${peer.summary}` : `from ${segment} to ${peer.summary}`;
+        out.push({
+          key,
+          name,
+          direction,
+          access,
+          protocol: part.protocol,
+          ports: part.ports,
+          source: dir === 'ingress' ? peer.ep : own,
+          destination: dir === 'ingress' ? own : peer.ep,
+          description: fitDescription(`policy ${ir.name}, ${g.origin.kind} ${g.origin.name}: ${what} ${where}`, limits.descriptionMax),
+          segment,
+          origin: g.origin,
+        });
+      }
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// priorities
+
+/**
+ * Give each rule a priority in its band, unique per NSG and direction:
+ * the slot is a hash of the rule's stable key; collisions probe linearly, in
+ * sorted key order. Adding or removing one rule therefore moves only rules
+ * whose probe chain it crosses: O(1) expected while the band is sparse
+ * (the bands hold 1000 and 2996 slots against at most 998 rules per NSG).
+ */
+export function assignPriorities(keys: readonly string[], band: readonly [number, number]): Map<string, number> | undefined {
+  const [lo, hi] = band;
+  const size = hi - lo + 1;
+  if (keys.length > size) return undefined;
+  const taken = new Uint8Array(size);
+  const out = new Map<string, number>();
+  for (const k of [...keys].sort()) {
+    let slot = hash32(k) % size;
+    while (taken[slot]) slot = (slot + 1) % size;
+    taken[slot] = 1;
+    out.set(k, lo + slot);
+  }
+  return out;
+}
+
+function denyAll(direction: AzureDirection, policy: string, limits: AzureLimits): PlannedRule {
+  return {
+    key: `deny-all|${direction}`,
+    name: `deny-all-${direction.toLowerCase()}`,
+    direction,
+    access: 'Deny',
+    priority: limits.denyAllPriority,
+    protocol: '*',
+    ports: '*',
+    source: { kind: 'any' },
+    destination: { kind: 'any' },
+    description: fitDescription(
+      `policy ${policy}: default deny ${direction.toLowerCase()}, overrides Azure's default ${direction === 'Inbound' ? 'AllowVnetInBound and AllowAzureLoadBalancerInBound' : 'AllowVnetOutBound and AllowInternetOutBound'}`,
+      limits.descriptionMax,
+    ),
+  };
+}
+
+function asgsOf(rules: readonly Unprioritised[]): Set<string> {
+  const s = new Set<string>();
+  for (const r of rules) for (const ep of [r.source, r.destination]) if (ep.kind === 'asgs') for (const x of ep.segments) s.add(x);
+  return s;
+}
+
+// ---------------------------------------------------------------------------
+// the plan
+
+export function planAzure(ir: ResolvedPolicy, options: AzurePlanOptions = {}): AzurePlan {
+  const limits: AzureLimits = { ...AZURE_LIMITS, ...options.limits };
+  const errors: Diagnostic[] = [];
+  const notes: Diagnostic[] = [];
+  const policyLoc = ir.policy.locate(['metadata', 'name']);
+  const prefix = options.namePrefix ?? '';
+  if (prefix !== '' && !/^[A-Za-z0-9][-A-Za-z0-9_.]*$/.test(prefix)) {
+    throw new PolicyError([diag('MS5005', `azure: namePrefix '${prefix}' must start with a letter or digit and hold only letters, digits, '-', '_' and '.'`, policyLoc, ir.policy.file)], 'cannot compile for azure');
+  }
+  if (prefix.length > 30) {
+    throw new PolicyError([diag('MS5005', `azure: namePrefix '${prefix}' is ${prefix.length} characters; at most 30 keep names within Azure's ${limits.nameMax}`, policyLoc, ir.policy.file)], 'cannot compile for azure');
+  }
+
+  const asgs: PlannedAsg[] = ir.segments.map((s) => ({ segment: s.name, name: fitName(`${prefix}${ir.name}-${s.name}-asg`, limits.nameMax) }));
+
+  // Every segment side, as Azure rules without priorities yet.
+  const bySegment = new Map<string, { deny: Unprioritised[]; allow: Unprioritised[] }>();
+  for (const s of ir.segments) {
+    const deny = [...sideRules(ir, s.name, 'ingress', 'deny', limits, errors), ...sideRules(ir, s.name, 'egress', 'deny', limits, errors)];
+    const allow = [...sideRules(ir, s.name, 'ingress', 'allow', limits, errors), ...sideRules(ir, s.name, 'egress', 'allow', limits, errors)];
+    bySegment.set(s.name, { deny, allow });
+  }
+  if (errors.length > 0) throw new PolicyError(errors, 'cannot compile for azure');
+
+  // Layout: shared while it fits, else one NSG per segment.
+  const all = [...bySegment.values()].flatMap((x) => [...x.deny, ...x.allow]);
+  const sharedFits = all.length + 2 <= limits.rulesPerNsg && asgsOf(all).size <= limits.asgsPerNsg && fitsBands(all, limits);
+  if (options.subnets && options.layout === 'perSegment') {
+    throw new PolicyError(
+      [diag('MS5006', `azure: subnetIds associate one NSG with every workload of a subnet, which needs the shared layout, not perSegment`, ir.policy.locate(['targets', 'azure', 'subnetIds']) ?? policyLoc, ir.policy.file)],
+      'cannot compile for azure',
+    );
+  }
+  const layout: 'shared' | 'perSegment' = options.subnets || options.layout === 'shared' || (options.layout !== 'perSegment' && sharedFits) ? 'shared' : 'perSegment';
+  if (options.layout !== 'shared' && layout === 'perSegment' && !sharedFits) {
+    notes.push(
+      diag(
+        'MS5102',
+        `azure: one NSG cannot hold this policy (${all.length + 2} rules, ${asgsOf(all).size} ASGs referenced; quotas ${limits.rulesPerNsg} and ${limits.asgsPerNsg}), so each segment gets its own NSG; attach it to that segment's NICs`,
+        policyLoc,
+        ir.policy.file,
+      ),
+    );
+  }
+
+  const groups: { key: string; name: string; segments: string[] }[] =
+    layout === 'shared'
+      ? [{ key: 'shared', name: fitName(`${prefix}${ir.name}-nsg`, limits.nameMax), segments: ir.segments.map((s) => s.name) }]
+      : ir.segments.map((s) => ({ key: s.name, name: fitName(`${prefix}${ir.name}-${s.name}-nsg`, limits.nameMax), segments: [s.name] }));
+
+  const nsgs: PlannedNsg[] = [];
+  for (const g of groups) {
+    const deny = g.segments.flatMap((s) => bySegment.get(s)!.deny);
+    const allow = g.segments.flatMap((s) => bySegment.get(s)!.allow);
+    const rules = [...deny, ...allow];
+    const where = layout === 'shared' ? `NSG '${g.name}'` : `NSG '${g.name}' of segment '${g.segments[0]}'`;
+    const blame = () => {
+      // Locate at the rule or guardrail contributing the most rules; the message names the quota.
+      const count = new Map<string, { o: Origin; n: number }>();
+      for (const r of rules) if (r.origin) count.set(r.origin.name, { o: r.origin, n: (count.get(r.origin.name)?.n ?? 0) + 1 });
+      const top = [...count.values()].sort((a, b) => b.n - a.n || (a.o.name < b.o.name ? -1 : 1)).slice(0, 3);
+      return { loc: top[0]?.o.location ?? policyLoc, names: top.map((t) => `${t.o.kind} '${t.o.name}' (${t.n})`).join(', ') };
+    };
+    const why = layout === 'shared' && options.subnets && !sharedFits ? ' (subnetIds need one shared NSG; without them each segment would get its own)' : '';
+    if (rules.length + 2 > limits.rulesPerNsg) {
+      const b = blame();
+      errors.push(diag('MS5002', `azure: ${where} needs ${rules.length + 2} security rules, over Azure's quota of ${limits.rulesPerNsg} rules per NSG${why}; largest contributors: ${b.names}`, b.loc, ir.policy.file));
+      continue;
+    }
+    const asgCount = asgsOf(rules).size;
+    if (asgCount > limits.asgsPerNsg) {
+      const b = blame();
+      errors.push(diag('MS5003', `azure: ${where} references ${asgCount} application security groups, over Azure's quota of ${limits.asgsPerNsg} per NSG${why}; largest contributors: ${b.names}`, b.loc, ir.policy.file));
+      continue;
+    }
+    const prioritised: PlannedRule[] = [];
+    for (const direction of ['Inbound', 'Outbound'] as AzureDirection[]) {
+      for (const [band, list, access] of [
+        [limits.denyBand, deny, 'deny'],
+        [limits.allowBand, allow, 'allow'],
+      ] as const) {
+        const mine = list.filter((r) => r.direction === direction);
+        const prios = assignPriorities(
+          mine.map((r) => r.key),
+          band,
+        );
+        if (!prios) {
+          const o = mine[0]?.origin;
+          errors.push(
+            diag(
+              'MS5004',
+              `azure: ${where} needs ${mine.length} ${direction.toLowerCase()} ${access} rules, more than the ${band[1] - band[0] + 1} priorities of its band ${band[0]}–${band[1]}`,
+              o?.location ?? policyLoc,
+              ir.policy.file,
+            ),
+          );
+          continue;
+        }
+        for (const r of mine) prioritised.push({ ...r, priority: prios.get(r.key)! });
+      }
+      prioritised.push(denyAll(direction, ir.name, limits));
+    }
+    prioritised.sort((a, b) => (a.direction < b.direction ? -1 : a.direction > b.direction ? 1 : a.priority - b.priority));
+    // Names must be unique within an NSG; digests make a clash practically impossible, but never emit one silently.
+    const seen = new Set<string>();
+    for (const r of prioritised) {
+      if (!NAME_OK.test(r.name) || r.name.length > limits.nameMax) throw new Error(`azure plan: invalid rule name '${r.name}'`);
+      if (seen.has(r.name)) throw new Error(`azure plan: duplicate rule name '${r.name}' in ${where}`);
+      seen.add(r.name);
+    }
+    nsgs.push({ key: g.key, name: g.name, segments: g.segments, rules: prioritised, asgCount });
+  }
+  if (errors.length > 0) throw new PolicyError(errors, 'cannot compile for azure');
+
+  const segmentNsgs = new Map<string, string[]>();
+  for (const n of nsgs) for (const s of n.segments) segmentNsgs.set(s, [...(segmentNsgs.get(s) ?? []), n.key]);
+  // Each workload carries exactly its segment's ASG: far within the per-NIC quota, checked anyway.
+  if (1 > limits.asgsPerNic) throw new PolicyError([diag('MS5007', `azure: a workload carries 1 ASG, over the quota of ${limits.asgsPerNic} per NIC`, policyLoc, ir.policy.file)], 'cannot compile for azure');
+
+  return { policy: ir.name, layout, asgs, nsgs: nsgs.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)), segmentNsgs, notes, limits };
+}
+
+function fitsBands(rules: readonly Unprioritised[], limits: AzureLimits): boolean {
+  for (const direction of ['Inbound', 'Outbound']) {
+    const d = rules.filter((r) => r.direction === direction);
+    if (d.filter((r) => r.access === 'Deny').length > limits.denyBand[1] - limits.denyBand[0] + 1) return false;
+    if (d.filter((r) => r.access === 'Allow').length > limits.allowBand[1] - limits.allowBand[0] + 1) return false;
+  }
+  return true;
+}
