@@ -371,6 +371,51 @@ export const CODES: Record<string, CodeInfo> = {
     explanation:
       'Explicit deny-all rules at priority 4096 override AllowVnetInBound, AllowAzureLoadBalancerInBound, AllowVnetOutBound and AllowInternetOutBound. Load balancer health probes therefore need a rule from an external holding 168.63.129.16/32.',
   },
+  MS6001: {
+    severity: 'error',
+    title: 'gcp: invalid name prefix',
+    explanation: 'The GCP name prefix (default: the policy name) starts every firewall rule name and network tag, so it must match `[a-z]([-a-z0-9]*[a-z0-9])?` and be at most 40 characters.',
+  },
+  MS6002: {
+    severity: 'error',
+    title: 'gcp: service account needs a project',
+    explanation:
+      'With `targets.gcp.identity: serviceAccounts` the service-account emails are derived as `<prefix>-<segment>@<project>.iam.gserviceaccount.com`; set `targets.gcp.project`, or pass `serviceAccounts` per segment to the construct.',
+  },
+  MS6003: {
+    severity: 'error',
+    title: 'gcp: egress exception would hide another allow',
+    explanation:
+      'An egress allow of every protocol minus a deny guardrail\'s services (e.g. `any` minus tcp/22) is written as an allow of `all` plus a higher-priority deny of the rest. When another such allow of the same segment covers overlapping addresses, that deny would also hide services it grants, so the output would be stricter than the policy. Give the segments disjoint `addresses`, or narrow the services.',
+  },
+  MS6004: {
+    severity: 'error',
+    title: 'gcp: firewall name collision',
+    explanation: 'Two generated firewall rules would get the same name (names are unique per project). Rename the rule or guardrail.',
+  },
+  MS6100: {
+    severity: 'info',
+    title: 'gcp: egress towards shared addresses',
+    explanation:
+      'GCP egress rules cannot name destination tags, so egress towards a segment goes to its addresses. Those are shared with other segments, so that egress also reaches them there; their ingress still decides. This is the deviation the spec permits for GCP. Disjoint `addresses` make it vanish.',
+  },
+  MS6101: {
+    severity: 'info',
+    title: 'gcp: egress towards undeclared addresses',
+    explanation:
+      'The segment declares no `addresses`, so egress towards it is egress to all of `network.internalCidrs`: any host there is reachable on those services, subject to its own ingress. Declare `addresses` to narrow it.',
+  },
+  MS6102: {
+    severity: 'info',
+    title: 'gcp: guardrail enforced on ingress',
+    explanation:
+      'A deny guardrail between segments is enforced on the destination\'s ingress by source identity (tags or service accounts), at a priority above every allow; egress allows towards the destination leave out the denied services.',
+  },
+  MS6103: {
+    severity: 'info',
+    title: 'gcp: Terraform variable for a missing setting',
+    explanation: '`targets.gcp.project` or `targets.gcp.network` is not set; the output declares the Terraform variable `gcp_project` or `gcp_network`, to be given at plan time.',
+  },
 };
 
 /** Severity of a code; unknown codes are errors (fail closed). */

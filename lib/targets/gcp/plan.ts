@@ -1,0 +1,617 @@
+/**
+ * GCP plan: the resolved policy (IR) as VPC firewall rules, as pure data.
+ *
+ * How the meaning maps onto GCP (docs/gcp.md has the long form):
+ *
+ * - Every segment is one identity: a network tag `<prefix>-<segment>` (or a
+ *   service account). A workload carries exactly its segment's identity;
+ *   anything without one of our identities is an outside host.
+ * - Ingress(X) is exact: allows and deny guardrails target X's identity and
+ *   match the peer by source identity (tags / service accounts) or by source
+ *   ranges, never both in one rule.
+ * - Egress rules cannot match destination identities, so egress towards a
+ *   segment Y goes to Y's addresses (the spec's one permitted GCP deviation).
+ *   Deny guardrails between segments are therefore enforced on the
+ *   destination's ingress by source identity; on the egress side they are
+ *   folded in by subtracting their services from the allows towards Y, so the
+ *   egress side never admits a service the meaning denies towards Y.
+ *   Deny guardrails towards address sets stay egress deny rules.
+ * - GCP allows all egress implicitly (65535): explicit deny-all rules at
+ *   DEFAULT_DENY_PRIORITY, for IPv4 and IPv6, targeting every identity of the
+ *   policy, neutralise it; the same in ingress keeps a default network's
+ *   allow rules (65534) away from our workloads.
+ *
+ * Priorities are fixed per kind, never per rule: allows never conflict with
+ * each other (their union counts) and denies never conflict with each other,
+ * so a per-rule priority would carry no meaning and would only make names and
+ * priorities move when an unrelated rule is inserted. Denies are strictly
+ * above allows, so nothing relies on "deny wins ties".
+ */
+import { createHash } from 'crypto';
+import { severityOf } from '../../model/codes';
+import { Diagnostic, PolicyError, SourceLocation } from '../../model/diagnostics';
+import { AddressSet, Family } from '../../net/address';
+import { PortSet } from '../../net/ports';
+import { ServiceSet } from '../../net/service';
+import { Origin, ResolvedPolicy, ResolvedRule } from '../../resolve/ir';
+
+/** Deny guardrails: above every allow. */
+export const DENY_PRIORITY = 1000;
+/** Rules and allow guardrails. */
+export const ALLOW_PRIORITY = 2000;
+/** "Everything except": the complement of an egress allow that covers other IP protocols but not all (see `broad`). */
+export const EXCEPT_PRIORITY = 3000;
+/** Egress allows of every IP protocol minus some services; their exceptions sit at EXCEPT_PRIORITY. */
+export const BROAD_ALLOW_PRIORITY = 4000;
+/** Explicit default deny in and out: below all of ours, above GCP's implied rules (65535) and a default network's allows (65534). */
+export const DEFAULT_DENY_PRIORITY = 65000;
+
+/** GCP limits per firewall rule (docs/gcp.md, "Quotas"). */
+export const LIMITS = {
+  nameLength: 63,
+  /** Source or destination ranges per rule (256 when combined with source tags: we never combine). */
+  ranges: 5000,
+  sourceTags: 30,
+  targetTags: 70,
+  sourceServiceAccounts: 10,
+  targetServiceAccounts: 10,
+  priorityMin: 0,
+  priorityMax: 65535,
+} as const;
+
+export const GCP_NAME = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+
+export type GcpIdentityKind = 'tags' | 'serviceAccounts';
+export type GcpDirection = 'INGRESS' | 'EGRESS';
+export type GcpAction = 'allow' | 'deny';
+/** What a firewall rule is for: a policy allow, a deny guardrail, a broad egress allow, its exception, or the default deny. */
+export type GcpRuleKind = 'allow' | 'deny' | 'broad' | 'except' | 'default-deny';
+
+export interface GcpProtocolBlock {
+  /** `all`, `tcp`, `udp`, `icmp` (IPv4) or `58` (ICMPv6). */
+  readonly protocol: string;
+  /** `443`, `8000-8099`; absent: every port. */
+  readonly ports?: readonly string[];
+}
+
+/** One `google_compute_firewall`, one direction, one action. */
+export interface GcpFirewallPlan {
+  /** GCP name, unique in the project; also the Terraform logical id. */
+  readonly name: string;
+  readonly direction: GcpDirection;
+  readonly action: GcpAction;
+  readonly kind: GcpRuleKind;
+  readonly priority: number;
+  /** Segments whose identities the rule targets (target tags / target service accounts). */
+  readonly targets: readonly string[];
+  /** Ingress by identity: source segments (source tags / source service accounts). */
+  readonly sourceSegments?: readonly string[];
+  readonly sourceRanges?: readonly string[];
+  readonly destinationRanges?: readonly string[];
+  /** Address family of the ranges; undefined when the rule matches by identity only. */
+  readonly family?: Family;
+  readonly blocks: readonly GcpProtocolBlock[];
+  /** Exactly what the rule admits or denies, for reports and tests. */
+  readonly services: ServiceSet;
+  /** Rules and guardrails this firewall rule realises (sorted). */
+  readonly origins: readonly string[];
+  readonly description: string;
+}
+
+export interface GcpPlanOptions {
+  /** Prefix of every name and tag (default: the policy name). Must match `[a-z]([-a-z0-9]*[a-z0-9])?`, at most 40 characters. */
+  readonly namePrefix?: string;
+  readonly identity?: GcpIdentityKind;
+  /** Project, for service-account emails derived as `<prefix>-<segment>@<project>.iam.gserviceaccount.com`. May be a token. */
+  readonly project?: string;
+  /** Explicit service-account emails per segment (override the derived ones). */
+  readonly serviceAccounts?: Readonly<Record<string, string>>;
+}
+
+export interface GcpPlan {
+  readonly policy: string;
+  readonly prefix: string;
+  readonly identity: GcpIdentityKind;
+  /** Per segment, the identity value: a network tag, or a service-account email. */
+  readonly identities: Readonly<Record<string, string>>;
+  /** Sorted by name. */
+  readonly firewalls: readonly GcpFirewallPlan[];
+  /** Infos about where the GCP deviation applies and how guardrails were placed. */
+  readonly notes: readonly Diagnostic[];
+}
+
+// ---------------------------------------------------------------------------
+// Names
+
+/** Short stable digest: 6 hex characters of sha256. */
+export function digest(text: string, n = 6): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, n);
+}
+
+/**
+ * Fit a name built from valid parts into `max` characters: unchanged when it
+ * fits, else cut and suffixed with a digest of the whole name, so that two
+ * long names differing only at the end stay distinct and the result is the
+ * same on every run.
+ */
+export function fitName(full: string, max: number = LIMITS.nameLength): string {
+  if (full.length <= max) return full;
+  const h = digest(full);
+  const head = full.slice(0, max - h.length - 1).replace(/-+$/, '');
+  return `${head}-${h}`;
+}
+
+/** Network tag of a segment: `<prefix>-<segment>`, fitted to 63 characters. */
+export function networkTagFor(prefix: string, segment: string): string {
+  return fitName(`${prefix}-${segment}`);
+}
+
+/** Service-account id (the part before `@`): 6–30 characters, `[a-z]([-a-z0-9]*[a-z0-9])`. */
+export function serviceAccountIdFor(prefix: string, segment: string): string {
+  let id = fitName(`${prefix}-${segment}`, 30);
+  if (id.length < 6) id = `${id}-seg`.slice(0, 30);
+  return id;
+}
+
+// ---------------------------------------------------------------------------
+// Services → protocol blocks
+
+function ports(p: PortSet): string[] | undefined {
+  if (p.isAll()) return undefined;
+  return p.ranges.map((r) => (r.lo === r.hi ? `${r.lo}` : `${r.lo}-${r.hi}`));
+}
+
+/**
+ * Protocol blocks for a set without `other` (or `any`). ICMP is `icmp` for
+ * IPv4 rules and `58` (ICMPv6) for IPv6 rules; a rule without family carries
+ * no ICMP (the caller splits it by family first).
+ */
+export function protocolBlocks(s: ServiceSet, family: Family | undefined): GcpProtocolBlock[] {
+  if (s.isAny()) return [{ protocol: 'all' }];
+  if (s.other) throw new Error(`internal: services '${s}' need an exception rule`);
+  const out: GcpProtocolBlock[] = [];
+  if (!s.tcp.isEmpty()) out.push(withPorts('tcp', ports(s.tcp)));
+  if (!s.udp.isEmpty()) out.push(withPorts('udp', ports(s.udp)));
+  if (s.icmp) {
+    if (family === undefined) throw new Error('internal: ICMP in a rule without address family');
+    out.push({ protocol: family === 4 ? 'icmp' : '58' });
+  }
+  return out;
+}
+
+function withPorts(protocol: string, p: string[] | undefined): GcpProtocolBlock {
+  return p ? { protocol, ports: p } : { protocol };
+}
+
+// ---------------------------------------------------------------------------
+// Building
+
+const FAMILIES: readonly Family[] = [4, 6];
+const ALL_OF: Record<Family, string> = { 4: '0.0.0.0/0', 6: '::/0' };
+
+function chunks<T>(xs: readonly T[], n: number): T[][] {
+  if (xs.length === 0) return [[]];
+  const out: T[][] = [];
+  for (let i = 0; i < xs.length; i += n) out.push(xs.slice(i, i + n));
+  return out;
+}
+
+function code(c: string, message: string, location?: SourceLocation): Diagnostic {
+  return { code: c, severity: severityOf(c), message, location };
+}
+
+interface Draft {
+  /** Readable base name before the chunk suffix and fitting. */
+  base: string;
+  direction: GcpDirection;
+  action: GcpAction;
+  kind: GcpRuleKind;
+  priority: number;
+  targets: string[];
+  sourceSegments?: string[];
+  sourceRanges?: string[];
+  destinationRanges?: string[];
+  family?: Family;
+  services: ServiceSet;
+  origins: string[];
+  what: string;
+}
+
+const DIR_CODE: Record<GcpDirection, string> = { INGRESS: 'in', EGRESS: 'eg' };
+
+/** Compile the IR to GCP firewall rules. Throws PolicyError when it cannot be done exactly. */
+export function planGcp(ir: ResolvedPolicy, opts: GcpPlanOptions = {}): GcpPlan {
+  const prefix = opts.namePrefix ?? ir.name;
+  const identity: GcpIdentityKind = opts.identity ?? 'tags';
+  const errors: Diagnostic[] = [];
+  if (!GCP_NAME.test(prefix) || prefix.length > 40) {
+    throw new PolicyError([code('MS6001', `GCP name prefix '${prefix}' must match [a-z]([-a-z0-9]*[a-z0-9])? and be at most 40 characters`)], 'cannot compile for gcp');
+  }
+
+  const identities: Record<string, string> = {};
+  for (const s of ir.segments) {
+    if (identity === 'tags') identities[s.name] = networkTagFor(prefix, s.name);
+    else {
+      const given = opts.serviceAccounts?.[s.name];
+      if (given) identities[s.name] = given;
+      else if (opts.project !== undefined) identities[s.name] = `${serviceAccountIdFor(prefix, s.name)}@${opts.project}.iam.gserviceaccount.com`;
+      else errors.push(code('MS6002', `segment '${s.name}': service-account identities need targets.gcp.project (or an explicit service account per segment)`, s.location));
+    }
+  }
+  if (errors.length) throw new PolicyError(errors, 'cannot compile for gcp');
+
+  const tagLimits =
+    identity === 'tags' ? { source: LIMITS.sourceTags, target: LIMITS.targetTags } : { source: LIMITS.sourceServiceAccounts, target: LIMITS.targetServiceAccounts };
+  const drafts: Draft[] = [];
+  const notes: Diagnostic[] = [];
+
+  // Identity denies per ordered segment pair: folded into the egress allows towards the destination.
+  const identityDeny = new Map<string, ServiceSet>();
+  const pairKey = (f: string, t: string) => `${f}\u0000${t}`;
+  for (const r of ir.rules) {
+    if (r.origin.action !== 'deny' || r.services.isEmpty()) continue;
+    for (const [f, t] of r.segmentPairs) identityDeny.set(pairKey(f, t), (identityDeny.get(pairKey(f, t)) ?? ServiceSet.EMPTY).union(r.services));
+  }
+
+  for (const r of ir.rules) {
+    if (r.services.isEmpty()) continue;
+    const deny = r.origin.action === 'deny';
+    const action: GcpAction = deny ? 'deny' : 'allow';
+    const kind: GcpRuleKind = deny ? 'deny' : 'allow';
+    const priority = deny ? DENY_PRIORITY : ALLOW_PRIORITY;
+    const base = `${prefix}-${r.origin.name}`;
+
+    // Ingress by source identity: group the destinations by their source set.
+    const byTarget = new Map<string, string[]>();
+    for (const [f, t] of r.segmentPairs) byTarget.set(t, [...(byTarget.get(t) ?? []), f]);
+    const groups = new Map<string, { sources: string[]; targets: string[] }>();
+    for (const [t, sources] of [...byTarget.entries()].sort(([a], [b]) => cmp(a, b))) {
+      const k = [...sources].sort().join(',');
+      const g = groups.get(k) ?? { sources: [...sources].sort(), targets: [] };
+      g.targets.push(t);
+      groups.set(k, g);
+    }
+    for (const g of groups.values()) {
+      const disc = groups.size > 1 ? `-${discriminator('from', g.sources)}` : '';
+      const split = r.services.icmp && !r.services.isAny();
+      // A rule matching by identity has no address family; ICMP differs per family, so it is split with destination ranges.
+      const families: readonly (Family | undefined)[] = split ? FAMILIES : [undefined];
+      for (const fam of families) {
+        drafts.push({
+          base: `${base}-${DIR_CODE.INGRESS}${disc}-id${fam ? `-v${fam}` : ''}`,
+          direction: 'INGRESS',
+          action,
+          kind,
+          priority,
+          targets: g.targets,
+          sourceSegments: g.sources,
+          destinationRanges: fam ? [ALL_OF[fam]] : undefined,
+          family: fam,
+          services: r.services,
+          origins: [r.origin.name],
+          what: `from ${g.sources.join(', ')}`,
+        });
+      }
+    }
+
+    // Ingress by source address: every destination segment, the union of the address peers.
+    if (r.toSegments.length > 0 && r.fromAddresses.length > 0) {
+      const addrs = r.fromAddresses.reduce((acc, p) => acc.union(p.addresses), AddressSet.EMPTY);
+      for (const fam of FAMILIES) {
+        const cidrs = addrs.toCidrs(fam);
+        if (cidrs.length === 0) continue;
+        drafts.push({
+          base: `${base}-${DIR_CODE.INGRESS}-v${fam}`,
+          direction: 'INGRESS',
+          action,
+          kind,
+          priority,
+          targets: [...r.toSegments],
+          sourceRanges: cidrs,
+          family: fam,
+          services: r.services,
+          origins: [r.origin.name],
+          what: `from ${r.fromAddresses.map((a) => a.label).join(', ')}`,
+        });
+      }
+    }
+
+    // Egress towards address sets: exact, allow or deny.
+    if (r.fromSegments.length > 0 && r.toAddresses.length > 0) {
+      const addrs = r.toAddresses.reduce((acc, p) => acc.union(p.addresses), AddressSet.EMPTY);
+      for (const fam of FAMILIES) {
+        const cidrs = addrs.toCidrs(fam);
+        if (cidrs.length === 0) continue;
+        drafts.push(
+          ...egressDrafts({
+            base: `${base}-${DIR_CODE.EGRESS}-v${fam}`,
+            direction: 'EGRESS',
+            action,
+            kind,
+            priority,
+            targets: [...r.fromSegments],
+            destinationRanges: cidrs,
+            family: fam,
+            services: r.services,
+            origins: [r.origin.name],
+            what: `to ${r.toAddresses.map((a) => a.label).join(', ')}`,
+          }),
+        );
+      }
+    }
+
+    // Egress towards segments, by their addresses (allows only; identity denies are on the ingress side).
+    if (!deny) drafts.push(...egressTowardsSegments(ir, r, base, identityDeny, pairKey));
+  }
+
+  // Explicit default deny, both directions and families, for every identity of the policy.
+  const everyone = ir.segments.map((s) => s.name);
+  if (everyone.length > 0) {
+    for (const direction of ['INGRESS', 'EGRESS'] as const) {
+      for (const fam of FAMILIES) {
+        drafts.push({
+          base: `${prefix}-default-deny-${DIR_CODE[direction]}-v${fam}`,
+          direction,
+          action: 'deny',
+          kind: 'default-deny',
+          priority: DEFAULT_DENY_PRIORITY,
+          targets: everyone,
+          sourceRanges: direction === 'INGRESS' ? [ALL_OF[fam]] : undefined,
+          destinationRanges: direction === 'EGRESS' ? [ALL_OF[fam]] : undefined,
+          family: fam,
+          services: ServiceSet.ANY,
+          origins: [],
+          what: direction === 'EGRESS' ? "default deny (neutralises GCP's implied allow-egress)" : 'default deny (implied deny-ingress, made explicit)',
+        });
+      }
+    }
+  }
+
+  checkExceptions(ir, drafts);
+  notes.push(...deviationNotes(ir));
+
+  const firewalls = materialise(ir, drafts, tagLimits, prefix);
+  return { policy: ir.name, prefix, identity, identities, firewalls, notes };
+}
+
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** `from-<segment>` for one segment, else a digest of the list: readable when it can be, stable always. */
+function discriminator(word: string, segments: readonly string[]): string {
+  return segments.length === 1 ? `${word}-${segments[0]}` : `${word}-${digest(segments.join(','))}`;
+}
+
+/**
+ * An egress allow whose services include other IP protocols but not all
+ * (e.g. `any` minus a guardrail's tcp/22) cannot be written as allow blocks
+ * alone: it becomes a broad allow of `all` plus a higher-priority exception
+ * denying the rest, on the same targets and ranges.
+ */
+function egressDrafts(d: Draft): Draft[] {
+  if (d.action === 'deny' || !d.services.other || d.services.isAny()) return [d];
+  const rest = ServiceSet.ANY.subtract(d.services);
+  return [
+    { ...d, kind: 'broad', priority: BROAD_ALLOW_PRIORITY, services: d.services },
+    { ...d, base: `${d.base}-x`, kind: 'except', action: 'deny', priority: EXCEPT_PRIORITY, services: rest, what: `${d.what}, except ${rest}` },
+  ];
+}
+
+function egressTowardsSegments(
+  ir: ResolvedPolicy,
+  r: ResolvedRule,
+  base: string,
+  identityDeny: ReadonlyMap<string, ServiceSet>,
+  pairKey: (f: string, t: string) => string,
+): Draft[] {
+  // Per source segment: the destinations, each with the rule's services minus the guardrails' denies for that pair.
+  const bySource = new Map<string, Map<string, { services: ServiceSet; addresses: AddressSet; dsts: string[] }>>();
+  for (const [f, t] of r.segmentPairs) {
+    const services = r.services.subtract(identityDeny.get(pairKey(f, t)) ?? ServiceSet.EMPTY);
+    if (services.isEmpty()) continue;
+    const m = bySource.get(f) ?? new Map();
+    const k = services.toString();
+    const e = m.get(k) ?? { services, addresses: AddressSet.EMPTY, dsts: [] };
+    e.addresses = e.addresses.union(ir.segment(t).addresses);
+    e.dsts.push(t);
+    m.set(k, e);
+    bySource.set(f, m);
+  }
+  // Group sources with the same (services, family, ranges) into one rule's targets.
+  const groups = new Map<string, { services: ServiceSet; family: Family; cidrs: string[]; dsts: Set<string>; sources: string[] }>();
+  for (const [f, m] of [...bySource.entries()].sort(([a], [b]) => cmp(a, b))) {
+    for (const [k, e] of [...m.entries()].sort(([a], [b]) => cmp(a, b))) {
+      for (const fam of FAMILIES) {
+        const cidrs = e.addresses.toCidrs(fam);
+        if (cidrs.length === 0) continue;
+        const gk = `${fam}|${k}|${cidrs.join(',')}`;
+        const g = groups.get(gk) ?? { services: e.services, family: fam, cidrs, dsts: new Set<string>(), sources: [] };
+        g.sources.push(f);
+        for (const d of e.dsts) g.dsts.add(d);
+        groups.set(gk, g);
+      }
+    }
+  }
+  const perFamily = new Map<Family, number>();
+  for (const g of groups.values()) perFamily.set(g.family, (perFamily.get(g.family) ?? 0) + 1);
+  const out: Draft[] = [];
+  for (const [gk, g] of groups) {
+    const dsts = [...g.dsts].sort();
+    const disc = (perFamily.get(g.family) ?? 0) > 1 ? `-${dsts.length === 1 ? `to-${dsts[0]}` : `g-${digest(gk)}`}` : '';
+    out.push(
+      ...egressDrafts({
+        base: `${base}-${DIR_CODE.EGRESS}-seg${disc}-v${g.family}`,
+        direction: 'EGRESS',
+        action: 'allow',
+        kind: 'allow',
+        priority: ALLOW_PRIORITY,
+        targets: g.sources,
+        destinationRanges: g.cidrs,
+        family: g.family,
+        services: g.services,
+        origins: [r.origin.name],
+        what: `to the addresses of ${dsts.join(', ')}`,
+      }),
+    );
+  }
+  return out;
+}
+
+/**
+ * An exception (deny at EXCEPT_PRIORITY) also hides the other broad allows of
+ * the same workload at overlapping addresses. That is exact only when what it
+ * denies is denied by them too, or granted by a plain allow (which sits
+ * above the exception) covering the overlap. Otherwise fail: never emit a
+ * stricter or looser policy silently.
+ */
+function checkExceptions(ir: ResolvedPolicy, drafts: readonly Draft[]): void {
+  const excepts = drafts.filter((d) => d.kind === 'except');
+  if (excepts.length === 0) return;
+  const broads = drafts.filter((d) => d.kind === 'broad');
+  const plains = drafts.filter((d) => d.direction === 'EGRESS' && d.kind === 'allow');
+  const errors: Diagnostic[] = [];
+  const ranges = (d: Draft) => AddressSet.fromCidrs(d.destinationRanges ?? []);
+  for (const x of excepts) {
+    for (const b of broads) {
+      if (b.family !== x.family || b.base === x.base.replace(/-x$/, '')) continue;
+      const shared = x.targets.filter((t) => b.targets.includes(t));
+      if (shared.length === 0) continue;
+      const overlap = ranges(x).intersect(ranges(b));
+      if (overlap.isEmpty()) continue;
+      for (const seg of shared) {
+        let hidden = x.services.intersect(b.services);
+        for (const p of plains) if (p.family === x.family && p.targets.includes(seg) && ranges(p).containsSet(overlap)) hidden = hidden.subtract(p.services);
+        if (!hidden.isEmpty()) {
+          const rule = ir.rule(b.origins[0]);
+          errors.push(
+            code(
+              'MS6003',
+              `gcp: cannot compile egress of segment '${seg}' exactly: rule '${x.origins[0]}' (allow all but ${ServiceSet.ANY.subtract(x.services)}) needs an exception denying ${x.services} towards ${overlap.toCidrs().slice(0, 3).join(', ')}${overlap.cidrCount() > 3 ? ', …' : ''}, which would also hide ${hidden} that rule '${b.origins[0]}' allows there; give the segments disjoint addresses or narrow the services`,
+              rule.origin.location,
+            ),
+          );
+        }
+      }
+    }
+  }
+  if (errors.length) throw new PolicyError(dedupe(errors), 'cannot compile for gcp');
+}
+
+function dedupe(ds: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return ds.filter((d) => {
+    const k = `${d.code}|${d.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+/** Where the GCP deviation applies, and where guardrails went. */
+function deviationNotes(ir: ResolvedPolicy): Diagnostic[] {
+  const notes: Diagnostic[] = [];
+  // Destinations reached by egress by identity, with the rules that do it.
+  const reachedBy = new Map<string, Set<string>>();
+  for (const r of ir.rules) {
+    if (r.origin.action !== 'allow' || r.services.isEmpty()) continue;
+    for (const [, t] of r.segmentPairs) reachedBy.set(t, (reachedBy.get(t) ?? new Set()).add(r.origin.name));
+  }
+  for (const [t, rules] of [...reachedBy.entries()].sort(([a], [b]) => cmp(a, b))) {
+    const seg = ir.segment(t);
+    const shared = ir.segments.filter((o) => o.name !== t && o.addresses.overlaps(seg.addresses)).map((o) => o.name);
+    const via = [...rules].sort().join(', ');
+    if (!seg.declaredAddresses) {
+      notes.push(
+        code(
+          'MS6101',
+          `gcp: egress towards segment '${t}' (rules ${via}) is expressed by its addresses, which default to network.internalCidrs: that egress also reaches any other host there${shared.length ? `, including segments ${shared.join(', ')}` : ''} (their own ingress still applies); declare addresses for '${t}' to narrow it`,
+          seg.location,
+        ),
+      );
+    } else if (shared.length > 0) {
+      notes.push(
+        code(
+          'MS6100',
+          `gcp: egress towards segment '${t}' (rules ${via}) is expressed by its addresses ${seg.addresses.toCidrs().slice(0, 3).join(', ')}, shared with segments ${shared.join(', ')}: that egress also reaches them there (their own ingress still applies)`,
+          seg.location,
+        ),
+      );
+    }
+  }
+  for (const r of ir.rules) {
+    if (r.origin.action !== 'deny' || r.segmentPairs.length === 0) continue;
+    notes.push(
+      code(
+        'MS6102',
+        `gcp: guardrail '${r.origin.name}' between segments is enforced on the ingress of ${[...new Set(r.segmentPairs.map(([, t]) => t))].sort().join(', ')} by source identity; egress allows towards them leave out ${r.services}`,
+        r.origin.location,
+      ),
+    );
+  }
+  return notes;
+}
+
+function describe(policy: string, d: Draft): string {
+  const dir = d.direction === 'INGRESS' ? 'ingress' : 'egress';
+  const head = d.origins.length
+    ? `microseg policy ${policy}, ${d.origins.length === 1 ? '' : 'rules '}${d.origins.map((o) => o).join(', ')}`
+    : `microseg policy ${policy}`;
+  const text = `${head}: ${dir} ${d.action} ${d.kind === 'default-deny' ? 'all' : d.services} ${d.what}`;
+  return text.length > 2048 ? text.slice(0, 2045) + '...' : text;
+}
+
+/** Split drafts at the per-rule limits, name them, and check what splitting cannot fix. */
+function materialise(ir: ResolvedPolicy, drafts: readonly Draft[], tagLimits: { source: number; target: number }, prefix: string): GcpFirewallPlan[] {
+  const out: GcpFirewallPlan[] = [];
+  const originKind = (name: string): Origin['kind'] => ir.rule(name).origin.kind;
+  for (const d of drafts) {
+    const targetChunks = chunks(d.targets, tagLimits.target);
+    const sourceChunks = d.sourceSegments ? chunks(d.sourceSegments, tagLimits.source) : [undefined];
+    const srcRangeChunks = d.sourceRanges ? chunks(d.sourceRanges, LIMITS.ranges) : [undefined];
+    const dstRangeChunks = d.destinationRanges ? chunks(d.destinationRanges, LIMITS.ranges) : [undefined];
+    const total = targetChunks.length * sourceChunks.length * srcRangeChunks.length * dstRangeChunks.length;
+    let n = 0;
+    for (const targets of targetChunks)
+      for (const sources of sourceChunks)
+        for (const sr of srcRangeChunks)
+          for (const dr of dstRangeChunks) {
+            n++;
+            const name = fitName(total > 1 ? `${d.base}-${n}` : d.base);
+            out.push({
+              name,
+              direction: d.direction,
+              action: d.action,
+              kind: d.kind,
+              priority: d.priority,
+              targets,
+              ...(sources ? { sourceSegments: sources } : {}),
+              ...(sr ? { sourceRanges: sr } : {}),
+              ...(dr ? { destinationRanges: dr } : {}),
+              ...(d.family ? { family: d.family } : {}),
+              blocks: protocolBlocks(d.services, d.family),
+              services: d.services,
+              origins: [...d.origins].sort(),
+              description: describe(ir.name, d),
+            });
+          }
+  }
+  out.sort((a, b) => cmp(a.name, b.name));
+  const errors: Diagnostic[] = [];
+  for (let i = 1; i < out.length; i++) {
+    if (out[i].name === out[i - 1].name) {
+      const o = out[i].origins[0] ?? out[i - 1].origins[0];
+      errors.push(
+        code(
+          'MS6004',
+          `gcp: two firewall rules would both be named '${out[i].name}'${o ? ` (from ${originKind(o)} '${o}')` : ''}; rename the rule or guardrail`,
+          o ? ir.rule(o).origin.location : undefined,
+        ),
+      );
+    }
+  }
+  for (const f of out) {
+    if (!GCP_NAME.test(f.name) || f.name.length > LIMITS.nameLength) throw new Error(`internal: invalid GCP name '${f.name}' (prefix '${prefix}')`);
+    if (f.priority < LIMITS.priorityMin || f.priority > LIMITS.priorityMax) throw new Error(`internal: priority ${f.priority} out of range`);
+  }
+  if (errors.length) throw new PolicyError(errors, 'cannot compile for gcp');
+  return out;
+}
