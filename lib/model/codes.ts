@@ -313,6 +313,41 @@ export const CODES: Record<string, CodeInfo> = {
     title: 'invalid suppression id',
     explanation: 'A suppression `id` is a diagnostic code such as `MS3002`.',
   },
+  MS4001: {
+    severity: 'error',
+    title: 'aws: address deny splits a segment',
+    explanation:
+      'A deny guardrail names addresses that cover part, but not all, of the addresses a segment may hold, while an allow admits that segment by identity. A security group reference matches every workload of the segment wherever it sits, and AWS has no deny, so "this segment but not at these addresses" cannot be written; the compile fails unless the other side of the flow already blocks it. Declare `addresses` for the segment that the deny covers wholly or not at all.',
+  },
+  MS4002: {
+    severity: 'error',
+    title: 'aws: too many rules for the groups of one interface',
+    explanation:
+      'AWS allows 60 inbound and 60 outbound rules per security group, counted apart for IPv4 and IPv6 (a rule referencing a group counts in both), and 5 groups per network interface by default. A segment\'s rules are spread over up to `targets.aws.maxGroupsPerInterface` groups; beyond that the policy cannot be compiled. The message names the rules that contribute most; summarise externals, declare narrower `addresses`, or raise the quota and the setting together.',
+  },
+  MS4003: {
+    severity: 'error',
+    title: 'aws: all protocols but some',
+    explanation:
+      'A security group rule names one IP protocol, or all of them (`-1`). A side that admits every protocol except some (typically `any` minus a deny guardrail\'s tcp/22) would need one rule per remaining protocol number, far beyond the quota, so the compile fails rather than widen it. List the protocols the allow really needs (e.g. `tcp`, `udp`, `icmp`).',
+  },
+  MS4004: {
+    severity: 'error',
+    title: 'aws: invalid security group name',
+    explanation: 'Security group names are at most 255 characters and must not start with `sg-`, which AWS reserves for group ids. Names are `<prefix><policy>-<segment>`; rename the policy or choose another prefix.',
+  },
+  MS4101: {
+    severity: 'warning',
+    title: 'aws: deny enforced by subtracting addresses',
+    explanation:
+      'AWS has no deny rules. A deny guardrail between two segments must still hold against address-based allows (an external, a CIDR) that reach the denied segment\'s addresses, so the compiler removes those addresses from the CIDRs on whichever side of the flow costs fewer rules. Every other host at those addresses is then blocked on those services too: the one deviation the spec permits for AWS. Declaring disjoint `addresses` per segment keeps such subtractions small or makes them vanish.',
+  },
+  MS4102: {
+    severity: 'info',
+    title: 'aws: setting left as a Terraform variable',
+    explanation:
+      '`targets.aws.region` or `targets.aws.vpcId` is not set, so the output declares a Terraform variable (`aws_region`, `vpc_id`) to be given at plan time rather than guessing a region or falling back to the default VPC.',
+  },
   MS5001: {
     severity: 'error',
     title: 'azure: services not expressible',

@@ -112,7 +112,7 @@ function parseChecked(text: string, file: string): LoadResult {
 
   const values = new Map<string, SourceLocation>();
   const keys = new Map<string, SourceLocation>();
-  const ctx: BuildCtx = { at, values, keys, diagnostics, fatal: false, depthReported: false };
+  const ctx: BuildCtx = { text, aliases: new Map(), at, values, keys, diagnostics, fatal: false, depthReported: false };
   const root = doc.contents;
   let value: unknown;
   if (!root || !isMap(root)) {
@@ -121,12 +121,18 @@ function parseChecked(text: string, file: string): LoadResult {
     fatal = true;
   } else {
     value = build(root, [], 0, ctx);
+    for (const [name, a] of ctx.aliases) {
+      const more = a.count > 1 ? ` (used ${a.count} times)` : '';
+      diagnostics.push(diag('MS1012', `YAML alias '*${name}' is not allowed${more}: write the value out`, a.loc, a.path));
+    }
   }
   const locator: Locator = (path, which = 'value') => (which === 'key' ? keys.get(pathKey(path)) ?? values.get(pathKey(path)) : values.get(pathKey(path)));
   return { value, locator, diagnostics, fatal: fatal || ctx.fatal };
 }
 
 interface BuildCtx {
+  readonly text: string;
+  readonly aliases: Map<string, { loc: SourceLocation; path: NodePath; count: number }>;
   readonly at: (offset: number) => SourceLocation;
   readonly values: Map<string, SourceLocation>;
   readonly keys: Map<string, SourceLocation>;
@@ -141,14 +147,15 @@ function build(node: Node | Alias | null | undefined, path: NodePath, depth: num
   const loc = ctx.at(node.range?.[0] ?? 0);
   ctx.values.set(pathKey(path), loc);
   if (isAlias(node)) {
-    ctx.diagnostics.push(diag('MS1012', `YAML alias '*${node.source}' is not allowed: write the value out`, loc, path));
+    // One diagnostic per alias name (at its first use): a billion-laughs file has thousands.
+    const seen = ctx.aliases.get(node.source);
+    if (seen) seen.count++;
+    else ctx.aliases.set(node.source, { loc, path, count: 1 });
     ctx.fatal = true;
     return undefined;
   }
-  if ((node as Node & { anchor?: string }).anchor) {
-    ctx.diagnostics.push(diag('MS1012', `YAML anchor '&${(node as Node & { anchor?: string }).anchor}' is not allowed`, loc, path));
-    ctx.fatal = true;
-  }
+  const anchor = (node as Node & { anchor?: string }).anchor;
+  if (anchor) anchorFound(anchor, node.range?.[0] ?? 0, path, ctx);
   if (depth > MAX_DEPTH) {
     if (!ctx.depthReported) ctx.diagnostics.push(diag('MS1018', `document is nested too deeply (more than ${MAX_DEPTH} levels)`, loc, path));
     ctx.depthReported = true;
@@ -170,10 +177,7 @@ function build(node: Node | Alias | null | undefined, path: NodePath, depth: num
         ctx.fatal = true;
         continue;
       }
-      if (keyNode.anchor) {
-        ctx.diagnostics.push(diag('MS1012', `YAML anchor '&${keyNode.anchor}' is not allowed`, keyLoc, path));
-        ctx.fatal = true;
-      }
+      if (keyNode.anchor) anchorFound(keyNode.anchor, keyNode.range?.[0] ?? 0, path, ctx);
       const key = String(keyNode.value);
       const childPath = [...path, key];
       if (FORBIDDEN_KEYS.includes(key)) {
@@ -195,6 +199,13 @@ function build(node: Node | Alias | null | undefined, path: NodePath, depth: num
     return out;
   }
   return undefined;
+}
+
+/** Anchors are refused; point at the `&name` itself, which precedes the node it names. */
+function anchorFound(anchor: string, nodeStart: number, path: NodePath, ctx: BuildCtx): void {
+  const at = ctx.text.lastIndexOf(`&${anchor}`, nodeStart);
+  ctx.diagnostics.push(diag('MS1012', `YAML anchor '&${anchor}' is not allowed: write values out in full`, ctx.at(at >= 0 ? at : nodeStart), path));
+  ctx.fatal = true;
 }
 
 function scalarValue(s: Scalar): unknown {
@@ -219,8 +230,10 @@ function firstLine(msg: string): string {
   return msg.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
 }
 
+/** The duplicated key as written, for the message. */
 function dupKeyName(text: string, pos: [number, number]): string {
-  const raw = text.slice(pos[0], Math.min(pos[1], pos[0] + 80)).trim().replace(/^["']|["']$/g, '');
+  const m = /^("[^"\n]*"|'[^'\n]*'|[^:,{}[\]\n]+)/.exec(text.slice(pos[0], pos[0] + 200));
+  const raw = m ? m[1].trim().replace(/^["']|["']$/g, '') : '';
   return raw ? ` '${raw}'` : '';
 }
 

@@ -163,13 +163,7 @@ function mapIssue(issue: Issue, prefix: NodePath, root: unknown, out: SchemaFind
       return;
     }
     case 'invalid_type': {
-      const parentPath = path.slice(0, -1);
-      const parent = valueAt(root, parentPath);
-      const last = path[path.length - 1];
-      if (path.length > 0 && isRecord(parent) && typeof last === 'string' && !(last in parent)) {
-        out.push({ code: 'MS1101', message: `missing required key '${last}'${where(parentPath)}`, path: parentPath, missing: last });
-        return;
-      }
+      if (reportMissing(path, root, out)) return;
       const got = valueAt(root, path);
       const hint = issue.expected === 'string' && (typeof got === 'number' || typeof got === 'boolean') ? ` (quote it: '${String(got)}')` : '';
       out.push({ code: 'MS1102', message: `${describePath(path)}: expected ${expectedName(issue.expected)}, got ${typeName(got)}${hint}`, path });
@@ -187,12 +181,13 @@ function mapIssue(issue: Issue, prefix: NodePath, root: unknown, out: SchemaFind
     case 'too_small':
     case 'not_multiple_of':
       if ('origin' in issue && issue.origin === 'string') return; // names and reasons: validate.ts
-      out.push({ code: 'MS1104', message: `${describePath(path)}: ${issue.message.replace(/^Too (big|small): /, '')}`, path });
+      out.push({ code: 'MS1104', message: `${describePath(path)}: ${rangeMessage(issue)}, got ${typeName(valueAt(root, path))}`, path });
       return;
     case 'invalid_format':
     case 'invalid_key':
       return; // patterns: validate.ts reports them with their own codes
     case 'invalid_union': {
+      if (reportMissing(path, root, out)) return;
       // Prefer the branch that got past the top-level type check: its errors are the specific ones.
       const deeper = issue.errors.filter((errs) => errs.some((e) => e.path.length > 0 || e.code !== 'invalid_type'));
       if (deeper.length === 1) {
@@ -208,6 +203,22 @@ function mapIssue(issue: Issue, prefix: NodePath, root: unknown, out: SchemaFind
     default:
       out.push({ code: 'MS1105', message: `${describePath(path)}: ${issue.message}`, path });
   }
+}
+
+function rangeMessage(issue: Issue): string {
+  if (issue.code === 'too_big') return `must be at most ${String(issue.maximum)}${issue.inclusive === false ? ' (exclusive)' : ''}`;
+  if (issue.code === 'too_small') return `must be at least ${String(issue.minimum)}${issue.inclusive === false ? ' (exclusive)' : ''}`;
+  return issue.message;
+}
+
+/** A required key that is absent: reported at its parent mapping. */
+function reportMissing(path: NodePath, root: unknown, out: SchemaFinding[]): boolean {
+  const parentPath = path.slice(0, -1);
+  const parent = valueAt(root, parentPath);
+  const last = path[path.length - 1];
+  if (path.length === 0 || !isRecord(parent) || typeof last !== 'string' || Object.prototype.hasOwnProperty.call(parent, last)) return false;
+  out.push({ code: 'MS1101', message: `missing required key '${last}'${where(parentPath)}`, path: parentPath, missing: last });
+  return true;
 }
 
 function pathIs(path: NodePath, key: string): boolean {

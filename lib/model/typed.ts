@@ -29,13 +29,15 @@ export type TypedLabels<L extends LabelDecl> = { readonly [K in keyof L]: LabelV
 /** A label selector over the declared dimensions and values. */
 export type TypedLabelSelector<L extends LabelDecl> = { readonly [K in keyof L]?: LabelValue<L, K> | readonly LabelValue<L, K>[] };
 
-export type TypedSelectorTerm<L extends LabelDecl> =
-  | TypedLabelSelector<L>
-  | SegmentRefSelector
-  | SegmentsRefSelector
-  | ExternalRefSelector
-  | ExternalsRefSelector
-  | CidrsSelector;
+/**
+ * One selector term. Written as ONE object type (label keys plus the optional
+ * reference keys) rather than a union of forms: against a union TypeScript
+ * reports a bare "not assignable" for `{env: 'prd'}`, whereas against one
+ * object type it says "Did you mean '"prod"'?". Mixing a reference key with
+ * label keys type-checks and is refused at run time (MS1255).
+ */
+export type TypedSelectorTerm<L extends LabelDecl> = TypedLabelSelector<L> &
+  Partial<SegmentRefSelector & SegmentsRefSelector & ExternalRefSelector & ExternalsRefSelector & CidrsSelector>;
 
 export type TypedSelector<L extends LabelDecl> = TypedSelectorTerm<L> | readonly TypedSelectorTerm<L>[];
 

@@ -104,9 +104,9 @@ class Validator {
     return true;
   }
 
-  private labelToken(v: string, path: NodePath, what: string, at?: 'key'): boolean {
+  private labelToken(v: string, path: NodePath, what: string, at?: 'key', dim?: string): boolean {
     if (LABEL_PATTERN.test(v) && v.length <= NAME_MAX) return true;
-    this.add('MS1203', `invalid ${what} '${v}': use lowercase letters, digits and '-', not starting or ending with '-', at most ${NAME_MAX} characters`, path, at);
+    this.add('MS1203', `invalid ${what} '${v}'${dim ? ` for '${dim}'` : ''}: use lowercase letters, digits and '-', not starting or ending with '-', at most ${NAME_MAX} characters`, path, at);
     return false;
   }
 
@@ -124,7 +124,7 @@ class Validator {
       const set = new Set<string>();
       values.forEach((v, i) => {
         if (typeof v !== 'string') return;
-        this.labelToken(v, [...path, i], `value of '${dim}'`);
+        this.labelToken(v, [...path, i], `label value`, undefined, dim);
         if (set.has(v)) this.add('MS1205', `label value '${v}' is listed twice for '${dim}'`, [...path, i]);
         set.add(v);
       });
@@ -233,7 +233,7 @@ class Validator {
       if (specs.length === 0) this.add('MS1244', `service '${name}' has an empty list`, path);
       specs.forEach((s, i) => {
         if (typeof s !== 'string') return;
-        const p = parseServiceSpec(s);
+        const p = this.literal(s);
         if (p.ok) return;
         if (p.reason !== 'not-literal') return this.badSpec(p.reason, [...path, i]);
         if (this.serviceNames.has(s) || SERVICE_CATALOG[s]) {
@@ -247,13 +247,23 @@ class Validator {
 
   private badSpec(reason: string, path: NodePath): void {
     const code = /unknown protocol/.test(reason) ? 'MS1241' : /out of range/.test(reason) ? 'MS1242' : /reversed/.test(reason) ? 'MS1243' : 'MS1240';
-    this.add(code, `invalid service spec ${reason}`, path);
+    // The port algebra accepts port 0 (its own output round-trips); policies use 1–65535, as the spec says.
+    this.add(code, `invalid service spec ${code === 'MS1242' ? reason.replace(/0–65535/, '1–65535') : reason}`, path);
+  }
+
+  /** parseServiceSpec plus the policy's own rule that ports start at 1. */
+  private literal(s: string): { ok: true } | { ok: false; reason: string } {
+    const p = parseServiceSpec(s);
+    if (!p.ok) return p;
+    const m = /^\s*(?:tcp|udp)\/(\d+)(?:-(\d+))?\s*$/i.exec(s);
+    if (m && (Number(m[1]) < 1 || (m[2] !== undefined && Number(m[2]) < 1))) return { ok: false, reason: `'${s}': port out of range 1–65535` };
+    return { ok: true };
   }
 
   /** A spec in a rule's `services` (or lint.adminPorts): literal, a declared name or a catalogued name. */
   private serviceRef(s: unknown, path: NodePath): void {
     if (typeof s !== 'string') return;
-    const p = parseServiceSpec(s);
+    const p = this.literal(s);
     if (p.ok) return;
     if (p.reason !== 'not-literal') return this.badSpec(p.reason, path);
     if (this.serviceNames.has(s) || SERVICE_CATALOG[s]) return;
