@@ -138,3 +138,78 @@ export function workloadOf(ids: IdentitiesFile, segment: string, family: Family,
   const s = ids.segments[segment];
   return { segment, asgs: s.applicationSecurityGroups ?? [], nsgs: s.networkSecurityGroups ?? [], family, address };
 }
+
+// ---------------------------------------------------------------------------
+// exhaustive flow comparison against the meaning
+
+import { addressAtoms, formatAddress } from '../../../lib/net/address';
+import { flowAllowed, FlowEndpoint } from '../../../lib/resolve/meaning';
+import { TargetOutput } from '../../../lib/targets/target';
+
+export interface Mismatch {
+  from: string;
+  to: string;
+  service: string;
+  meaning: boolean;
+  azure: boolean;
+}
+
+/** Representative ports: every boundary of every port range the policy names. */
+function portProbes(ir: ResolvedPolicy): { tcp: number[]; udp: number[] } {
+  const tcp = new Set([0, 65535]);
+  const udp = new Set([0, 65535]);
+  for (const r of ir.rules) {
+    for (const x of r.services.tcp.ranges) [x.lo, x.hi, x.hi + 1, x.lo - 1].forEach((p) => p >= 0 && p <= 65535 && tcp.add(p));
+    for (const x of r.services.udp.ranges) [x.lo, x.hi, x.hi + 1, x.lo - 1].forEach((p) => p >= 0 && p <= 65535 && udp.add(p));
+  }
+  return { tcp: [...tcp].sort((a, b) => a - b), udp: [...udp].sort((a, b) => a - b) };
+}
+
+/**
+ * Compare every flow between workloads of every segment (one per address atom
+ * inside its addresses) and outside hosts (one per atom), on every service
+ * atom, with the meaning. `maxWorkloadAtoms` caps the workloads per segment
+ * for large policies (the cap keeps the first atoms of each family).
+ */
+export function compareFlows(ir: ResolvedPolicy, out: TargetOutput, opts: { maxWorkloadAtoms?: number; outside?: boolean } = {}): { flows: number; mismatches: Mismatch[] } {
+  const model = readAzure(out.terraform);
+  const sets = [ir.internalCidrs, ...ir.segments.map((s) => s.addresses), ...ir.externals.map((e) => e.addresses)];
+  for (const r of ir.rules) for (const a of [...r.fromAddresses, ...r.toAddresses]) sets.push(a.addresses);
+  const atoms = addressAtoms(sets);
+  type Ep = { label: string; flow: FlowEndpoint; az: Endpoint };
+  const ends: Ep[] = [];
+  for (const s of ir.segments) {
+    let n = 0;
+    for (const a of atoms) {
+      if (!s.addresses.contains(a.family, a.lo)) continue;
+      if (opts.maxWorkloadAtoms !== undefined && n++ >= opts.maxWorkloadAtoms) break;
+      ends.push({ label: `${s.name}@${formatAddress(a.family, a.lo)}`, flow: { segment: s.name, family: a.family, address: a.lo }, az: workloadOf(out.identities, s.name, a.family, a.lo) });
+    }
+  }
+  if (opts.outside !== false) for (const a of atoms) ends.push({ label: `host@${formatAddress(a.family, a.lo)}`, flow: { family: a.family, address: a.lo }, az: { family: a.family, address: a.lo } });
+  const ports = portProbes(ir);
+  const services = (family: Family): [string, number, number][] => [
+    ...ports.tcp.map((p): [string, number, number] => [`tcp/${p}`, PROTO_TCP, p]),
+    ...ports.udp.map((p): [string, number, number] => [`udp/${p}`, PROTO_UDP, p]),
+    ['icmp', family === 4 ? PROTO_ICMP : PROTO_ICMPV6, 0],
+    ['icmp-other-family', family === 4 ? PROTO_ICMPV6 : PROTO_ICMP, 0],
+    ['gre', 47, 0],
+  ];
+  const svc4 = services(4);
+  const svc6 = services(6);
+  const mismatches: Mismatch[] = [];
+  let flows = 0;
+  for (const f of ends) {
+    for (const t of ends) {
+      if (f.flow.segment === undefined && t.flow.segment === undefined) continue;
+      if (f.flow.family !== t.flow.family) continue;
+      for (const [name, proto, port] of f.flow.family === 4 ? svc4 : svc6) {
+        flows++;
+        const m = flowAllowed(ir, f.flow, t.flow, proto, port);
+        const a = azureAllows(model, f.az, t.az, proto, port);
+        if (m !== a && mismatches.length < 20) mismatches.push({ from: f.label, to: t.label, service: name, meaning: m, azure: a });
+      }
+    }
+  }
+  return { flows, mismatches };
+}

@@ -1,0 +1,191 @@
+/**
+ * The synthesized Azure output: snapshot of the spec example, the construct
+ * API, stability of names and priorities under a one-rule insertion, the
+ * deny-alls that neutralise Azure's defaults, subnet associations.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { TerraformOutput, TerraformStack } from 'cdktf';
+import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
+import { PolicyError } from '../../../lib/model/diagnostics';
+import { serialiseTerraform, synthStack } from '../../../lib/targets/synth';
+import { AzureSegmentation, backend } from '../../../lib/targets/azure';
+import { compareFlows, irFromYaml, readAzure } from './helpers';
+
+const specFile = path.join(__dirname, '../../fixtures/good/spec-example.yaml');
+const specText = fs.readFileSync(specFile, 'utf8');
+const spec = irFromYaml(specText, 'spec-example.yaml');
+
+const withRule = (text: string, rule: string) => text.replace(/^rules:.*\n/m, (m) => m + rule);
+
+/** Resources that differ between two synthesized outputs: added, removed, changed. */
+function resourceDiff(a: any, b: any) {
+  const flat = (tf: any) => {
+    const m = new Map<string, string>();
+    for (const [type, byName] of Object.entries<any>(tf.resource ?? {})) for (const [name, body] of Object.entries(byName)) m.set(`${type}.${name}`, JSON.stringify(body));
+    return m;
+  };
+  const x = flat(a);
+  const y = flat(b);
+  const added = [...y.keys()].filter((k) => !x.has(k));
+  const removed = [...x.keys()].filter((k) => !y.has(k));
+  const changed = [...x.keys()].filter((k) => y.has(k) && x.get(k) !== y.get(k));
+  return { added, removed, changed };
+}
+
+describe('spec example', () => {
+  const out = backend.compile(spec, { synth: { stubVersions: true } });
+
+  test('synthesized plan (snapshot)', () => {
+    expect(serialiseTerraform(out.terraform)).toMatchSnapshot();
+    expect(out.identities).toMatchSnapshot();
+  });
+
+  test('counts: one ASG per segment, one shared NSG, rules per side and protocol, two deny-alls', () => {
+    expect(out.stats).toEqual({ resources: 25, rules: 20, identities: 4 });
+    const tf = out.terraform.resource;
+    expect(Object.keys(tf.azurerm_application_security_group)).toHaveLength(4);
+    expect(Object.keys(tf.azurerm_network_security_group)).toHaveLength(1);
+    expect(Object.keys(tf.azurerm_network_security_rule)).toHaveLength(20);
+    expect(out.terraform.provider.azurerm).toEqual([{ features: [{}] }]);
+    // No location/resourceGroupName in the example: Terraform variables, and a note each.
+    expect(Object.keys(out.terraform.variable).sort()).toEqual(['location', 'resource_group_name']);
+    expect(out.notes.map((n) => n.code)).toEqual(['MS5101', 'MS5101', 'MS5103']);
+  });
+
+  test('segments are referenced by ASG, never by address', () => {
+    for (const r of Object.values<any>(out.terraform.resource.azurerm_network_security_rule)) {
+      for (const p of [...(r.source_address_prefixes ?? []), ...(r.destination_address_prefixes ?? [])]) {
+        expect(p).not.toBe('10.1.0.0/24'); // shop-web-prod's addresses
+      }
+      if (r.direction === 'Inbound' && r.name !== 'deny-all-inbound') expect(r.destination_application_security_group_ids).toHaveLength(1);
+      if (r.direction === 'Outbound' && r.name !== 'deny-all-outbound') expect(r.source_application_security_group_ids).toHaveLength(1);
+    }
+  });
+
+  test('every rule describes policy and rule; names and descriptions within limits', () => {
+    for (const r of Object.values<any>(out.terraform.resource.azurerm_network_security_rule)) {
+      expect(r.description).toMatch(/^policy shop[,:] /);
+      expect(r.name.length).toBeLessThanOrEqual(80);
+      expect(r.description.length).toBeLessThanOrEqual(140);
+    }
+    const names = Object.values<any>(out.terraform.resource.azurerm_network_security_rule).map((r) => r.name);
+    expect(names).toContain('web-to-app.in.shop-app-prod.tcp.asg');
+    expect(names).toContain('staging-never-reaches-prod.out.shop-app-staging.any.asg');
+  });
+
+  test('same policy, same bytes', () => {
+    const again = backend.compile(irFromYaml(specText, 'spec-example.yaml'), { synth: { stubVersions: true } });
+    expect(serialiseTerraform(again.terraform)).toBe(serialiseTerraform(out.terraform));
+  });
+});
+
+describe('defaults are neutralised', () => {
+  const out = backend.compile(spec, { synth: { stubVersions: true } });
+
+  test('explicit deny-all at 4096, in and out, matching everything', () => {
+    const rules = Object.values<any>(out.terraform.resource.azurerm_network_security_rule).filter((r) => r.priority === 4096);
+    expect(rules.map((r) => [r.name, r.direction, r.access, r.protocol, r.source_address_prefix, r.destination_address_prefix, r.destination_port_range]).sort()).toEqual([
+      ['deny-all-inbound', 'Inbound', 'Deny', '*', '*', '*', '*'],
+      ['deny-all-outbound', 'Outbound', 'Deny', '*', '*', '*', '*'],
+    ]);
+  });
+
+  test.each([['deny-all-inbound'], ['deny-all-outbound']])('without %s, Azure defaults leak flows the policy denies', (name) => {
+    const tf = JSON.parse(JSON.stringify(out.terraform));
+    for (const [k, r] of Object.entries<any>(tf.resource.azurerm_network_security_rule)) if (r.name === name) delete tf.resource.azurerm_network_security_rule[k];
+    const { mismatches } = compareFlows(spec, { ...out, terraform: tf }, { maxWorkloadAtoms: 3 });
+    expect(mismatches.length).toBeGreaterThan(0);
+    expect(mismatches.every((m) => !m.meaning && m.azure)).toBe(true);
+  });
+
+  test('deny rules in the deny band beat allows; moved into the allow band they would not', () => {
+    const model = readAzure(out.terraform);
+    const nsg = [...model.values()][0];
+    const deny = nsg.Inbound.filter((r) => r.access === 'Deny' && r.priority < 4096);
+    expect(deny.length).toBeGreaterThan(0);
+    for (const d of [...deny, ...nsg.Outbound.filter((r) => r.access === 'Deny' && r.priority < 4096)]) expect(d.priority).toBeGreaterThanOrEqual(100), expect(d.priority).toBeLessThanOrEqual(1099);
+    for (const a of [...nsg.Inbound, ...nsg.Outbound].filter((r) => r.access === 'Allow')) expect(a.priority).toBeGreaterThanOrEqual(1100), expect(a.priority).toBeLessThanOrEqual(4095);
+  });
+});
+
+describe('stability: a one-rule insertion is an O(1) diff', () => {
+  test('spec example plus one rule: only the new rule resources appear, nothing else changes', () => {
+    const a = backend.compile(spec, { synth: { stubVersions: true } });
+    const text = withRule(specText, '  - name: aa-web-icmp\n    from: {tier: web}\n    to: {tier: app}\n    services: [icmp]\n');
+    const b = backend.compile(irFromYaml(text, 'spec-example.yaml'), { synth: { stubVersions: true } });
+    const d = resourceDiff(a.terraform, b.terraform);
+    // Ingress of shop-app-prod and of shop-app-staging, egress of shop-web-prod (one rule, both ASGs).
+    expect(d.added).toHaveLength(3);
+    expect(d.removed).toEqual([]);
+    expect(d.changed).toEqual([]);
+  });
+
+  test('12 single-rule insertions into the shop example: at most 1 existing resource changes per insertion', () => {
+    const file = path.join(__dirname, '../../../examples/shop/policy.yaml');
+    if (!fs.existsSync(file)) return;
+    const base = fs.readFileSync(file, 'utf8');
+    const before = backend.compile(irFromYaml(base, 'policy.yaml'), { synth: { stubVersions: true } });
+    const segs = Object.keys(before.identities.segments);
+    const moved: number[] = [];
+    const services = ['tcp/9000', 'udp/161', 'icmp', 'tcp/22', 'any'];
+    for (let i = 0; i < 12; i++) {
+      const from = segs[(i * 7) % segs.length];
+      const to = segs[(i * 11 + 3) % segs.length];
+      const text = withRule(base, `  - name: inserted-${i}\n    from: {segment: ${from}}\n    to: {segment: ${to}}\n    services: [${services[i % services.length]}]\n`);
+      const after = backend.compile(irFromYaml(text, 'policy.yaml'), { synth: { stubVersions: true } });
+      const d = resourceDiff(before.terraform, after.terraform);
+      expect(d.removed).toEqual([]);
+      moved.push(d.changed.length);
+    }
+    // Probing moves an existing rule only when the new one lands in its slot or chain.
+    expect(Math.max(...moved)).toBeLessThanOrEqual(1);
+  });
+});
+
+describe('construct API', () => {
+  test('ids for wiring NICs, tokens as props, namePrefix and tags', () => {
+    let seg!: AzureSegmentation;
+    const tf = synthStack(
+      'app',
+      (stack: TerraformStack) => {
+        new AzurermProvider(stack, 'azurerm', { features: [{}] });
+        const rg = new (require('@cdktf/provider-azurerm/lib/resource-group').ResourceGroup)(stack, 'rg', { name: 'rg-shop', location: 'westeurope' });
+        seg = new AzureSegmentation(stack, 'seg', { policy: spec.policy, resourceGroupName: rg.name, location: rg.location, namePrefix: 'prod-', tags: { team: 'net' } });
+        expect(seg.applicationSecurityGroupId('shop-web-prod')).toMatch(/^\$\{TfToken\[TOKEN\.\d+\]\}$/);
+        new TerraformOutput(stack, 'nsg', { value: seg.networkSecurityGroupId() });
+        new TerraformOutput(stack, 'nsg-db', { value: seg.networkSecurityGroupId('shop-db-prod') });
+        new TerraformOutput(stack, 'asg-web', { value: seg.applicationSecurityGroupId('shop-web-prod') });
+        expect(() => seg.applicationSecurityGroupId('nope')).toThrow(/unknown segment 'nope'/);
+      },
+      { stubVersions: true },
+    );
+    expect(tf.output.nsg.value).toBe(tf.output['nsg-db'].value);
+    expect(tf.output.nsg.value).toMatch(/^\$\{azurerm_network_security_group\.seg_shared-nsg_[0-9A-F]{8}\.id\}$/);
+    expect(tf.output['asg-web'].value).toMatch(/^\$\{azurerm_application_security_group\.seg_shop-web-prod-asg_[0-9A-F]{8}\.id\}$/);
+    const asg = Object.values<any>(tf.resource.azurerm_application_security_group).find((a) => a.tags['microseg-segment'] === 'shop-web-prod');
+    expect(asg).toMatchObject({ name: 'prod-shop-shop-web-prod-asg', resource_group_name: '${azurerm_resource_group.rg.name}', location: '${azurerm_resource_group.rg.location}', tags: { team: 'net', 'microseg-policy': 'shop' } });
+    expect(Object.values<any>(tf.resource.azurerm_network_security_group)[0].name).toBe('prod-shop-nsg');
+    const asgKey = Object.keys(tf.resource.azurerm_application_security_group).find((k) => k.startsWith('seg_shop-web-prod'))!;
+    expect(seg.identities.segments['shop-web-prod'].applicationSecurityGroups).toEqual([`azurerm_application_security_group.${asgKey}`]);
+  });
+
+  test('subnetIds: one association per subnet with the shared NSG', () => {
+    const yaml = specText + 'targets:\n  azure:\n    location: westeurope\n    resourceGroupName: rg-shop\n    subnetIds: [/subscriptions/x/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v/subnets/a, /subscriptions/x/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v/subnets/b]\n';
+    const out = backend.compile(irFromYaml(yaml, 'p.yaml'), { synth: { stubVersions: true } });
+    const assoc = Object.values<any>(out.terraform.resource.azurerm_subnet_network_security_group_association);
+    expect(assoc).toHaveLength(2);
+    for (const a of assoc) expect(a.network_security_group_id).toMatch(/^\$\{azurerm_network_security_group\.azure_shared-nsg_[0-9A-F]+\.id\}$/);
+    expect(out.terraform.variable).toBeUndefined();
+    expect(Object.values<any>(out.terraform.resource.azurerm_network_security_group)[0].location).toBe('westeurope');
+  });
+
+  test('subnetIds with the per-segment layout is a located error', () => {
+    expect(() =>
+      synthStack('x', (stack) => {
+        new AzurermProvider(stack, 'azurerm', { features: [{}] });
+        new AzureSegmentation(stack, 'seg', { policy: spec, resourceGroupName: 'rg', location: 'westeurope', subnetIds: ['s1'], layout: 'perSegment' });
+      }),
+    ).toThrow(PolicyError);
+  });
+});
