@@ -587,7 +587,8 @@ function materialise(ir: ResolvedPolicy, drafts: readonly Draft[], tagLimits: { 
               ...(sr ? { sourceRanges: sr } : {}),
               ...(dr ? { destinationRanges: dr } : {}),
               ...(d.family ? { family: d.family } : {}),
-              blocks: protocolBlocks(d.services, d.family),
+              // A broad allow admits every protocol; its exception (a separate, higher-priority deny) takes the rest away.
+              blocks: d.kind === 'broad' ? [{ protocol: 'all' }] : protocolBlocks(d.services, d.family),
               services: d.services,
               origins: [...d.origins].sort(),
               description: describe(ir.name, d),
