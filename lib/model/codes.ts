@@ -313,6 +313,78 @@ export const CODES: Record<string, CodeInfo> = {
     title: 'invalid suppression id',
     explanation: 'A suppression `id` is a diagnostic code such as `MS3002`.',
   },
+  MS3001: {
+    severity: 'warning',
+    title: 'allow partly removed by a deny guardrail',
+    explanation:
+      'Part of what a rule allows is denied by a guardrail, so the rule does less than it reads. Narrow the rule to what the guardrail permits, or change the guardrail. See docs/lint.md.',
+  },
+  MS3002: {
+    severity: 'error',
+    title: 'allow wholly removed by deny guardrails',
+    explanation:
+      'Every flow a rule grants is denied by guardrails: the rule has no effect, yet readers believe it is in force. Delete it or change the guardrail. See docs/lint.md.',
+  },
+  MS3003: {
+    severity: 'warning',
+    title: 'shadowed or duplicate rule',
+    explanation:
+      'Every flow the rule grants is granted by other rules too; deleting it changes nothing. Delete or merge it. See docs/lint.md.',
+  },
+  MS3004: {
+    severity: 'error',
+    title: 'admin port open to the world',
+    explanation:
+      'A world-sized address set (at least half of the IPv4 or IPv6 space after `except` and deny guardrails) reaches an administrative or data port (SSH, RDP, databases, caches, …; extend with `lint.adminPorts`). Restrict the source. See docs/lint.md.',
+  },
+  MS3005: {
+    severity: 'warning',
+    title: 'broad east-west allow',
+    explanation:
+      'An allow between every pair of segments, or of a whole protocol (`any`, `tcp`, `udp`) between segments, permits lateral movement. Name segments and ports. See docs/lint.md.',
+  },
+  MS3006: {
+    severity: 'warning',
+    title: 'segments reach each other through address-based rules',
+    explanation:
+      "A flow between two segments exists only because an external or CIDR term covers a segment's addresses. Add `except` for internal ranges or write the identity rule. See docs/lint.md.",
+  },
+  MS3007: {
+    severity: 'warning',
+    title: 'rule expired',
+    explanation:
+      '`expires` is in the past; the rule is still compiled and enforced. Delete it or extend it after review. See docs/lint.md.',
+  },
+  MS3008: {
+    severity: 'info',
+    title: 'rule expires soon',
+    explanation:
+      '`expires` falls within `lint.expiryWarningDays` (default 30) from today. See docs/lint.md.',
+  },
+  MS3009: {
+    severity: 'warning',
+    title: 'unused service',
+    explanation:
+      'A service declared in `services` is referenced by no rule, guardrail, other service or `lint.adminPorts`. See docs/lint.md.',
+  },
+  MS3010: {
+    severity: 'warning',
+    title: 'unused external',
+    explanation:
+      'An external is named by no rule or guardrail. See docs/lint.md.',
+  },
+  MS3011: {
+    severity: 'warning',
+    title: 'segment selected by no allow',
+    explanation:
+      'No allow selects the segment, so its workloads can neither send nor receive. See docs/lint.md.',
+  },
+  MS3012: {
+    severity: 'warning',
+    title: 'suppression matches no finding',
+    explanation:
+      'A suppression in `suppressions:` acknowledges no finding: it is stale or mistyped. See docs/lint.md.',
+  },
   MS4001: {
     severity: 'error',
     title: 'aws: address deny splits a segment',

@@ -1,0 +1,32 @@
+import Ajv2020 from 'ajv/dist/2020';
+import * as fs from 'fs';
+import * as path from 'path';
+import { parse } from 'yaml';
+import { POLICY_SCHEMA_ID, policyJsonSchema, policyJsonSchemaText } from '../../lib/model/json-schema';
+
+const schemaFile = path.join(__dirname, '../../docs/policy.schema.json');
+const good = parse(fs.readFileSync(path.join(__dirname, '../fixtures/good/spec-example.yaml'), 'utf8'));
+
+describe('policy JSON Schema', () => {
+  it('docs/policy.schema.json is the generated schema (UPDATE_SCHEMA=1 regenerates)', () => {
+    const text = policyJsonSchemaText();
+    if (process.env.UPDATE_SCHEMA === '1') fs.writeFileSync(schemaFile, text);
+    expect(fs.existsSync(schemaFile) ? fs.readFileSync(schemaFile, 'utf8') : '(missing: run UPDATE_SCHEMA=1 npx jest test/model/json-schema)').toBe(text);
+  });
+
+  it('has an id, a title and descriptions, and forbids unknown keys', () => {
+    const s = policyJsonSchema() as { $id: string; title: string; additionalProperties: boolean; properties: Record<string, { description?: string }> };
+    expect(s.$id).toBe(POLICY_SCHEMA_ID);
+    expect(s.title).toMatch(/SegmentationPolicy/);
+    expect(s.additionalProperties).toBe(false);
+    expect(s.properties.segments.description).toBeTruthy();
+  });
+
+  it('accepts the spec example and rejects typos, as a JSON Schema validator sees it', () => {
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    const validate = ajv.compile(policyJsonSchema());
+    expect(validate(good)).toBe(true);
+    expect(validate({ ...good, segmnets: good.segments })).toBe(false);
+    expect(validate({ ...good, metadata: { name: 'Shop' } })).toBe(false);
+  });
+});
