@@ -1,0 +1,120 @@
+/**
+ * `AwsSegmentation`: the AWS plan as CDKTF resources. The only AWS code that
+ * imports provider classes, by deep import (the provider's index costs ~10 s
+ * and 1.4 GB to load).
+ *
+ * One `aws_security_group` per segment (more when its rules overflow one
+ * group), with no inline rules: every rule is an
+ * `aws_vpc_security_group_ingress_rule` / `_egress_rule` holding one CIDR or
+ * one group reference, so a one-rule change is a one-resource diff. Under
+ * Terraform a group without `egress` blocks has no egress rule at all, so
+ * AWS's default allow-all egress never exists.
+ */
+import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
+import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
+import { Construct } from 'constructs';
+import { SegmentationPolicy } from '../../model/policy';
+import { ResolvedPolicy } from '../../resolve/ir';
+import { resolve } from '../../resolve/resolve';
+import { IdentitiesFile } from '../target';
+import { originsTag } from './naming';
+import { AwsPlan, AwsPlanOptions, planAws, PlannedRule } from './plan';
+
+export interface AwsSegmentationProps {
+  /** The policy, or its resolved form. */
+  readonly policy: SegmentationPolicy | ResolvedPolicy;
+  /** VPC of every group; may be a token (`vpc.id`). */
+  readonly vpcId: string;
+  /** Prepended to every group name (default none). */
+  readonly namePrefix?: string;
+  /** Extra tags on every group and rule; the `microseg:*` tags win on a clash. */
+  readonly tags?: Readonly<Record<string, string>>;
+  /** Override `targets.aws.maxGroupsPerInterface` (default 5). */
+  readonly maxGroupsPerInterface?: number;
+  /** Override the 60 rules per group, if the account's quota was raised. */
+  readonly rulesPerGroup?: number;
+}
+
+function isResolved(p: SegmentationPolicy | ResolvedPolicy): p is ResolvedPolicy {
+  return (p as ResolvedPolicy).sides instanceof Map;
+}
+
+export class AwsSegmentation extends Construct {
+  /** The plan the resources were made from (pure data). */
+  readonly plan: AwsPlan;
+  /** What `identities.json` holds: every group a workload of each segment attaches. */
+  readonly identities: IdentitiesFile;
+  private readonly groups = new Map<string, SecurityGroup[]>();
+
+  /** Throws PolicyError when the policy cannot be compiled exactly within AWS quotas. */
+  constructor(scope: Construct, id: string, props: AwsSegmentationProps) {
+    super(scope, id);
+    const ir = isResolved(props.policy) ? props.policy : resolve(props.policy);
+    const options: AwsPlanOptions = { namePrefix: props.namePrefix, maxGroupsPerInterface: props.maxGroupsPerInterface, rulesPerGroup: props.rulesPerGroup };
+    this.plan = planAws(ir, options);
+    const userTags = props.tags ?? {};
+
+    for (const seg of this.plan.segments) {
+      const scopeOfSegment = new Construct(this, seg.name);
+      const tags = { ...userTags, 'microseg:policy': ir.name, 'microseg:segment': seg.name };
+      this.groups.set(
+        seg.name,
+        seg.groups.map(
+          (g) =>
+            new SecurityGroup(scopeOfSegment, g.constructId, {
+              name: g.name,
+              description: g.description,
+              vpcId: props.vpcId,
+              // No ingress/egress blocks: Terraform then removes AWS's default egress rule.
+              revokeRulesOnDelete: true,
+              tags: { ...tags, Name: g.name },
+            }),
+        ),
+      );
+    }
+    for (const seg of this.plan.segments) {
+      const scopeOfSegment = this.node.findChild(seg.name) as Construct;
+      const own = this.groups.get(seg.name)!;
+      for (const r of seg.rules) this.rule(scopeOfSegment, r, own[r.group].id, userTags, ir.name);
+    }
+
+    const segments: Record<string, { securityGroups: string[] }> = {};
+    for (const seg of this.plan.segments) segments[seg.name] = { securityGroups: this.groups.get(seg.name)!.map((g) => `aws_security_group.${g.friendlyUniqueId}`) };
+    this.identities = { apiVersion: 'microseg/v1', policy: ir.name, target: 'aws', segments };
+  }
+
+  private rule(scope: Construct, r: PlannedRule, groupId: string, userTags: Readonly<Record<string, string>>, policy: string): void {
+    const peer =
+      r.peer.kind === 'group'
+        ? { referencedSecurityGroupId: this.securityGroupId(r.peer.segment) }
+        : r.peer.family === 4
+          ? { cidrIpv4: r.peer.cidr }
+          : { cidrIpv6: r.peer.cidr };
+    const config = {
+      securityGroupId: groupId,
+      ipProtocol: r.protocol.ipProtocol,
+      fromPort: r.protocol.fromPort,
+      toPort: r.protocol.toPort,
+      ...peer,
+      description: r.description,
+      tags: { ...userTags, 'microseg:policy': policy, 'microseg:segment': r.segment, 'microseg:origins': originsTag(r.origins) },
+    };
+    if (r.direction === 'ingress') new VpcSecurityGroupIngressRule(scope, r.id, config);
+    else new VpcSecurityGroupEgressRule(scope, r.id, config);
+  }
+
+  /** Id of the segment's primary group: the one other segments' rules reference. */
+  securityGroupId(segment: string): string {
+    const g = this.groups.get(segment);
+    if (!g) throw new Error(`unknown segment '${segment}'`);
+    return g[0].id;
+  }
+
+  /** Ids of every group a workload of the segment must attach (instances, launch templates, ENIs). */
+  securityGroupIds(segment: string): string[] {
+    const g = this.groups.get(segment);
+    if (!g) throw new Error(`unknown segment '${segment}'`);
+    return g.map((x) => x.id);
+  }
+}

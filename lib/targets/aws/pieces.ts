@@ -1,0 +1,94 @@
+/**
+ * Service sets in AWS terms. A security group rule carries one `ip_protocol`
+ * and, for tcp/udp, one port range; so a service set becomes a list of
+ * pieces: `-1` (everything), tcp or udp ranges, and ICMP (`icmp` for IPv4,
+ * `icmpv6` for IPv6). AWS has no "every protocol except tcp/22": a set that
+ * holds `other` (GRE, ESP, …) without holding everything has no piece list
+ * within quota, and the caller reports it.
+ */
+import { Family } from '../../net/address';
+import { PortSet } from '../../net/ports';
+import { ServiceSet } from '../../net/service';
+
+export type Piece = { readonly proto: '-1' } | { readonly proto: 'icmp' } | { readonly proto: 'tcp' | 'udp'; readonly lo: number; readonly hi: number };
+
+/** The AWS `ip_protocol` and ports of a piece for one address family. */
+export interface AwsProtocol {
+  readonly ipProtocol: '-1' | 'tcp' | 'udp' | 'icmp' | 'icmpv6';
+  readonly fromPort?: number;
+  readonly toPort?: number;
+}
+
+export function pieceKey(p: Piece): string {
+  return p.proto === 'tcp' || p.proto === 'udp' ? `${p.proto}/${p.lo}-${p.hi}` : p.proto;
+}
+
+export function pieceServices(p: Piece): ServiceSet {
+  if (p.proto === '-1') return ServiceSet.ANY;
+  if (p.proto === 'icmp') return ServiceSet.of({ icmp: true });
+  return p.proto === 'tcp' ? ServiceSet.tcp(p.lo, p.hi) : ServiceSet.udp(p.lo, p.hi);
+}
+
+/** `any`, `icmp`, `tcp/443`, `tcp/8000-8099`, `tcp` (all ports). */
+export function pieceLabel(p: Piece): string {
+  if (p.proto === '-1') return 'any';
+  if (p.proto === 'icmp') return 'icmp';
+  if (p.lo === 0 && p.hi === 65535) return p.proto;
+  return p.lo === p.hi ? `${p.proto}/${p.lo}` : `${p.proto}/${p.lo}-${p.hi}`;
+}
+
+/** AWS protocol for a piece; ICMP depends on the family of the packets it is meant for. */
+export function awsProtocol(p: Piece, family: Family): AwsProtocol {
+  if (p.proto === '-1') return { ipProtocol: '-1' };
+  // from_port/to_port -1 with ICMP mean every type and code.
+  if (p.proto === 'icmp') return { ipProtocol: family === 4 ? 'icmp' : 'icmpv6', fromPort: -1, toPort: -1 };
+  return { ipProtocol: p.proto, fromPort: p.lo, toPort: p.hi };
+}
+
+/** Pieces covering exactly `s`, or undefined when `s` holds `other` without being everything. */
+export function toPieces(s: ServiceSet): Piece[] | undefined {
+  if (s.isAny()) return [{ proto: '-1' }];
+  if (s.other) return undefined;
+  const out: Piece[] = [];
+  for (const r of s.tcp.ranges) out.push({ proto: 'tcp', lo: r.lo, hi: r.hi });
+  for (const r of s.udp.ranges) out.push({ proto: 'udp', lo: r.lo, hi: r.hi });
+  if (s.icmp) out.push({ proto: 'icmp' });
+  return out;
+}
+
+function splitPorts(within: PortSet, cuts: readonly PortSet[]): PortSet[] {
+  const points = new Set<number>();
+  for (const c of cuts) for (const r of c.ranges) points.add(r.lo).add(r.hi + 1);
+  const sorted = [...points].sort((a, b) => a - b);
+  const out: PortSet[] = [];
+  for (const r of within.ranges) {
+    let lo = r.lo;
+    for (const p of sorted) {
+      if (p <= lo) continue;
+      if (p > r.hi) break;
+      out.push(PortSet.range(lo, p - 1));
+      lo = p;
+    }
+    out.push(PortSet.range(lo, r.hi));
+  }
+  return out;
+}
+
+/**
+ * Split `within` into atoms: pieces such that each atom lies wholly inside or
+ * wholly outside every set of `cuts`. Tcp and udp split at range boundaries;
+ * icmp and other are atoms of their own.
+ */
+export function serviceAtoms(within: ServiceSet, cuts: readonly ServiceSet[]): ServiceSet[] {
+  const out: ServiceSet[] = [];
+  for (const p of splitPorts(within.tcp, cuts.map((c) => c.tcp))) out.push(ServiceSet.of({ tcp: p }));
+  for (const p of splitPorts(within.udp, cuts.map((c) => c.udp))) out.push(ServiceSet.of({ udp: p }));
+  if (within.icmp) out.push(ServiceSet.of({ icmp: true }));
+  if (within.other) out.push(ServiceSet.of({ other: true }));
+  return out;
+}
+
+/** A stable text key of a service set, for grouping. */
+export function serviceKey(s: ServiceSet): string {
+  return `t${s.tcp.toString()}|u${s.udp.toString()}|${s.icmp ? 'i' : ''}${s.other ? 'o' : ''}`;
+}

@@ -1,0 +1,524 @@
+/**
+ * The AWS plan: pure data from the IR to security groups and rules.
+ *
+ * AWS has allows only, on both sides of every interface: a flow passes when
+ * the source's egress and the destination's ingress both admit it. Each
+ * segment gets one group (more when its rules overflow one group's quota),
+ * and each side of the segment is compiled on its own from the IR:
+ *
+ * - identity peers become group references with services
+ *   ∪allows(P) − ∪denies(P) − (address denies covering all of addr(P)).
+ *   An address deny that covers only part of addr(P) cannot be said with a
+ *   group reference; it is fine when the other side of the flow already
+ *   blocks those services, and an error otherwise.
+ * - address peers become CIDR rules: per service atom, allowed addresses =
+ *   ∪address allows − ∪address denies. A deny guardrail between segments Q
+ *   and X must also hold against these CIDRs: where both X's ingress CIDRs
+ *   reach addr(Q) and Q's egress CIDRs reach addr(X), the denied addresses
+ *   are subtracted on the side that costs fewer rules (the spec's permitted
+ *   "stricter at shared addresses" deviation), and a note says so.
+ *
+ * Then rules are spread over up to `maxGroupsPerInterface` groups per
+ * segment, first fit in the order of their ids, and quotas are checked.
+ */
+import { severityOf } from '../../model/codes';
+import { Diagnostic, PolicyError, SourceLocation } from '../../model/diagnostics';
+import { AddressSet, addressAtoms, Family } from '../../net/address';
+import { ServiceSet } from '../../net/service';
+import { Direction, Origin, ResolvedPolicy, ResolvedSegment, Side, SideEntry } from '../../resolve/ir';
+import { sideServices } from '../../resolve/meaning';
+import { AWS_TEXT_MAX, digest, groupConstructId, groupDescription, groupName, ruleDescription } from './naming';
+import { AwsProtocol, awsProtocol, Piece, pieceKey, pieceLabel, pieceServices, serviceAtoms, serviceKey, toPieces } from './pieces';
+
+export const AWS_LIMITS = {
+  /** Inbound (and, separately, outbound) rules per group and address family. */
+  rulesPerGroup: 60,
+  /** Security groups per network interface (an adjustable quota). */
+  maxGroupsPerInterface: 5,
+} as const;
+
+export interface AwsPlanOptions {
+  /** Default: `targets.aws.maxGroupsPerInterface`, else 5. */
+  readonly maxGroupsPerInterface?: number;
+  /** Default 60; raise it only if the account's quota was raised. */
+  readonly rulesPerGroup?: number;
+  /** Prepended to every group name. */
+  readonly namePrefix?: string;
+}
+
+export type RulePeer = { readonly kind: 'group'; readonly segment: string } | { readonly kind: 'cidr'; readonly family: Family; readonly cidr: string };
+
+export interface PlannedRule {
+  /** Construct id within the segment's scope: `in-<rule>-<digest>` / `out-<rule>-<digest>`. */
+  readonly id: string;
+  /** Content key the digest is taken of: direction, peer, protocol, ports. */
+  readonly key: string;
+  readonly segment: string;
+  readonly direction: Direction;
+  /** Index into the segment's groups. */
+  readonly group: number;
+  readonly peer: RulePeer;
+  readonly protocol: AwsProtocol;
+  /** The rules and guardrails this rule realises, sorted by name. */
+  readonly origins: readonly Origin[];
+  readonly description: string;
+  /** Address families whose quota the rule counts against (group references count in both). */
+  readonly families: readonly Family[];
+}
+
+export interface PlannedGroup {
+  readonly index: number;
+  readonly constructId: string;
+  readonly name: string;
+  readonly description: string;
+}
+
+export interface PlannedSegment {
+  readonly name: string;
+  /** Primary group first; every workload of the segment attaches all of them. */
+  readonly groups: readonly PlannedGroup[];
+  /** Sorted by id. */
+  readonly rules: readonly PlannedRule[];
+}
+
+export interface AwsPlan {
+  readonly policy: string;
+  readonly segments: readonly PlannedSegment[];
+  /** Subtractions and other remarks (warnings and infos). */
+  readonly notes: readonly Diagnostic[];
+  readonly limits: { readonly rulesPerGroup: number; readonly maxGroupsPerInterface: number };
+  readonly stats: { readonly groups: number; readonly rules: number; readonly subtractions: number };
+}
+
+// ---------------------------------------------------------------------------
+// Working state
+
+interface CidrPart {
+  /** A service atom (or a union of atoms) of this side. */
+  readonly svc: ServiceSet;
+  readonly addrs: AddressSet;
+}
+
+interface SideWork {
+  readonly segment: ResolvedSegment;
+  readonly dir: Direction;
+  readonly side: Side;
+  /** Peer segment → services admitted by identity. */
+  readonly refs: Map<string, ServiceSet>;
+  /** Address part: a partition of the CIDR-admitted services with their addresses. */
+  cidr: CidrPart[];
+}
+
+const opposite = (d: Direction): Direction => (d === 'ingress' ? 'egress' : 'ingress');
+const arrow = (dir: Direction, x: string, p: string) => (dir === 'ingress' ? `${p} -> ${x}` : `${x} -> ${p}`);
+const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+
+function uniqueOrigins(entries: readonly SideEntry[]): Origin[] {
+  const m = new Map<string, Origin>();
+  for (const e of entries) m.set(e.origin.name, e.origin);
+  return [...m.values()].sort(byName);
+}
+
+function unionServices(entries: readonly SideEntry[]): ServiceSet {
+  let s = ServiceSet.EMPTY;
+  for (const e of entries) s = s.union(e.services);
+  return s;
+}
+
+function unionAddresses(sets: readonly AddressSet[]): AddressSet {
+  let s = AddressSet.EMPTY;
+  for (const a of sets) s = s.union(a);
+  return s;
+}
+
+const isSegmentEntry = (e: SideEntry) => e.peer.kind === 'segment';
+const peerSegment = (e: SideEntry) => (e.peer.kind === 'segment' ? e.peer.segment : '');
+const peerAddresses = (e: SideEntry) => (e.peer.kind === 'addresses' ? e.peer.addresses : AddressSet.EMPTY);
+
+class Reporter {
+  readonly errors: Diagnostic[] = [];
+  readonly notes: Diagnostic[] = [];
+  constructor(private readonly ir: ResolvedPolicy) {}
+
+  add(code: string, message: string, location: SourceLocation | undefined, path?: (string | number)[]): void {
+    const loc = location ?? (path ? this.ir.policy.locate(path) : undefined);
+    const d: Diagnostic = { code, severity: severityOf(code), message: `aws: ${message}`, location: loc, path: loc ? undefined : path, file: loc ? undefined : this.ir.policy.file };
+    (d.severity === 'error' ? this.errors : this.notes).push(d);
+  }
+}
+
+/** Does the `dir` side of segment `p` admit any service of `t` for some workload of `x` (at any of x's addresses)? Per the meaning. */
+function sideAdmitsAny(ir: ResolvedPolicy, p: string, dir: Direction, x: string, t: ServiceSet): boolean {
+  const side = ir.sides.get(p)![dir];
+  const addrX = ir.segment(x).addresses;
+  const sets = [...side.allow, ...side.deny].filter((e) => !isSegmentEntry(e)).map(peerAddresses);
+  for (const r of addressAtoms(sets, addrX)) {
+    if (sideServices(ir, p, dir, { segment: x, family: r.family, address: r.lo }).overlaps(t)) return true;
+  }
+  return false;
+}
+
+// ---------------------------------------------------------------------------
+// Phase 1: each side on its own
+
+function planSide(ir: ResolvedPolicy, seg: ResolvedSegment, dir: Direction, rep: Reporter): SideWork {
+  const side = ir.sides.get(seg.name)![dir];
+  const allowBy = new Map<string, SideEntry[]>();
+  const denyBy = new Map<string, SideEntry[]>();
+  for (const e of side.allow) if (isSegmentEntry(e)) (allowBy.get(peerSegment(e)) ?? allowBy.set(peerSegment(e), []).get(peerSegment(e))!).push(e);
+  for (const e of side.deny) if (isSegmentEntry(e)) (denyBy.get(peerSegment(e)) ?? denyBy.set(peerSegment(e), []).get(peerSegment(e))!).push(e);
+  const addrAllows = side.allow.filter((e) => !isSegmentEntry(e));
+  const addrDenies = side.deny.filter((e) => !isSegmentEntry(e));
+
+  // Identity part.
+  const refs = new Map<string, ServiceSet>();
+  for (const p of [...allowBy.keys()].sort()) {
+    let keep = unionServices(allowBy.get(p)!).subtract(unionServices(denyBy.get(p) ?? []));
+    if (keep.isEmpty()) continue;
+    const addrP = ir.segment(p).addresses;
+    const touching = addrDenies.filter((e) => peerAddresses(e).overlaps(addrP) && e.services.overlaps(keep));
+    if (touching.length > 0) {
+      let kept = ServiceSet.EMPTY;
+      let bad = ServiceSet.EMPTY;
+      for (const t of serviceAtoms(keep, touching.map((e) => e.services))) {
+        const denied = unionAddresses(touching.filter((e) => e.services.containsSet(t)).map(peerAddresses));
+        if (denied.containsSet(addrP)) continue; // every workload of p is denied by address: drop, exactly
+        if (!denied.overlaps(addrP)) kept = kept.union(t);
+        // Partly denied: "p, but not at these addresses" has no AWS form. Dropping is exact only when the other side blocks anyway.
+        else if (sideAdmitsAny(ir, p, opposite(dir), seg.name, t)) bad = bad.union(t);
+      }
+      keep = kept;
+      if (!bad.isEmpty()) {
+        const guards = uniqueOrigins(touching.filter((e) => e.services.overlaps(bad) && peerAddresses(e).overlaps(addrP)));
+        const rules = uniqueOrigins(allowBy.get(p)!.filter((e) => e.services.overlaps(bad)));
+        rep.add(
+          'MS4001',
+          `${guards.map((g) => `guardrail ${g.name}`).join(', ')} denies by address part of the addresses segment ${p} may hold, while ${rules
+            .map((r) => `${r.kind} ${r.name}`)
+            .join(', ')} allows ${arrow(dir, seg.name, p)} by identity on ${bad}; a security group reference cannot exclude addresses, so the ${dir} of ${seg.name} cannot be exact. Declare addresses for ${p} that the deny covers wholly or not at all.`,
+          guards[0].location,
+        );
+      }
+    }
+    if (!keep.isEmpty()) refs.set(p, keep);
+  }
+
+  // Address part.
+  let cidr: CidrPart[] = [];
+  if (addrAllows.length > 0) {
+    const within = unionServices(addrAllows);
+    const cuts = [...addrAllows, ...addrDenies].map((e) => e.services);
+    for (const t of serviceAtoms(within, cuts)) {
+      const allowed = unionAddresses(addrAllows.filter((e) => e.services.containsSet(t)).map(peerAddresses));
+      const denied = unionAddresses(addrDenies.filter((e) => e.services.containsSet(t)).map(peerAddresses));
+      const addrs = allowed.subtract(denied);
+      if (!addrs.isEmpty()) cidr.push({ svc: t, addrs });
+    }
+    cidr = mergeParts(cidr);
+  }
+  return { segment: seg, dir, side, refs, cidr };
+}
+
+/** Merge parts with equal address sets (fewer parts, same meaning). */
+function mergeParts(parts: readonly CidrPart[]): CidrPart[] {
+  const m = new Map<string, CidrPart>();
+  for (const p of parts) {
+    const k = p.addrs.toString();
+    const old = m.get(k);
+    m.set(k, old ? { svc: old.svc.union(p.svc), addrs: old.addrs } : p);
+  }
+  return [...m.values()];
+}
+
+// ---------------------------------------------------------------------------
+// Phase 2: deny guardrails between segments against address-based allows
+
+/** Services of `n` for which the CIDR part admits some address of `addrs`. */
+function leak(parts: readonly CidrPart[], n: ServiceSet, addrs: AddressSet): ServiceSet {
+  let s = ServiceSet.EMPTY;
+  for (const p of parts) if (p.svc.overlaps(n) && p.addrs.overlaps(addrs)) s = s.union(p.svc.intersect(n));
+  return s;
+}
+
+function subtractParts(parts: readonly CidrPart[], n: ServiceSet, sub: AddressSet): { parts: CidrPart[]; cost: number } {
+  const out: CidrPart[] = [];
+  let cost = 0;
+  for (const p of parts) {
+    if (!p.svc.overlaps(n) || !p.addrs.overlaps(sub)) {
+      out.push(p);
+      continue;
+    }
+    const inside = p.svc.intersect(n);
+    const outside = p.svc.subtract(n);
+    const narrowed = p.addrs.subtract(sub);
+    cost += narrowed.cidrCount() - (outside.isEmpty() ? p.addrs.cidrCount() : 0);
+    if (!outside.isEmpty()) out.push({ svc: outside, addrs: p.addrs });
+    if (!narrowed.isEmpty()) out.push({ svc: inside, addrs: narrowed });
+  }
+  return { parts: mergeParts(out), cost };
+}
+
+function enforceIdentityDenies(ir: ResolvedPolicy, work: Map<string, SideWork>, rep: Reporter): number {
+  let subtractions = 0;
+  for (const x of ir.segments) {
+    const inW = work.get(`${x.name}/ingress`)!;
+    const denies = inW.side.deny.filter(isSegmentEntry);
+    for (const q of [...new Set(denies.map(peerSegment))].sort()) {
+      const entries = denies.filter((e) => peerSegment(e) === q);
+      const ds = unionServices(entries);
+      const egW = work.get(`${q}/egress`)!;
+      const addrQ = ir.segment(q).addresses;
+      // The flow q -> x on s passes only if x's ingress CIDRs reach addr(q) and q's egress CIDRs reach addr(x).
+      const need = leak(inW.cidr, ds, addrQ).intersect(leak(egW.cidr, ds, x.addresses));
+      if (need.isEmpty()) continue;
+      const onIn = subtractParts(inW.cidr, need, addrQ);
+      const onEg = subtractParts(egW.cidr, need, x.addresses);
+      const ingress = onIn.cost <= onEg.cost;
+      const target = ingress ? inW : egW;
+      const removed = ingress ? addrQ : x.addresses;
+      const narrowedRules = uniqueOrigins(target.side.allow.filter((e) => !isSegmentEntry(e) && e.services.overlaps(need) && peerAddresses(e).overlaps(removed)));
+      target.cidr = ingress ? onIn.parts : onEg.parts;
+      subtractions++;
+      const guards = uniqueOrigins(entries.filter((e) => e.services.overlaps(need)));
+      const whose = ingress ? q : x.name;
+      rep.add(
+        'MS4101',
+        `${guards.map((g) => `guardrail ${g.name}`).join(', ')} denies ${q} -> ${x.name} on ${need}, which ${narrowedRules
+          .map((r) => `${r.kind} ${r.name}`)
+          .join(', ')} would admit by address; enforced by subtracting the addresses of ${whose} (${removed.cidrCount()} CIDRs) from the ${target.dir} CIDRs of ${target.segment.name}, which also blocks any other host at those addresses on these services`,
+        guards[0].location,
+      );
+    }
+  }
+  return subtractions;
+}
+
+// ---------------------------------------------------------------------------
+// Phase 3: rules
+
+interface DraftRule {
+  readonly direction: Direction;
+  readonly peer: RulePeer;
+  readonly protocol: AwsProtocol;
+  readonly origins: Origin[];
+  readonly families: Family[];
+}
+
+function peerKey(p: RulePeer): string {
+  return p.kind === 'group' ? `sg:${p.segment}` : `cidr:${p.cidr}`;
+}
+
+function ruleKey(r: Pick<DraftRule, 'direction' | 'peer' | 'protocol'>): string {
+  return [r.direction, peerKey(r.peer), r.protocol.ipProtocol, r.protocol.fromPort ?? '', r.protocol.toPort ?? ''].join('|');
+}
+
+function otherError(rep: Reporter, w: SideWork, what: string, svc: ServiceSet, allows: readonly SideEntry[]): void {
+  const rules = uniqueOrigins(allows.filter((e) => e.services.other));
+  const guards = uniqueOrigins(w.side.deny.filter((e) => e.services.overlaps(ServiceSet.ANY.subtract(svc))));
+  const cut = guards.length ? `, because ${guards.map((g) => `${g.kind} ${g.name}`).join(', ')} removes part of it` : '';
+  rep.add(
+    'MS4003',
+    `the ${w.dir} of ${w.segment.name} admits ${what} on every IP protocol except ${ServiceSet.ANY.subtract(svc)}${cut} (from ${rules
+      .map((r) => `${r.kind} ${r.name}`)
+      .join(', ')}); AWS names protocols one rule each, so "all but some" does not fit the quota of ${AWS_LIMITS.rulesPerGroup} rules per group. List the protocols the allow needs instead of 'any'.`,
+    rules[0]?.location,
+  );
+}
+
+function emitSide(ir: ResolvedPolicy, w: SideWork, rep: Reporter): DraftRule[] {
+  const out: DraftRule[] = [];
+  const x = w.segment;
+  const segAllows = w.side.allow.filter(isSegmentEntry);
+  for (const [p, svc] of [...w.refs].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const allows = segAllows.filter((e) => peerSegment(e) === p);
+    const pieces = toPieces(svc);
+    if (!pieces) {
+      otherError(rep, w, `segment ${p}`, svc, allows);
+      continue;
+    }
+    const peerSeg = ir.segment(p);
+    for (const piece of pieces) {
+      const origins = uniqueOrigins(allows.filter((e) => e.services.overlaps(pieceServices(piece))));
+      const families: Family[] = piece.proto === 'icmp' ? ([4, 6] as Family[]).filter((f) => x.addresses.hasFamily(f) && peerSeg.addresses.hasFamily(f)) : [4];
+      for (const f of families) {
+        out.push({ direction: w.dir, peer: { kind: 'group', segment: p }, protocol: awsProtocol(piece, f), origins, families: [4, 6] });
+      }
+    }
+  }
+
+  if (w.cidr.length > 0) {
+    // Regions: the coarsest address split on which the admitted services are constant.
+    const universe = unionAddresses(w.cidr.map((c) => c.addrs));
+    const byServices = new Map<string, { svc: ServiceSet; ranges: { family: Family; lo: bigint; hi: bigint }[] }>();
+    for (const r of addressAtoms(w.cidr.map((c) => c.addrs), universe)) {
+      let svc = ServiceSet.EMPTY;
+      for (const c of w.cidr) if (c.addrs.contains(r.family, r.lo)) svc = svc.union(c.svc);
+      const k = serviceKey(svc);
+      (byServices.get(k) ?? byServices.set(k, { svc, ranges: [] }).get(k)!).ranges.push(r);
+    }
+    // Pieces: each AWS protocol/port range with the union of the regions that admit it, so CIDRs summarise across regions.
+    const byPiece = new Map<string, { piece: Piece; addrs: AddressSet }>();
+    const addrAllows = w.side.allow.filter((e) => !isSegmentEntry(e));
+    for (const { svc, ranges } of byServices.values()) {
+      const addrs = AddressSet.fromRanges(ranges);
+      const pieces = toPieces(svc);
+      if (!pieces) {
+        otherError(rep, w, `addresses ${addrs.toCidrs().slice(0, 3).join(', ')}${addrs.cidrCount() > 3 ? ', …' : ''}`, svc, addrAllows.filter((e) => peerAddresses(e).overlaps(addrs)));
+        continue;
+      }
+      for (const piece of pieces) {
+        const k = pieceKey(piece);
+        const old = byPiece.get(k);
+        byPiece.set(k, { piece, addrs: old ? old.addrs.union(addrs) : addrs });
+      }
+    }
+    for (const k of [...byPiece.keys()].sort()) {
+      const { piece, addrs } = byPiece.get(k)!;
+      const pieceSvc = pieceServices(piece);
+      const candidates = addrAllows.filter((e) => e.services.overlaps(pieceSvc));
+      for (const f of [4, 6] as Family[]) {
+        for (const c of addrs.toCidrs(f)) {
+          const block = AddressSet.fromCidrs([c]);
+          const origins = uniqueOrigins(candidates.filter((e) => peerAddresses(e).overlaps(block)));
+          out.push({ direction: w.dir, peer: { kind: 'cidr', family: f, cidr: c }, protocol: awsProtocol(piece, f), origins, families: [f] });
+        }
+      }
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Spreading over groups and quotas
+
+function ruleId(r: DraftRule, key: string, length: number): string {
+  const first = r.origins[0]?.name ?? 'policy';
+  return `${r.direction === 'ingress' ? 'in' : 'out'}-${first}-${digest(key, length)}`;
+}
+
+function assignIds(drafts: readonly DraftRule[]): { draft: DraftRule; key: string; id: string }[] {
+  const withKeys = drafts.map((d) => ({ draft: d, key: ruleKey(d), id: '' }));
+  let length = 8;
+  for (;;) {
+    for (const w of withKeys) w.id = ruleId(w.draft, w.key, length);
+    if (new Set(withKeys.map((w) => w.id)).size === withKeys.length || length >= 64) break;
+    length *= 2; // a digest collision: lengthen every id of this segment (practically never)
+  }
+  return withKeys.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+function spread(
+  ir: ResolvedPolicy,
+  seg: ResolvedSegment,
+  drafts: readonly DraftRule[],
+  limits: AwsPlan['limits'],
+  prefix: string,
+  rep: Reporter,
+): PlannedSegment {
+  const items = assignIds(drafts);
+  // counts[group]["ingress4"] etc.
+  const counts: Record<string, number>[] = [];
+  const rules: PlannedRule[] = [];
+  const failed = new Set<string>();
+  let used = 1;
+  for (const it of items) {
+    const d = it.draft;
+    let g = 0;
+    for (; g < limits.maxGroupsPerInterface; g++) {
+      const c = (counts[g] ??= {});
+      if (d.families.every((f) => (c[`${d.direction}${f}`] ?? 0) < limits.rulesPerGroup)) {
+        for (const f of d.families) c[`${d.direction}${f}`] = (c[`${d.direction}${f}`] ?? 0) + 1;
+        break;
+      }
+    }
+    if (g === limits.maxGroupsPerInterface) {
+      for (const f of d.families) failed.add(`${d.direction}${f}`);
+      continue;
+    }
+    used = Math.max(used, g + 1);
+    rules.push({
+      id: it.id,
+      key: it.key,
+      segment: seg.name,
+      direction: d.direction,
+      group: g,
+      peer: d.peer,
+      protocol: d.protocol,
+      origins: d.origins,
+      description: ruleDescription(ir.name, d.origins),
+      families: d.families,
+    });
+  }
+  for (const k of [...failed].sort()) {
+    const dir = k.slice(0, -1) as Direction;
+    const fam = Number(k.slice(-1)) as Family;
+    const relevant = drafts.filter((d) => d.direction === dir && d.families.includes(fam));
+    const perOrigin = new Map<string, { origin: Origin; n: number }>();
+    for (const d of relevant) for (const o of d.origins) perOrigin.set(o.name, { origin: o, n: (perOrigin.get(o.name)?.n ?? 0) + 1 });
+    const top = [...perOrigin.values()].sort((a, b) => b.n - a.n || (a.origin.name < b.origin.name ? -1 : 1));
+    const subtracted = rep.notes.filter((n) => n.code === 'MS4101' && n.message.includes(`${dir} CIDRs of ${seg.name},`));
+    rep.add(
+      'MS4002',
+      `segment ${seg.name} needs ${relevant.length} IPv${fam} ${dir} rules, more than ${limits.maxGroupsPerInterface} groups (targets.aws.maxGroupsPerInterface) x ${limits.rulesPerGroup} rules per group hold; largest: ${top
+        .slice(0, 3)
+        .map((t) => `${t.origin.kind} ${t.origin.name} (${t.n})`)
+        .join(', ')}${subtracted.length ? `; ${subtracted.length} guardrail subtraction(s) add CIDRs here` : ''}. Declare narrower addresses, merge externals into supernets, or raise maxGroupsPerInterface if the account allows.`,
+      top[0]?.origin.location ?? seg.location,
+    );
+  }
+  const groups: PlannedGroup[] = [];
+  for (let i = 0; i < used; i++) {
+    const name = groupName(prefix, ir.name, seg.name, i);
+    groups.push({ index: i, constructId: groupConstructId(i), name, description: groupDescription(ir.name, seg.name, i) });
+  }
+  const primary = groups[0].name;
+  if (primary.length > AWS_TEXT_MAX || groups[groups.length - 1].name.length > AWS_TEXT_MAX) {
+    rep.add('MS4004', `security group name '${primary}' is longer than ${AWS_TEXT_MAX} characters`, seg.location);
+  } else if (primary.toLowerCase().startsWith('sg-')) {
+    rep.add('MS4004', `security group name '${primary}' starts with 'sg-', which AWS reserves for group ids; rename the policy or set a name prefix`, ir.policy.locate(['metadata', 'name']));
+  }
+  return { name: seg.name, groups, rules };
+}
+
+// ---------------------------------------------------------------------------
+
+/**
+ * Plan the AWS output of a resolved policy. Throws PolicyError with located
+ * diagnostics when the policy cannot be compiled exactly within quotas.
+ */
+export function planAws(ir: ResolvedPolicy, options: AwsPlanOptions = {}): AwsPlan {
+  const limits = {
+    rulesPerGroup: options.rulesPerGroup ?? AWS_LIMITS.rulesPerGroup,
+    maxGroupsPerInterface: options.maxGroupsPerInterface ?? ir.policy.doc.targets?.aws?.maxGroupsPerInterface ?? AWS_LIMITS.maxGroupsPerInterface,
+  };
+  const rep = new Reporter(ir);
+  const work = new Map<string, SideWork>();
+  for (const seg of ir.segments) for (const dir of ['ingress', 'egress'] as Direction[]) work.set(`${seg.name}/${dir}`, planSide(ir, seg, dir, rep));
+  const subtractions = enforceIdentityDenies(ir, work, rep);
+  const segments: PlannedSegment[] = [];
+  for (const seg of ir.segments) {
+    const drafts = [...emitSide(ir, work.get(`${seg.name}/ingress`)!, rep), ...emitSide(ir, work.get(`${seg.name}/egress`)!, rep)];
+    segments.push(spread(ir, seg, drafts, limits, options.namePrefix ?? '', rep));
+  }
+  if (rep.errors.length > 0) throw new PolicyError([...rep.errors, ...rep.notes], `cannot compile policy '${ir.name}' exactly for aws`);
+  return {
+    policy: ir.name,
+    segments,
+    notes: rep.notes,
+    limits,
+    stats: {
+      groups: segments.reduce((n, s) => n + s.groups.length, 0),
+      rules: segments.reduce((n, s) => n + s.rules.length, 0),
+      subtractions,
+    },
+  };
+}
+
+/** Planned rule as a one-line text, for tests and reports: `shop-db-prod ingress sg:shop-app-prod tcp 5432-5432 [app-to-db]`. */
+export function describeRule(r: PlannedRule): string {
+  const peer = r.peer.kind === 'group' ? `sg:${r.peer.segment}` : r.peer.cidr;
+  const ports = r.protocol.fromPort === undefined ? '' : r.protocol.fromPort === -1 ? '' : ` ${r.protocol.fromPort}-${r.protocol.toPort}`;
+  return `${r.segment} ${r.direction} ${peer} ${r.protocol.ipProtocol}${ports} [${r.origins.map((o) => o.name).join(',')}]`;
+}
+
+export { pieceLabel };
