@@ -1,0 +1,187 @@
+/**
+ * `explain`: is traffic between two endpoints allowed, in each direction,
+ * and which allows and guardrails decided it. Endpoints are written as a
+ * segment name, a label selector (`env=prod,tier=web`, values OR-ed with
+ * `|`), an external name, an address or CIDR (an outside host there), or
+ * `segment@address` (a workload of the segment at that address). The answer
+ * is exact: addresses are split into atoms and judged by meaning.ts; cells
+ * with the same verdict and the same deciders are merged back into CIDRs.
+ */
+import { labelsMatch } from '../model/selectors';
+import { AddressSet, parseAddress, parseCidr } from '../net/address';
+import { ServiceSet } from '../net/service';
+import { Direction, ResolvedPolicy, SideEntry } from '../resolve/ir';
+import { ServiceResolver, isServiceName } from '../resolve/services';
+import { parseServiceSpec } from '../net/service';
+import { AtomEndpoint, atomFlow, atomsIn, atomsOf, flowDecisions } from './flows';
+
+/** One concrete end: a workload of a segment, or outside hosts; somewhere in `addresses`. */
+export interface ExplainEnd {
+  readonly label: string;
+  readonly segment?: string;
+  readonly addresses: AddressSet;
+}
+
+export class ExplainInputError extends Error {}
+
+/** Parse an endpoint argument into concrete ends (a selector may yield several segments). */
+export function parseEndpoint(ir: ResolvedPolicy, text: string): ExplainEnd[] {
+  const t = text.trim();
+  const at = t.indexOf('@');
+  if (at > 0) {
+    const seg = ir.segments.find((s) => s.name === t.slice(0, at));
+    const addr = cidrSet(t.slice(at + 1));
+    if (!seg) throw new ExplainInputError(`'${t.slice(0, at)}' is not a segment`);
+    if (!addr) throw new ExplainInputError(`'${t.slice(at + 1)}' is not an address or CIDR`);
+    const inside = addr.intersect(seg.addresses);
+    if (inside.isEmpty()) throw new ExplainInputError(`${t.slice(at + 1)} is outside the addresses of segment '${seg.name}' (${seg.addresses.toString()})`);
+    return [{ label: t, segment: seg.name, addresses: inside }];
+  }
+  const seg = ir.segments.find((s) => s.name === t);
+  if (seg) return [{ label: seg.name, segment: seg.name, addresses: seg.addresses }];
+  const ext = ir.externals.find((e) => e.name === t);
+  if (ext) return [{ label: ext.name, addresses: ext.addresses }];
+  if (t.includes('=')) {
+    const sel: Record<string, string[]> = {};
+    for (const part of t.split(',')) {
+      const [k, v] = part.split('=').map((x) => x.trim());
+      if (!k || !v) throw new ExplainInputError(`'${t}' is not a label selector (expected key=value,key=value)`);
+      sel[k] = v.split('|');
+    }
+    const segs = ir.segments.filter((s) => labelsMatch(sel, s.labels));
+    if (!segs.length) throw new ExplainInputError(`label selector '${t}' matches no segment`);
+    return segs.map((s) => ({ label: s.name, segment: s.name, addresses: s.addresses }));
+  }
+  const addr = cidrSet(t);
+  if (addr) return [{ label: t, addresses: addr }];
+  throw new ExplainInputError(`'${t}' is not a segment, external, label selector (env=prod,tier=web), address or segment@address`);
+}
+
+function cidrSet(text: string): AddressSet | undefined {
+  const a = parseAddress(text);
+  if (a) return AddressSet.fromRanges([{ family: a.family, lo: a.value, hi: a.value }]);
+  const c = parseCidr(text);
+  return c.ok ? AddressSet.fromRanges([{ family: c.cidr.family, lo: c.cidr.lo, hi: c.cidr.hi }]) : undefined;
+}
+
+/** A service argument: a literal spec or a name (declared or catalogued). */
+export function parseServiceArg(ir: ResolvedPolicy, text: string): ServiceSet {
+  if (isServiceName(ir.policy.doc, text)) return new ServiceResolver(ir.policy.doc).spec(text);
+  const p = parseServiceSpec(text);
+  if (!p.ok) throw new ExplainInputError(`'${text}' is not a service (tcp/443, udp/53, icmp, any, or a service name)`);
+  return p.set;
+}
+
+export interface Decider {
+  readonly name: string;
+  readonly kind: 'rule' | 'guardrail';
+  readonly action: 'allow' | 'deny';
+  /** The entry's services, restricted to the question. */
+  readonly services: string[];
+  /** How the entry names the peer: a segment or an address term. */
+  readonly peer: string;
+  readonly location?: { file: string; line: number; col: number };
+}
+
+export interface SideExplanation {
+  readonly segment: string;
+  readonly direction: Direction;
+  readonly admitted: string[];
+  readonly allows: Decider[];
+  readonly denies: Decider[];
+}
+
+export interface ExplainCase {
+  /** Addresses of the source and destination this case covers (CIDRs). */
+  readonly fromAddresses: string[];
+  readonly toAddresses: string[];
+  readonly verdict: 'allowed' | 'denied' | 'partly allowed';
+  /** Services allowed (restricted to the question). */
+  readonly allowed: string[];
+  readonly sides: SideExplanation[];
+}
+
+export interface ExplainPair {
+  readonly from: string;
+  readonly to: string;
+  readonly fromSegment?: string;
+  readonly toSegment?: string;
+  /** Empty when neither end is a workload (no segment enforces anything). */
+  readonly cases: ExplainCase[];
+  readonly note?: string;
+}
+
+export interface ExplainResult {
+  readonly policy: string;
+  readonly service?: string;
+  readonly forward: ExplainPair[];
+  readonly reverse: ExplainPair[];
+}
+
+function decider(e: SideEntry, services: ServiceSet): Decider {
+  return {
+    name: e.origin.name,
+    kind: e.origin.kind,
+    action: e.origin.action,
+    services: e.services.intersect(services).toSpecs(),
+    peer: e.peer.kind === 'segment' ? e.peer.segment : e.peer.label,
+    ...(e.origin.location ? { location: e.origin.location } : {}),
+  };
+}
+
+function explainPair(ir: ResolvedPolicy, atoms: ReturnType<typeof atomsOf>, src: ExplainEnd, dst: ExplainEnd, services: ServiceSet): ExplainPair {
+  const base = { from: src.label, to: dst.label, ...(src.segment ? { fromSegment: src.segment } : {}), ...(dst.segment ? { toSegment: dst.segment } : {}) };
+  if (!src.segment && !dst.segment) return { ...base, cases: [], note: 'neither end is a workload of a segment: the policy does not govern this traffic' };
+  // Two-stage merge keeps the cases exact as products: per source atom, destination atoms with the same answer are
+  // merged; then source atoms with the same (destination set, answer) are merged.
+  const rows = new Map<string, { from: AddressSet; to: AddressSet; c: Omit<ExplainCase, 'fromAddresses' | 'toAddresses'> }>();
+  const srcAtoms = atomsIn(atoms, src.addresses);
+  const dstAtoms = atomsIn(atoms, dst.addresses);
+  for (const a of srcAtoms) {
+    const perDst = new Map<string, { to: AddressSet; c: Omit<ExplainCase, 'fromAddresses' | 'toAddresses'> }>();
+    for (const b of dstAtoms) {
+      if (a.family !== b.family) continue;
+      const s: AtomEndpoint = { segment: src.segment, range: a };
+      const d: AtomEndpoint = { segment: dst.segment, range: b };
+      const allowed = atomFlow(ir, s, d).intersect(services);
+      const verdict = allowed.isEmpty() ? 'denied' : allowed.equals(services) ? 'allowed' : 'partly allowed';
+      const sides = flowDecisions(ir, s, d, services).map((x) => ({
+        segment: x.segment,
+        direction: x.direction,
+        admitted: x.admitted.toSpecs(),
+        allows: x.allows.map((e) => decider(e, services)),
+        denies: x.denies.map((e) => decider(e, services)),
+      }));
+      const c = { verdict, allowed: allowed.toSpecs(), sides } as const;
+      const key = JSON.stringify(c);
+      const rb = AddressSet.fromRanges([b]);
+      const g = perDst.get(key);
+      if (!g) perDst.set(key, { to: rb, c });
+      else g.to = g.to.union(rb);
+    }
+    for (const [key, g] of perDst) {
+      const rowKey = key + '|' + g.to.toString();
+      const ra = AddressSet.fromRanges([a]);
+      const r = rows.get(rowKey);
+      if (!r) rows.set(rowKey, { from: ra, to: g.to, c: g.c });
+      else r.from = r.from.union(ra);
+    }
+  }
+  const cases = [...rows.values()].map((g) => ({ fromAddresses: g.from.toCidrs(), toAddresses: g.to.toCidrs(), ...g.c }));
+  return { ...base, cases };
+}
+
+export interface ExplainQuery {
+  readonly from: string;
+  readonly to: string;
+  readonly service?: string;
+}
+
+export function explain(ir: ResolvedPolicy, q: ExplainQuery): ExplainResult {
+  const from = parseEndpoint(ir, q.from);
+  const to = parseEndpoint(ir, q.to);
+  const services = q.service ? parseServiceArg(ir, q.service) : ServiceSet.ANY;
+  const atoms = atomsOf([ir], [...from, ...to].map((e) => e.addresses));
+  const pairs = (xs: ExplainEnd[], ys: ExplainEnd[]) => xs.flatMap((x) => ys.map((y) => explainPair(ir, atoms, x, y, services)));
+  return { policy: ir.name, ...(q.service ? { service: q.service } : {}), forward: pairs(from, to), reverse: pairs(to, from) };
+}
