@@ -523,6 +523,47 @@ export const CODES: Record<string, CodeInfo> = {
     title: 'gcp: Terraform variable for a missing setting',
     explanation: '`targets.gcp.project` or `targets.gcp.network` is not set; the output declares the Terraform variable `gcp_project` or `gcp_network`, to be given at plan time.',
   },
+  MS7001: {
+    severity: 'error',
+    title: 'verify: output admits a flow the policy denies',
+    explanation:
+      'The compiled output, evaluated the way the cloud does (defaults included), allows a flow that the policy\'s meaning denies. The report gives an example flow, the policy rules that decide it and the output resources that let it through. This is a compiler defect or a hand edit of the output: never deploy it.',
+  },
+  MS7002: {
+    severity: 'error',
+    title: 'verify: output denies a flow the policy allows',
+    explanation:
+      'The compiled output blocks a flow that the policy allows, beyond the deviations the spec permits at shared addresses. The report gives an example flow, the rules that allow it and the output resources that decide against it.',
+  },
+  MS7003: {
+    severity: 'info',
+    title: 'verify: tolerated deviation at shared addresses',
+    explanation:
+      'A flow differs from the meaning only in a way the spec permits: AWS stricter where a deny guardrail was enforced by subtracting a segment\'s addresses, or GCP looser on egress towards addresses of a segment that egress admits by identity. Declare disjoint `addresses` per segment to make it vanish.',
+  },
+  MS7010: {
+    severity: 'error',
+    title: 'verify: unresolved reference or expression',
+    explanation:
+      'A value the verifier needs (a group, an NSG, an address, a port) is a Terraform expression it cannot evaluate or a reference to a resource that is not in the output. The verifier never guesses, so the verdict is inconclusive.',
+  },
+  MS7011: {
+    severity: 'error',
+    title: 'verify: construct not modelled',
+    explanation:
+      'The output uses a resource type or field that changes what the cloud admits but that the verifier does not model (network ACLs, firewall policies, service tags other than VirtualNetwork, Internet and AzureLoadBalancer, count/for_each), or a value the cloud would reject. The verdict is inconclusive; see docs/verification.md.',
+  },
+  MS7012: {
+    severity: 'error',
+    title: 'verify: identities.json does not match the output',
+    explanation:
+      'identities.json lists no identities for a segment of the policy, or names a resource that the output does not contain. Without it the verifier cannot tell what a workload carries.',
+  },
+  MS7013: {
+    severity: 'error',
+    title: 'verify: cannot read the compiled output',
+    explanation: '`DIR/<target>/cdk.tf.json` or `identities.json` is missing or is not JSON. Compile first: `microseg compile POLICY --target T --out DIR`.',
+  },
 };
 
 /** Severity of a code; unknown codes are errors (fail closed). */

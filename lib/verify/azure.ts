@@ -1,0 +1,263 @@
+/**
+ * Azure network security groups, evaluated the way Azure does:
+ *  - every NSG that applies to a workload (subnet and NIC, as identities.json
+ *    lists them) must admit a packet; a workload with no NSG admits everything;
+ *  - within an NSG and a direction, rules are tried by priority (lowest
+ *    number first) and the first match decides, Allow or Deny;
+ *  - rules: `azurerm_network_security_rule` and inline `security_rule` blocks,
+ *    singular and plural address and port fields, application security
+ *    groups on either side, `*`, service tags `VirtualNetwork` (taken as
+ *    network.internalCidrs), `Internet` (everything else) and
+ *    `AzureLoadBalancer` (168.63.129.16);
+ *  - the six default rules at 65000, 65001 and 65500 in each direction;
+ *  - `Icmp` matches ICMP for IPv4 and ICMPv6 for IPv6 packets.
+ * Anything else (other service tags, ports on protocols without ports,
+ * security admin rules of Virtual Network Manager) is reported.
+ */
+import { AddressSet } from '../net/address';
+import { PortSet } from '../net/ports';
+import { Boundaries, Chain, CloudModel, Direction, EndpointMatch, NormRule, PROTO, ProtoMatch } from './model';
+import { IdentitiesLike, isExpression, readIdentities, TerraformDoc, TfResource } from './terraform';
+
+const NSG = 'azurerm_network_security_group';
+const ASG = 'azurerm_application_security_group';
+const UNMODELLED = /^azurerm_(network_manager_security_admin|firewall|network_ddos|web_application_firewall)/;
+const LOAD_BALANCER = AddressSet.fromCidrs(['168.63.129.16/32']);
+
+interface RawRule {
+  readonly body: Record<string, any>;
+  readonly origin: string;
+  readonly nsg: string;
+}
+
+function present(v: unknown): boolean {
+  return !(v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0));
+}
+
+class AzureReader {
+  readonly bounds = new Boundaries();
+  /** Per NSG address, per direction, rules ordered by priority, defaults last. */
+  readonly chains = new Map<string, { ingress: NormRule[]; egress: NormRule[] }>();
+
+  constructor(
+    readonly doc: TerraformDoc,
+    private readonly internal: AddressSet,
+  ) {
+    for (const t of doc.types()) {
+      if (UNMODELLED.test(t)) for (const r of doc.ofType(t)) doc.issue('MS7011', `${r.address}: ${t} changes what is admitted but is not modelled by the verifier`, r.address);
+    }
+    const raw: RawRule[] = [];
+    for (const n of doc.ofType(NSG)) {
+      doc.list(n.body, 'security_rule', n.address).forEach((b, i) => {
+        const name = (b as Record<string, unknown>)?.name;
+        raw.push({ body: b as Record<string, any>, origin: `${n.address} security_rule[${typeof name === 'string' ? name : i}]`, nsg: n.address });
+      });
+    }
+    for (const r of doc.ofType('azurerm_network_security_rule')) {
+      const n = doc.resolveResource(r.body.network_security_group_name, [NSG], 'name', `${r.address} network_security_group_name`);
+      if (n) raw.push({ body: r.body, origin: r.address, nsg: n.address });
+    }
+    const sorted = new Map<string, { ingress: [number, NormRule][]; egress: [number, NormRule][] }>();
+    for (const n of doc.ofType(NSG)) sorted.set(n.address, { ingress: [], egress: [] });
+    for (const r of raw) {
+      const x = this.rule(r);
+      if (x) sorted.get(r.nsg)![x.dir].push([x.priority, x.rule]);
+    }
+    for (const [nsg, byDir] of sorted) {
+      const out = { ingress: [] as NormRule[], egress: [] as NormRule[] };
+      for (const dir of ['ingress', 'egress'] as const) {
+        const list = byDir[dir].sort((a, b) => a[0] - b[0]);
+        for (let i = 1; i < list.length; i++) {
+          if (list[i][0] === list[i - 1][0]) {
+            doc.issue('MS7011', `${nsg}: priority ${list[i][0]} is used twice in direction ${dir} (${list[i - 1][1].origin}, ${list[i][1].origin}); Azure rejects this`, nsg);
+          }
+        }
+        out[dir] = [...list.map((x) => x[1]), ...this.defaults(nsg, dir)];
+      }
+      this.chains.set(nsg, out);
+    }
+  }
+
+  /** The default rules every NSG carries (AllowVnet…, AllowAzureLoadBalancerInBound / AllowInternetOutBound, DenyAll…). */
+  private defaults(nsg: string, dir: Direction): NormRule[] {
+    const any: ProtoMatch = { all: true, protos: new Set() };
+    const vnet: EndpointMatch = { ids: new Set(), addrs: this.internal };
+    const mk = (name: string, prio: number, action: 'allow' | 'deny', local: EndpointMatch, peer: EndpointMatch): NormRule => ({
+      action,
+      local: [local],
+      peer,
+      protos: [any],
+      origin: `${nsg} default rule ${name}`,
+      label: `${action} (priority ${prio})`,
+    });
+    const all: EndpointMatch = { ids: new Set(), addrs: AddressSet.ALL };
+    if (dir === 'ingress') {
+      return [
+        mk('AllowVnetInBound', 65000, 'allow', vnet, vnet),
+        mk('AllowAzureLoadBalancerInBound', 65001, 'allow', all, { ids: new Set(), addrs: LOAD_BALANCER }),
+        mk('DenyAllInBound', 65500, 'deny', all, all),
+      ];
+    }
+    return [
+      mk('AllowVnetOutBound', 65000, 'allow', vnet, vnet),
+      mk('AllowInternetOutBound', 65001, 'allow', all, { ids: new Set(), addrs: AddressSet.ALL.subtract(this.internal) }),
+      mk('DenyAllOutBound', 65500, 'deny', all, all),
+    ];
+  }
+
+  /** One address side (source or destination) of a rule. */
+  private side(b: Record<string, any>, prefix: 'source' | 'destination', where: string): { match: EndpointMatch; text: string } | undefined {
+    const one = b[`${prefix}_address_prefix`];
+    const many = b[`${prefix}_address_prefixes`];
+    const asgs = b[`${prefix}_application_security_group_ids`];
+    const given = [present(one), present(many), present(asgs)].filter(Boolean).length;
+    if (given !== 1) {
+      this.doc.issue('MS7011', `${where}: the ${prefix} must be exactly one of ${prefix}_address_prefix, ${prefix}_address_prefixes, ${prefix}_application_security_group_ids (${given} given)`, where.split(' ')[0]);
+      return undefined;
+    }
+    if (present(asgs)) {
+      const ids = new Set<string>();
+      for (const a of this.doc.list(b, `${prefix}_application_security_group_ids`, where)) {
+        const tok = this.doc.identityToken(a, where);
+        if (!tok) return undefined;
+        ids.add(tok);
+      }
+      return { match: { ids, addrs: AddressSet.EMPTY }, text: [...ids].join(', ') };
+    }
+    const values = present(one) ? [one] : this.doc.list(b, `${prefix}_address_prefixes`, where);
+    let addrs = AddressSet.EMPTY;
+    for (const v of values) {
+      const s = this.prefix(v, where);
+      if (!s) return undefined;
+      addrs = addrs.union(s);
+    }
+    return { match: { ids: new Set(), addrs }, text: values.map(String).join(', ') };
+  }
+
+  private prefix(v: unknown, where: string): AddressSet | undefined {
+    if (typeof v !== 'string' || isExpression(v)) {
+      this.doc.issue('MS7010', `${where}: cannot evaluate address prefix ${JSON.stringify(v)}`, where.split(' ')[0]);
+      return undefined;
+    }
+    const t = v.trim();
+    const lower = t.toLowerCase();
+    if (t === '*' || lower === 'any') return AddressSet.ALL;
+    if (lower === 'virtualnetwork') return this.internal;
+    if (lower === 'internet') return AddressSet.ALL.subtract(this.internal);
+    if (lower === 'azureloadbalancer') return LOAD_BALANCER;
+    if (/^[A-Za-z]/.test(t) && !t.includes(':')) {
+      this.doc.issue('MS7011', `${where}: service tag '${t}' is not modelled by the verifier`, where.split(' ')[0]);
+      return undefined;
+    }
+    const c = this.doc.cidrs([t], where);
+    return c.ok ? c.set : undefined;
+  }
+
+  private ports(b: Record<string, any>, prefix: 'source' | 'destination', where: string): PortSet | undefined | null {
+    const one = b[`${prefix}_port_range`];
+    const many = b[`${prefix}_port_ranges`];
+    if (present(one) && present(many)) {
+      this.doc.issue('MS7011', `${where}: both ${prefix}_port_range and ${prefix}_port_ranges are set`, where.split(' ')[0]);
+      return null;
+    }
+    if (!present(one) && !present(many)) {
+      this.doc.issue('MS7011', `${where}: neither ${prefix}_port_range nor ${prefix}_port_ranges is set`, where.split(' ')[0]);
+      return null;
+    }
+    const values = present(one) ? [one] : this.doc.list(b, `${prefix}_port_ranges`, where);
+    let set = PortSet.EMPTY;
+    for (const v of values) {
+      const s = String(v).trim();
+      if (s === '*') return undefined;
+      const m = /^(\d{1,5})(?:-(\d{1,5}))?$/.exec(s);
+      const lo = m ? Number(m[1]) : NaN;
+      const hi = m ? (m[2] === undefined ? lo : Number(m[2])) : NaN;
+      if (!m || lo > hi || hi > 65535) {
+        this.doc.issue('MS7011', `${where}: invalid ${prefix} port range ${JSON.stringify(v)}`, where.split(' ')[0]);
+        return null;
+      }
+      set = set.union(PortSet.range(lo, hi));
+    }
+    return set.isAll() ? undefined : set;
+  }
+
+  private rule(r: RawRule): { dir: Direction; priority: number; rule: NormRule } | undefined {
+    const b = r.body;
+    const where = r.origin;
+    if (!b || typeof b !== 'object') return undefined;
+    const direction = String(b.direction ?? '').toLowerCase();
+    const dir: Direction | undefined = direction === 'inbound' ? 'ingress' : direction === 'outbound' ? 'egress' : undefined;
+    const access = String(b.access ?? '').toLowerCase();
+    if (!dir || (access !== 'allow' && access !== 'deny')) {
+      this.doc.issue('MS7011', `${where}: direction ${JSON.stringify(b.direction)} / access ${JSON.stringify(b.access)} not understood`, where.split(' ')[0]);
+      return undefined;
+    }
+    const priority = this.doc.int(b.priority, where);
+    if (priority === undefined) return undefined;
+    if (priority < 100 || priority > 4096) this.doc.issue('MS7011', `${where}: priority ${priority} is outside 100–4096; Azure rejects this`, where.split(' ')[0]);
+    const src = this.side(b, 'source', where);
+    const dst = this.side(b, 'destination', where);
+    if (!src || !dst) return undefined;
+    const dports = this.ports(b, 'destination', where);
+    const sports = this.ports(b, 'source', where);
+    if (dports === null || sports === null) return undefined;
+    const proto = String(b.protocol ?? '').toLowerCase();
+    const numbers: Record<string, number[]> = { tcp: [PROTO.TCP], udp: [PROTO.UDP], icmp: [PROTO.ICMP, PROTO.ICMPV6], esp: [50], ah: [51] };
+    let pm: ProtoMatch;
+    if (proto === '*' || proto === 'any') {
+      if (dports || sports) {
+        this.doc.issue('MS7011', `${where}: ports on protocol '*' are ambiguous; the verifier does not guess which protocols they restrict`, where.split(' ')[0]);
+        return undefined;
+      }
+      pm = { all: true, protos: new Set() };
+    } else if (numbers[proto]) {
+      if ((proto !== 'tcp' && proto !== 'udp') && (dports || sports)) {
+        this.doc.issue('MS7011', `${where}: ports on protocol ${b.protocol} are not meaningful`, where.split(' ')[0]);
+        return undefined;
+      }
+      pm = { all: false, protos: new Set(numbers[proto]), ports: dports, srcPorts: sports };
+    } else {
+      this.doc.issue('MS7011', `${where}: unknown protocol ${JSON.stringify(b.protocol)}`, where.split(' ')[0]);
+      return undefined;
+    }
+    this.bounds.note(pm);
+    const [local, peer] = dir === 'ingress' ? [dst, src] : [src, dst];
+    const action = access as 'allow' | 'deny';
+    const portText = pm.all ? 'any protocol' : `${proto}${dports ? '/' + dports.toString() : ''}${sports ? ` (source ports ${sports})` : ''}`;
+    return {
+      dir,
+      priority,
+      rule: {
+        action,
+        local: [local.match],
+        peer: peer.match,
+        protos: [pm],
+        origin: where,
+        label: `${action} ${portText} ${dir === 'ingress' ? 'from' : 'to'} ${peer.text} (priority ${priority})`,
+      },
+    };
+  }
+}
+
+export function readAzure(json: Record<string, any>, identities: IdentitiesLike, segments: readonly string[], internal: AddressSet): CloudModel {
+  const doc = new TerraformDoc(json);
+  const reader = new AzureReader(doc, internal);
+  const asgs = readIdentities(doc, identities, segments, 'applicationSecurityGroups', [ASG]);
+  const nsgs = readIdentities(doc, identities, segments, 'networkSecurityGroups', [NSG]);
+  for (const [s, set] of nsgs) {
+    if (set.size === 0) doc.issue('MS7012', `identities.json applies no network security group to segment '${s}': Azure then admits everything`, undefined, 'warning');
+  }
+  return {
+    target: 'azure',
+    identities: asgs,
+    issues: doc.issues,
+    portSets: reader.bounds.portSets,
+    srcPortSets: reader.bounds.srcPortSets,
+    protocols: reader.bounds.protocols,
+    chains(segment: string, dir: Direction): Chain[] {
+      return [...(nsgs.get(segment) ?? [])].sort().map((n) => ({ name: n, rules: reader.chains.get(n)?.[dir] ?? [] }));
+    },
+  };
+}
+
+export type { TfResource };

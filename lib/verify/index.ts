@@ -1,0 +1,87 @@
+/**
+ * The verifier: reads a target's synthesized Terraform JSON and its
+ * identities.json back, evaluates them the way the cloud does, and compares
+ * every flow with the policy's meaning. Independent of the back ends: it
+ * never sees their plans, only what they wrote.
+ */
+import { ResolvedPolicy } from '../resolve/ir';
+import { TargetName } from '../targets/target';
+import { readAws } from './aws';
+import { readAzure } from './azure';
+import { checkEquivalence, Deviation, Mismatch } from './equivalence';
+import { readGcp } from './gcp';
+import { CloudModel } from './model';
+import { IdentitiesLike, VerifyIssue } from './terraform';
+
+export type { Mismatch, FlowEnd, Deviation } from './equivalence';
+export type { VerifyIssue } from './terraform';
+export { checkEquivalence } from './equivalence';
+
+export interface VerifyReport {
+  readonly policy: string;
+  readonly target: TargetName;
+  /** equivalent: no mismatch and nothing unevaluable; inconclusive: no mismatch found but something could not be evaluated. */
+  readonly verdict: 'equivalent' | 'not-equivalent' | 'inconclusive';
+  readonly mismatchCount: number;
+  readonly mismatches: readonly Mismatch[];
+  readonly toleratedCount: number;
+  readonly tolerated: readonly Mismatch[];
+  readonly issues: readonly VerifyIssue[];
+  readonly checked: { segments: number; serviceAtoms: number; pairChecks: number; outsideChecks: number };
+  readonly elapsedMs: number;
+}
+
+export interface VerifyOptions {
+  /** How many example mismatches (and tolerated deviations) to keep; counts are always complete. */
+  readonly maxExamples?: number;
+}
+
+const DEVIATION: Record<TargetName, Deviation> = { aws: 'aws-stricter', azure: 'none', gcp: 'gcp-egress-looser' };
+
+/** Read an output into the cloud model the equivalence check evaluates. */
+export function readModel(ir: ResolvedPolicy, target: TargetName, terraformJson: Record<string, any>, identities: IdentitiesLike): CloudModel {
+  const segments = ir.segments.map((s) => s.name);
+  if (target === 'aws') return readAws(terraformJson, identities, segments);
+  if (target === 'azure') return readAzure(terraformJson, identities, segments, ir.internalCidrs);
+  return readGcp(terraformJson, identities, segments);
+}
+
+export function verifyOutput(
+  ir: ResolvedPolicy,
+  target: TargetName,
+  terraformJson: Record<string, any>,
+  identities: IdentitiesLike,
+  opts: VerifyOptions = {},
+): VerifyReport {
+  const t0 = Date.now();
+  const issues: VerifyIssue[] = [];
+  if (identities?.target !== undefined && identities.target !== target) {
+    issues.push({ code: 'MS7012', severity: 'error', message: `identities.json is for target '${String(identities.target)}', not '${target}'` });
+  }
+  const model = readModel(ir, target, terraformJson, identities);
+  issues.push(...model.issues);
+  const r = checkEquivalence(ir, model, { deviation: DEVIATION[target], maxExamples: opts.maxExamples });
+  const verdict = r.mismatchCount > 0 ? 'not-equivalent' : issues.some((i) => i.severity === 'error') ? 'inconclusive' : 'equivalent';
+  return {
+    policy: ir.name,
+    target,
+    verdict,
+    mismatchCount: r.mismatchCount,
+    mismatches: r.mismatches,
+    toleratedCount: r.toleratedCount,
+    tolerated: r.tolerated,
+    issues: dedupe(issues),
+    checked: r.checked,
+    elapsedMs: Date.now() - t0,
+  };
+}
+
+function dedupe(issues: VerifyIssue[]): VerifyIssue[] {
+  const seen = new Set<string>();
+  return issues.filter((i) => {
+    const k = `${i.code}|${i.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
