@@ -433,10 +433,18 @@ function egressTowardsSegments(
   }
   const perFamily = new Map<Family, number>();
   for (const g of groups.values()) perFamily.set(g.family, (perFamily.get(g.family) ?? 0) + 1);
+  // Readable `to-<segment>` when it tells the groups of a family apart; else a digest of the group's content.
+  const readable = (g: { dsts: Set<string>; family: Family }) => (g.dsts.size === 1 ? `${g.family}|to-${[...g.dsts][0]}` : undefined);
+  const readableCount = new Map<string, number>();
+  for (const g of groups.values()) {
+    const rd = readable(g);
+    if (rd) readableCount.set(rd, (readableCount.get(rd) ?? 0) + 1);
+  }
   const out: Draft[] = [];
   for (const [gk, g] of groups) {
     const dsts = [...g.dsts].sort();
-    const disc = (perFamily.get(g.family) ?? 0) > 1 ? `-${dsts.length === 1 ? `to-${dsts[0]}` : `g-${digest(gk)}`}` : '';
+    const rd = readable(g);
+    const disc = (perFamily.get(g.family) ?? 0) > 1 ? `-${rd && readableCount.get(rd) === 1 ? `to-${dsts[0]}` : `g-${digest(gk)}`}` : '';
     out.push(
       ...egressDrafts({
         base: `${base}-${DIR_CODE.EGRESS}-seg${disc}-v${g.family}`,

@@ -1,0 +1,83 @@
+/**
+ * GcpSegmentation and the backend: the spec example's synthesized output
+ * (versions stubbed), identities, the public API, tokens as props.
+ */
+import { ComputeNetwork } from '@cdktf/provider-google/lib/compute-network';
+import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
+import { TerraformVariable } from 'cdktf';
+import * as path from 'path';
+import { formatDiagnostic } from '../../../lib/model/diagnostics';
+import { SegmentationPolicy } from '../../../lib/model/policy';
+import { resolve } from '../../../lib/resolve/resolve';
+import { backend, GcpSegmentation } from '../../../lib/targets/gcp';
+import { loadBackend } from '../../../lib/targets/registry';
+import { serialiseTerraform, synthStack } from '../../../lib/targets/synth';
+
+const file = path.join(__dirname, '../../fixtures/good/spec-example.yaml');
+const policy = SegmentationPolicy.fromFile(file);
+const ir = resolve(policy);
+
+test('the spec example compiles to the pinned Terraform JSON and identities', () => {
+  const out = backend.compile(ir, { synth: { stubVersions: true } });
+  expect(out.stats).toEqual({ resources: 15, rules: 15, identities: 4 });
+  expect(out.identities).toEqual({
+    apiVersion: 'microseg/v1',
+    policy: 'shop',
+    target: 'gcp',
+    segments: {
+      'shop-app-prod': { networkTags: ['shop-shop-app-prod'] },
+      'shop-app-staging': { networkTags: ['shop-shop-app-staging'] },
+      'shop-db-prod': { networkTags: ['shop-shop-db-prod'] },
+      'shop-web-prod': { networkTags: ['shop-shop-web-prod'] },
+    },
+  });
+  expect(out.notes.map((n) => formatDiagnostic(n).replace(file, 'spec-example.yaml'))).toMatchSnapshot('notes');
+  expect(serialiseTerraform(out.terraform)).toMatchSnapshot('cdk.tf.json');
+  // Same policy, same bytes.
+  expect(serialiseTerraform(backend.compile(ir, { synth: { stubVersions: true } }).terraform)).toBe(serialiseTerraform(out.terraform));
+});
+
+test('missing project and network become Terraform variables; declared ones are used', () => {
+  const out = backend.compile(ir, { synth: { stubVersions: true } });
+  expect(Object.keys(out.terraform.variable)).toEqual(['gcp_network', 'gcp_project']);
+  const fw = out.terraform.resource.google_compute_firewall['shop-web-to-app-in-id'];
+  expect(fw).toMatchObject({ network: '${var.gcp_network}', project: '${var.gcp_project}', source_tags: ['shop-shop-web-prod'], target_tags: ['shop-shop-app-prod'] });
+  expect(out.notes.filter((n) => n.code === 'MS6103')).toHaveLength(2);
+
+  const doc = JSON.parse(JSON.stringify(policy.doc));
+  doc.targets = { gcp: { project: 'shop-prod-123', network: 'projects/shop-prod-123/global/networks/main', identity: 'serviceAccounts' } };
+  const ir2 = resolve(SegmentationPolicy.fromObject(doc));
+  const out2 = loadBackend('gcp').compile(ir2, { synth: { stubVersions: true } });
+  expect(out2.terraform.variable).toBeUndefined();
+  expect(out2.terraform.provider.google).toEqual([{ project: 'shop-prod-123' }]);
+  const fw2 = out2.terraform.resource.google_compute_firewall['shop-web-to-app-in-id'];
+  expect(fw2).toMatchObject({
+    network: 'projects/shop-prod-123/global/networks/main',
+    source_service_accounts: ['shop-shop-web-prod@shop-prod-123.iam.gserviceaccount.com'],
+    target_service_accounts: ['shop-shop-app-prod@shop-prod-123.iam.gserviceaccount.com'],
+  });
+  expect(fw2.source_tags).toBeUndefined();
+  expect(out2.identities.segments['shop-db-prod']).toEqual({ serviceAccounts: ['shop-shop-db-prod@shop-prod-123.iam.gserviceaccount.com'] });
+});
+
+test('construct API: tokens as props, networkTag, serviceAccount, identities', () => {
+  let seg: GcpSegmentation | undefined;
+  let sa: GcpSegmentation | undefined;
+  const tf = synthStack('app', (stack) => {
+    new GoogleProvider(stack, 'google', {});
+    const project = new TerraformVariable(stack, 'project', { type: 'string' }).stringValue;
+    const net = new ComputeNetwork(stack, 'net', { name: 'main', autoCreateSubnetworks: false });
+    seg = new GcpSegmentation(stack, 'seg', { policy, network: net.id, namePrefix: 'prod' });
+    sa = new GcpSegmentation(stack, 'sa', { policy, network: net.id, project, namePrefix: 'sa', identity: 'serviceAccounts' });
+  });
+  expect(seg!.networkTag('shop-web-prod')).toBe('prod-shop-web-prod');
+  expect(() => seg!.serviceAccount('shop-web-prod')).toThrow(/network tags/);
+  expect(() => seg!.networkTag('nope')).toThrow(/unknown segment/);
+  // The project is a token: the email embeds it and resolves at synth.
+  expect(sa!.serviceAccount('shop-db-prod')).toMatch(/^sa-shop-db-prod@\$\{TfToken\[TOKEN\.\d+\]\}\.iam\.gserviceaccount\.com$/);
+  const fws = tf.resource.google_compute_firewall;
+  expect(fws['prod-web-to-app-in-id'].network).toBe('${google_compute_network.net.id}');
+  expect(fws['sa-web-to-app-in-id'].target_service_accounts).toEqual(['sa-shop-app-prod@${var.project}.iam.gserviceaccount.com']);
+  expect(seg!.identities.segments['shop-app-staging']).toEqual({ networkTags: ['prod-shop-app-staging'] });
+  expect(seg!.firewalls.size).toBe(15);
+});
