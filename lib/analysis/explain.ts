@@ -13,7 +13,7 @@ import { ServiceSet } from '../net/service';
 import { Direction, ResolvedPolicy, SideEntry } from '../resolve/ir';
 import { ServiceResolver, isServiceName } from '../resolve/services';
 import { parseServiceSpec } from '../net/service';
-import { AtomEndpoint, atomFlow, atomsIn, atomsOf, flowDecisions } from './flows';
+import { AtomEndpoint, atomFlow, atomsIn, atomsOf, flowDecisions } from './flow-space';
 
 /** One concrete end: a workload of a segment, or outside hosts; somewhere in `addresses`. */
 export interface ExplainEnd {

@@ -8,7 +8,7 @@
  */
 import { ServiceSet } from '../../net/service';
 import { ResolvedPolicy, Side } from '../../resolve/ir';
-import { AtomEndpoint, flowCells, probe } from '../flows';
+import { AtomEndpoint, flowCells, probe } from '../flow-space';
 import { peerMatches } from '../../resolve/meaning';
 import { describeEnd } from './grants';
 import { LintCheck, RawFinding } from './types';

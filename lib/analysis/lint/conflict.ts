@@ -7,7 +7,7 @@
  */
 import { ServiceSet } from '../../net/service';
 import { matchingEntries } from '../../resolve/meaning';
-import { probe } from '../flows';
+import { probe } from '../flow-space';
 import { describeEnd, grantCells } from './grants';
 import { LintCheck, RawFinding } from './types';
 import { rulePath } from './where';

@@ -7,7 +7,7 @@
  */
 import { AddressRange, formatAddress } from '../../net/address';
 import { Direction, ResolvedPolicy, ResolvedRule } from '../../resolve/ir';
-import { AtomEndpoint, atomsIn } from '../flows';
+import { AtomEndpoint, atomsIn } from '../flow-space';
 
 export interface GrantCell {
   readonly src: AtomEndpoint;

@@ -8,7 +8,7 @@ import { severityOf } from '../../model/codes';
 import { sortDiagnostics } from '../../model/diagnostics';
 import { ResolvedPolicy } from '../../resolve/ir';
 import { ServiceResolver } from '../../resolve/services';
-import { atomsOf } from '../flows';
+import { atomsOf } from '../flow-space';
 import { addressLeak } from './address-leak';
 import { broad } from './broad';
 import { conflict } from './conflict';

@@ -8,7 +8,7 @@
  * already reported, so of two exact duplicates only one is reported, and
  * deleting every reported rule together still changes nothing.
  */
-import { atomFlow, grantingRules, withoutRule } from '../flows';
+import { atomFlow, grantingRules, withoutRule } from '../flow-space';
 import { describeEnd, grantCells } from './grants';
 import { LintCheck, RawFinding } from './types';
 import { rulePath } from './where';

@@ -12,10 +12,10 @@ import { AddressSet, Family, formatAddress } from '../../net/address';
 import { ServiceSet } from '../../net/service';
 import { ServiceResolver } from '../../resolve/services';
 import { sideServices } from '../../resolve/meaning';
-import { atomsIn } from '../flows';
+import { atomsIn } from '../flow-space';
 import { LintCheck, RawFinding } from './types';
 import { rulePath } from './where';
-import { probe } from '../flows';
+import { probe } from '../flow-space';
 
 /** Ports that should never be open to the world: remote shells, databases, caches, cluster control planes. */
 export const DEFAULT_ADMIN_PORTS: readonly { readonly spec: string; readonly what: string }[] = [
