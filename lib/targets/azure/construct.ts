@@ -53,9 +53,8 @@ export class AzureSegmentation extends Construct {
     super(scope, id);
     const ir = isResolved(props.policy) ? props.policy : resolve(props.policy);
     const subnetIds = props.subnetIds ?? [];
-    if (Token.isUnresolved(subnetIds as string[]) && !Array.isArray(subnetIds)) {
-      throw new Error('AzureSegmentation: subnetIds must be a list (its elements may be tokens)');
-    }
+    // A list token cannot be counted or iterated at synth time, and one association per subnet needs both.
+    if (Token.isUnresolved(subnetIds)) throw new Error('AzureSegmentation: subnetIds must be a literal list (its elements may be tokens)');
     this.plan = planAzure(ir, { namePrefix: props.namePrefix, layout: props.layout, limits: props.limits, subnets: subnetIds.length > 0 });
     const plan = this.plan;
     const baseTags = (extra: Record<string, string>) => ({ ...(props.tags ?? {}), 'microseg-policy': plan.policy, ...extra });

@@ -240,6 +240,8 @@ function sideRules(
   for (const g of groupEntries(side[action])) {
     const parts = protocolParts(g.services);
     if (!parts) {
+      // Reported once per rule, not once per segment side it reaches.
+      if (errors.some((d) => d.code === 'MS5001' && d.message.includes(`'${g.origin.name}'`))) continue;
       errors.push(
         diag(
           'MS5001',

@@ -189,3 +189,13 @@ describe('construct API', () => {
     ).toThrow(PolicyError);
   });
 });
+
+test('a list token for subnetIds is refused with a clear message', () => {
+  expect(() =>
+    synthStack('x', (stack) => {
+      new AzurermProvider(stack, 'azurerm', { features: [{}] });
+      const v = new (require('cdktf').TerraformVariable)(stack, 'subnets', { type: 'list(string)' });
+      new AzureSegmentation(stack, 'seg', { policy: spec, resourceGroupName: 'rg', location: 'westeurope', subnetIds: v.listValue });
+    }),
+  ).toThrow(/subnetIds must be a literal list/);
+});
