@@ -37,7 +37,8 @@ function copy(v: unknown, path: NodePath, ancestors: Set<object>, findings: Find
   try {
     if (Array.isArray(v)) return v.map((item, i) => copy(item, [...path, i], ancestors, findings));
     const proto = Object.getPrototypeOf(v);
-    if (proto !== Object.prototype && proto !== null) {
+    // Plain means "Object.prototype of some realm" (vm contexts, jest, iframes) or null.
+    if (proto !== null && Object.getPrototypeOf(proto) !== null) {
       const what = v instanceof Date ? "a Date (write dates as 'YYYY-MM-DD' strings)" : `an instance of ${(proto as { constructor?: { name?: string } })?.constructor?.name ?? 'a class'}`;
       findings.push({ code: 'MS1020', message: `unsupported value: ${what}; only plain objects, lists, strings, numbers and booleans`, path });
       return undefined;
