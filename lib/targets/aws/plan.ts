@@ -28,7 +28,7 @@ import { ServiceSet } from '../../net/service';
 import { Direction, Origin, ResolvedPolicy, ResolvedSegment, Side, SideEntry } from '../../resolve/ir';
 import { sideServices } from '../../resolve/meaning';
 import { AWS_TEXT_MAX, digest, groupConstructId, groupDescription, groupName, ruleDescription } from './naming';
-import { AwsProtocol, awsProtocol, Piece, pieceKey, pieceLabel, pieceServices, serviceAtoms, serviceKey, toPieces } from './pieces';
+import { AwsProtocol, awsProtocol, Piece, pieceKey, pieceServices, serviceAtoms, serviceKey, toPieces } from './pieces';
 
 export const AWS_LIMITS = {
   /** Inbound (and, separately, outbound) rules per group and address family. */
@@ -285,7 +285,7 @@ function enforceIdentityDenies(ir: ResolvedPolicy, work: Map<string, SideWork>, 
         'MS4101',
         `${guards.map((g) => `guardrail ${g.name}`).join(', ')} denies ${q} -> ${x.name} on ${need}, which ${narrowedRules
           .map((r) => `${r.kind} ${r.name}`)
-          .join(', ')} would admit by address; enforced by subtracting the addresses of ${whose} (${removed.cidrCount()} CIDRs) from the ${target.dir} CIDRs of ${target.segment.name}, which also blocks any other host at those addresses on these services`,
+          .join(', ')} would admit by address; enforced by subtracting the addresses of ${whose} (${removed.cidrCount()} CIDR${removed.cidrCount() === 1 ? '' : 's'}) from the ${target.dir} CIDRs of ${target.segment.name}, which also blocks any other host at those addresses on these services`,
         guards[0].location,
       );
     }
@@ -432,7 +432,8 @@ function spread(
       }
     }
     if (g === limits.maxGroupsPerInterface) {
-      for (const f of d.families) failed.add(`${d.direction}${f}`);
+      // Report the families that are full in every group (a reference fails on either).
+      for (const f of d.families) if (counts.every((c) => (c[`${d.direction}${f}`] ?? 0) >= limits.rulesPerGroup)) failed.add(`${d.direction}${f}`);
       continue;
     }
     used = Math.max(used, g + 1);
@@ -521,4 +522,3 @@ export function describeRule(r: PlannedRule): string {
   return `${r.segment} ${r.direction} ${peer} ${r.protocol.ipProtocol}${ports} [${r.origins.map((o) => o.name).join(',')}]`;
 }
 
-export { pieceLabel };
