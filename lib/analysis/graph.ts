@@ -43,7 +43,7 @@ export interface GraphNode {
   /** `label=value` of the --group-by label (segments only). */
   readonly group?: string;
   readonly description?: string;
-  /** First CIDRs of the node's addresses, for tooltips and tables. */
+  /** First CIDRs of the node's addresses as declared (an external's `cidrs`, then `except N ranges`), for labels and tooltips. */
   readonly cidrs: readonly string[];
   /** Outside node whose attributed addresses include public (internet) addresses. */
   readonly public: boolean;
@@ -130,6 +130,8 @@ interface OutsideNode {
   kind: 'external' | 'cidrs';
   addresses: AddressSet;
   description?: string;
+  /** As written: an external's `cidrs` (then `except …`), an anonymous term's list. */
+  declared: readonly string[];
   attributed: AddressSet;
 }
 
@@ -222,13 +224,15 @@ export function buildGraph(ir: ResolvedPolicy, opts: GraphOptions = {}): Segment
   // Outside nodes: named externals and anonymous cidrs terms, each address attributed to the most specific.
   const outsideByKey = new Map<string, OutsideNode>();
   for (const e of ir.externals) {
-    outsideByKey.set(`external:${e.name}`, { key: `external:${e.name}`, name: e.name, kind: 'external', addresses: e.addresses, description: e.description, attributed: AddressSet.EMPTY });
+    const doc = (ir.policy.doc.externals ?? []).find((x) => x.name === e.name);
+    const declared = doc ? [...doc.cidrs, ...(doc.except?.length ? [`except ${doc.except.length} ranges`] : [])] : e.addresses.toCidrs();
+    outsideByKey.set(`external:${e.name}`, { key: `external:${e.name}`, name: e.name, kind: 'external', addresses: e.addresses, description: e.description, declared, attributed: AddressSet.EMPTY });
   }
   for (const r of ir.rules) {
     for (const p of [...r.fromAddresses, ...r.toAddresses]) {
       if (p.external !== undefined) continue;
       const key = p.label;
-      if (!outsideByKey.has(key)) outsideByKey.set(key, { key, name: p.label.replace(/^cidrs:/, ''), kind: 'cidrs', addresses: p.addresses, attributed: AddressSet.EMPTY });
+      if (!outsideByKey.has(key)) outsideByKey.set(key, { key, name: p.label.replace(/^cidrs:/, ''), kind: 'cidrs', addresses: p.addresses, declared: p.addresses.toCidrs(), attributed: AddressSet.EMPTY });
     }
   }
   const outside = [...outsideByKey.values()].sort((a, b) => cmp(a.key, b.key));
@@ -311,7 +315,7 @@ export function buildGraph(ir: ResolvedPolicy, opts: GraphOptions = {}): Segment
       kind: o.kind,
       name: o.name,
       description: o.description,
-      cidrs: o.addresses.toCidrs().slice(0, 4),
+      cidrs: o.declared.slice(0, 4),
       public: !o.attributed.subtract(NON_PUBLIC).subtract(ir.internalCidrs).isEmpty(),
       exposed: false,
       exposure: [],

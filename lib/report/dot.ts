@@ -47,9 +47,9 @@ function nodeStyle(n: GraphNode): Record<string, Attr> {
 
 function nodeLabel(n: GraphNode): HtmlLabel {
   const lines = [`<b>${h(n.name)}</b>`];
-  if (n.kind === 'external' && n.cidrs.length) lines.push(`<font point-size="9" color="#57606a">${h(n.cidrs.slice(0, 2).join(' ') + (n.cidrs.length > 2 ? ' …' : ''))}</font>`);
-  if (n.exposed) lines.push(`<font point-size="9" color="${COLOURS.internet}">internet: ${h(n.exposure.join(', '))}</font>`);
-  if (n.change) lines.push(`<font point-size="9" color="${n.change === 'added' ? COLOURS.added : COLOURS.removed}">${n.change}</font>`);
+  if (n.kind === 'external' && n.cidrs.length) lines.push(`<font point-size="10" color="#57606a">${h(n.cidrs.slice(0, 3).join(' ') + (n.cidrs.length > 3 ? ' …' : ''))}</font>`);
+  if (n.exposed) lines.push(`<font point-size="10" color="${COLOURS.internet}">internet: ${h(n.exposure.join(', '))}</font>`);
+  if (n.change) lines.push(`<font point-size="10" color="${n.change === 'added' ? COLOURS.added : COLOURS.removed}">${n.change}</font>`);
   return new HtmlLabel(lines.join('<br/>'));
 }
 
@@ -81,14 +81,14 @@ export function renderDot(g: SegmentGraph, opts: DotOptions = {}): string {
   const out: string[] = [];
   out.push(`digraph ${q(g.policy)} {`);
   out.push(
-    `  graph ${attrs({ id: 'segment-graph', rankdir: 'LR', fontname: FONT, fontsize: 12, labelloc: 't', labeljust: 'l', label: opts.title ?? `policy ${g.policy}${g.diff ? ' (diff)' : ''}`, nodesep: 0.25, ranksep: 1.1, pad: 0.2, bgcolor: 'transparent', newrank: 'true' })};`,
+    `  graph ${attrs({ id: 'segment-graph', rankdir: 'LR', fontname: FONT, fontsize: 13, labelloc: 't', labeljust: 'l', label: opts.title === '' ? undefined : opts.title ?? `policy ${g.policy}${g.diff ? ' (diff)' : ''}`, nodesep: 0.18, ranksep: 0.55, pad: 0.2, bgcolor: 'transparent', newrank: 'true' })};`,
   );
-  out.push(`  node ${attrs({ shape: 'box', style: 'rounded,filled', fontname: FONT, fontsize: 11, fillcolor: '#eef4ff', color: '#3b6fd4', fontcolor: '#1b2a4a', margin: '0.14,0.05', height: 0.3 })};`);
-  out.push(`  edge ${attrs({ fontname: FONT, fontsize: 9, color: COLOURS.edge, fontcolor: '#424a53', arrowsize: 0.7 })};`);
+  out.push(`  node ${attrs({ shape: 'box', style: 'rounded,filled', fontname: FONT, fontsize: 13, fillcolor: '#eef4ff', color: '#3b6fd4', fontcolor: '#1b2a4a', margin: '0.2,0.06', height: 0.3 })};`);
+  out.push(`  edge ${attrs({ fontname: FONT, fontsize: 10.5, color: COLOURS.edge, fontcolor: '#424a53', arrowsize: 0.7 })};`);
   const grouped = new Set<string>();
   for (const grp of g.groups) {
     out.push(`  subgraph ${q('cluster_' + grp.id)} {`);
-    out.push(`    graph ${attrs({ id: grp.id, label: grp.label, style: 'rounded,filled', fillcolor: '#f6f8fa', color: '#d0d7de', fontcolor: '#57606a', fontsize: 11 })};`);
+    out.push(`    graph ${attrs({ id: grp.id, label: grp.label, style: 'rounded,filled', fillcolor: '#f6f8fa', color: '#d0d7de', fontcolor: '#57606a', fontsize: 12 })};`);
     for (const k of grp.nodes) {
       out.push(`    ${nodeLine(byKey.get(k)!)};`);
       grouped.add(k);

@@ -94,9 +94,19 @@ export function coverageFromInventory(ir: ResolvedPolicy, rows: readonly { name:
   };
 }
 
+/**
+ * The report groups by `env` when the policy has that label (environments
+ * are what reviewers separate first); `none` turns grouping off.
+ */
+export function reportGroupBy(ir: ResolvedPolicy, requested: string | undefined): string | undefined {
+  if (requested === 'none') return undefined;
+  if (requested !== undefined) return requested;
+  return 'env' in ir.policy.doc.labels ? 'env' : undefined;
+}
+
 /** Graph, SVG and lint, then the page. */
 export async function buildReport(ir: ResolvedPolicy, opts: ReportOptions = {}): Promise<string> {
-  const graph = buildGraph(ir, { groupBy: opts.groupBy, showDenied: opts.showDenied ?? true });
+  const graph = buildGraph(ir, { groupBy: reportGroupBy(ir, opts.groupBy), showDenied: opts.showDenied ?? true });
   const svg = await renderSvg(renderDot(graph, { title: '' }), { inline: true });
   return renderHtml({ ir, graph, svg, lint: opts.lint ?? loadLint(ir), coverage: opts.coverage });
 }
@@ -333,7 +343,7 @@ export function renderHtml(input: ReportInput): string {
 <main>
 <section id="summary"><div class="cards">${cards}${exposedCard}${lintSummary}</div></section>
 <section id="graph-section"><h2>Who can talk to whom</h2>
-<div class="toolbar"><button id="zoom" type="button">actual size</button><div class="legend"><span><i class="box"></i>segment</span><span><i class="box exposed"></i>internet-exposed segment</span><span><i class="box ext"></i>external</span><span><i></i>allowed (services)</span><span><i class="internet"></i>from the internet</span><span><i class="deny"></i>cut by a guardrail</span></div><span class="muted small">Click a node to filter the rules.</span></div>
+<div class="toolbar"><button id="zoom" type="button">actual size</button><div class="legend"><span><i class="box"></i>segment</span><span><i class="box exposed"></i>internet-exposed segment</span><span><i class="box ext"></i>external</span><span><i></i>allowed (services)</span><span><i class="internet"></i>from the internet</span><span><i class="deny"></i>cut by a guardrail</span></div><span class="muted small">${g.groupBy ? `Grouped by ${esc(g.groupBy)}. ` : ''}Click a node to filter the rules.</span></div>
 <div class="graph" id="graph">${input.svg}</div></section>
 ${lintSection(input.lint)}
 ${coverageSection(input.coverage)}

@@ -48,12 +48,12 @@ export function register(program: Command, io: CliIO, done: (code: number) => vo
     .argument('<policy>', 'policy file (YAML or JSON)')
     .option('--out <file>', 'HTML file to write', 'report.html')
     .option('--inventory <file>', 'workload inventory (or a precomputed coverage object) for the coverage section')
-    .option('--group-by <label>', 'group segments in the graph by a label')
+    .option('--group-by <label>', "group segments in the graph by a label, or 'none' (default: env, when the policy has it)")
     .action(async (file: string, opts: { out: string; inventory?: string; groupBy?: string }) => {
       const r = loadForCommand(io, file);
       printDiagnostics(io, r.diagnostics);
       if (!r.ok) return done(r.code);
-      checkGroupBy(r.ir, opts.groupBy);
+      if (opts.groupBy !== 'none') checkGroupBy(r.ir, opts.groupBy);
       const coverage = opts.inventory !== undefined ? readCoverage(io, r.ir, opts.inventory) : undefined;
       const html = await buildReport(r.ir, { groupBy: opts.groupBy, coverage });
       writeFileAtomically(io, opts.out, html);
