@@ -148,7 +148,10 @@ class AwsReader {
     }
     const ids = new Set<string>();
     for (const k of groupKeys) {
-      for (const g of this.doc.list(body, k, where)) {
+      // A list (`security_groups`) or one group (`source_security_group_id`): a lone reference is not a list expression.
+      const raw = body[k];
+      const values = raw === undefined || raw === null ? [] : Array.isArray(raw) ? raw : [raw];
+      for (const g of values) {
         const tok = this.doc.identityToken(g, where);
         if (tok) ids.add(tok);
         else ok = false;
