@@ -10,6 +10,7 @@ import { resolve } from '../../../lib/resolve/resolve';
 import { backend } from '../../../lib/targets/gcp';
 import { GcpSegmentation } from '../../../lib/targets/gcp/construct';
 import { synthStack } from '../../../lib/targets/synth';
+import { verifyOutput } from '../../../lib/verify';
 import { checkExactness } from './exactness';
 
 const fixture = (f: string) => path.join(__dirname, '../../fixtures', f);
@@ -22,6 +23,9 @@ describe.each([['good/spec-example.yaml'], ['gcp/mixed.yaml']])('%s', (file) => 
     const r = checkExactness(ir, out.terraform, out.identities);
     expect(r.mismatches).toEqual([]);
     expect(r.probes).toBeGreaterThan(10000);
+    // The project's verifier (lib/verify) agrees.
+    const v = verifyOutput(ir, 'gcp', out.terraform, out.identities);
+    expect([v.verdict, v.mismatchCount]).toEqual(['equivalent', 0]);
   });
 
   test('service accounts: exact up to the permitted egress deviation', () => {

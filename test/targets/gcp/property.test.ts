@@ -83,7 +83,7 @@ test('random policies: exact up to the permitted deviation, or MS6003', () => {
       const r = checkExactness(ir, out.terraform, out.identities, { limit: 3 });
       expect(r.mismatches).toEqual([]);
     }),
-    process.env.MICROSEG_DEEP ? { numRuns: 400 } : { numRuns: 60, seed: 6006 },
+    process.env.MICROSEG_DEEP ? { numRuns: 400 } : { numRuns: 40, seed: 6006 },
   );
   if (process.env.MICROSEG_DEEP) console.log(`gcp property: ${compiled} compiled, ${refused} refused (MS6003)`);
   expect(compiled).toBeGreaterThan(refused);
