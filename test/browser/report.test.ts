@@ -112,7 +112,7 @@ suite('HTML report in headless Chromium', () => {
   });
 
   test('no network requests, no console errors; screenshot saved', async () => {
-    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.evaluate('window.scrollTo(0, 0)');
     const shot = path.join(ARTIFACTS, 'report.png');
     await page.screenshot({ path: shot, fullPage: true });
     expect(fs.statSync(shot).size).toBeGreaterThan(20_000);

@@ -86,7 +86,10 @@ test('report writes one HTML file, with coverage from an inventory', async () =>
   expect(html).toContain('legacy-ftp');
   expect(html.match(/<details class="segment"/g)).toHaveLength(12);
   expect(fs.readdirSync(path.join(tmp, 'out'))).toEqual(['report.html']);
-  const bad = path.join(tmp, 'inv.txt');
-  fs.writeFileSync(bad, 'name,address\n');
-  expect((await run('report', EXAMPLE, '--out', 'x.html', '--inventory', bad)).code).toBe(2);
+  // A precomputed coverage object (from the lifecycle analyses) is shown as given.
+  fs.writeFileSync(path.join(tmp, 'coverage.json'), JSON.stringify({ total: 10, managed: 9, segments: [{ segment: 'shop-web-prod', workloads: 9 }], unmanaged: [{ name: 'stray' }] }));
+  expect((await run('report', EXAMPLE, '--out', 'c.html', '--inventory', 'coverage.json')).code).toBe(0);
+  expect(fs.readFileSync(path.join(tmp, 'c.html'), 'utf8')).toContain('<b>9</b> of <b>10</b> workloads (90%)');
+  expect((await run('report', EXAMPLE, '--out', 'x.html', '--inventory', 'missing.json')).code).toBe(2);
+  expect(fs.existsSync(path.join(tmp, 'x.html'))).toBe(false);
 }, 20_000);
