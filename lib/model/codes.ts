@@ -564,6 +564,61 @@ export const CODES: Record<string, CodeInfo> = {
     title: 'verify: cannot read the compiled output',
     explanation: '`DIR/<target>/cdk.tf.json` or `identities.json` is missing or is not JSON. Compile first: `microseg compile POLICY --target T --out DIR`.',
   },
+  MS8001: {
+    severity: 'error',
+    title: 'analysis: unreadable inventory',
+    explanation: 'The inventory is not well-formed YAML, JSON or CSV, is not a list of workloads (or a mapping with `workloads:`), or is too large. Nothing is analysed from a half-read inventory.',
+  },
+  MS8002: {
+    severity: 'error',
+    title: 'analysis: workload without name or address',
+    explanation: 'Every inventory row needs a `name` and one `address`; the row is skipped and the command exits 1.',
+  },
+  MS8003: {
+    severity: 'error',
+    title: 'analysis: invalid workload address',
+    explanation: 'A workload address must be one IPv4 or IPv6 address (a /32 or /128 host route is accepted). Ranges and names are refused: a flow is mapped to a workload by its exact address.',
+  },
+  MS8004: {
+    severity: 'error',
+    title: 'analysis: duplicate workload name',
+    explanation: 'Two inventory rows have the same `name`; the later one is skipped. Workload names identify rows in every report, so they must be unique.',
+  },
+  MS8005: {
+    severity: 'error',
+    title: 'analysis: invalid workload labels',
+    explanation: '`labels` must be a mapping of label to one value (in CSV: a `labels` column of `k=v` pairs separated by `;`, or one `labels.<k>` column per label).',
+  },
+  MS8006: {
+    severity: 'warning',
+    title: 'analysis: unknown inventory field',
+    explanation: 'Inventory rows know `name`, `address`, `labels`, `cloud` and `account`; other fields are ignored, which is reported in case a label was meant (`labels.env` in CSV).',
+  },
+  MS8010: {
+    severity: 'warning',
+    title: 'analysis: malformed flow-log records skipped',
+    explanation: 'Lines or flow tuples that do not parse (wrong field count, invalid address, port or protocol, broken JSON, over-long line, damaged gzip) are skipped and counted; the first few are shown. The analysis goes on with the rest, so counts may be slightly low.',
+  },
+  MS8011: {
+    severity: 'error',
+    title: 'analysis: flow-log format not recognised',
+    explanation: 'The format is detected from the content: AWS VPC Flow Logs text (a header line or default-format records), Azure NSG or VNet flow-log JSON (`flowTuples`), or GCP VPC Flow Logs JSON (`jsonPayload.connection`). Gzip is accepted.',
+  },
+  MS8012: {
+    severity: 'warning',
+    title: 'analysis: logs shorter than the window',
+    explanation: 'The flow logs cover less time than `--days` asks for, so a rule reported stale may only be unused in the part of the window the logs show. Feed more logs or shorten the window.',
+  },
+  MS8020: {
+    severity: 'error',
+    title: 'analysis: unreadable query result',
+    explanation: 'A `--from-query-result` file must be the CSV (with a header row) or JSON (an array of objects, or newline-delimited objects) that the warehouse returned for the query `--emit-sql` printed, with the columns that query selects.',
+  },
+  MS8030: {
+    severity: 'error',
+    title: 'analysis: unreadable Terraform state',
+    explanation: '`drift --state` reads the JSON of `terraform show -json` (state: `values.root_module`, plan: `planned_values.root_module` and `prior_state`), with `resources[]` and `child_modules[]`.',
+  },
 };
 
 /** Severity of a code; unknown codes are errors (fail closed). */
