@@ -1,0 +1,35 @@
+/** `microseg compile POLICY --target aws|azure|gcp|all --out DIR`: Terraform JSON and identities, atomically. */
+import { Command } from 'commander';
+import { sortDiagnostics } from '../../model/diagnostics';
+import { writeAtomically } from '../atomic';
+import { compileTargets, outputFiles, selectTargets } from '../compile-targets';
+import { EXIT_FINDINGS, EXIT_OK } from '../errors';
+import { CliIO } from '../io';
+import { loadForCommand, printDiagnostics } from '../policy-input';
+
+export function register(program: Command, io: CliIO, done: (code: number) => void): void {
+  program
+    .command('compile')
+    .description('compile a policy to Terraform JSON (DIR/<target>/cdk.tf.json) and identities.json, atomically')
+    .argument('<policy>', 'policy file (YAML or JSON)')
+    .option('--target <target>', 'aws, azure, gcp, a comma-separated list, or all', 'all')
+    .option('--out <dir>', 'output directory', 'out')
+    .option('--stub-versions', 'write "stubbed" instead of cdktf and provider versions (for golden files)', false)
+    .action((file: string, opts: { target: string; out: string; stubVersions: boolean }) => {
+      const r = loadForCommand(io, file);
+      printDiagnostics(io, r.diagnostics);
+      if (!r.ok) return done(r.code);
+      const targets = selectTargets(r.ir, opts.target);
+      const c = compileTargets(r.ir, targets, opts.stubVersions);
+      printDiagnostics(io, sortDiagnostics(c.diagnostics));
+      if (c.failed) {
+        io.err(`compile failed: nothing written to ${opts.out}\n`);
+        return done(EXIT_FINDINGS);
+      }
+      writeAtomically(opts.out, outputFiles(c.outputs));
+      for (const o of c.outputs) {
+        io.out(`${o.target}: ${o.stats.identities} identities, ${o.stats.rules} rules, ${o.stats.resources} resources -> ${opts.out}/${o.target}/cdk.tf.json\n`);
+      }
+      done(EXIT_OK);
+    });
+}

@@ -1,0 +1,64 @@
+/**
+ * The `microseg` command line: argument parsing and wiring only. Each
+ * command lives in commands/<name>.ts and registers itself here.
+ */
+import { Command, CommanderError } from 'commander';
+import { EXIT_OK, EXIT_USAGE, UsageError } from './errors';
+import { CliIO, processIO } from './io';
+import { packageVersion } from './package-root';
+import * as compile from './commands/compile';
+import * as demo from './commands/demo';
+import * as graph from './commands/graph';
+import * as report from './commands/report';
+import * as validate from './commands/validate';
+import * as verify from './commands/verify';
+
+type Registrar = { register(program: Command, io: CliIO, done: (code: number) => void): void };
+
+/** Commands in the order `--help` lists them. Add new commands here. */
+const COMMANDS: Registrar[] = [validate, compile, verify, graph, report, demo];
+
+/** Run the CLI; resolves to the exit code. Never throws for user errors. */
+export async function main(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
+  let code = EXIT_OK;
+  const program = new Command('microseg')
+    .description('one label-based microsegmentation policy, compiled exactly to AWS, Azure and GCP')
+    .version(packageVersion(), '-V, --version')
+    .exitOverride()
+    .showHelpAfterError()
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
+  for (const c of COMMANDS) c.register(program, io, (n) => (code = n));
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return code;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // --help and --version exit 0 through here; everything else is bad usage.
+      return e.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+    }
+    if (e instanceof UsageError) {
+      io.err(`microseg: ${e.message}\n`);
+      return EXIT_USAGE;
+    }
+    const err = e as NodeJS.ErrnoException;
+    if (err && (err.code === 'ENOENT' || err.code === 'EACCES' || err.code === 'EISDIR' || err.code === 'ENOTDIR')) {
+      io.err(`microseg: ${err.message}\n`);
+      return EXIT_USAGE;
+    }
+    io.err(`microseg: internal error: ${(e as Error).stack ?? e}\nPlease report this with the policy that caused it.\n`);
+    return 70;
+  }
+}
+
+/** Entry point for bin/microseg.js. */
+export function run(): void {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e) => {
+      process.stderr.write(String(e) + '\n');
+      process.exitCode = 70;
+    },
+  );
+}
