@@ -401,11 +401,43 @@ class Validator {
       sel[dim] = want as string | string[];
     }
     if (!ok) return 'broken';
-    if (this.segmentsComplete && !this.segments.some((s) => labelsMatch(sel, s.labels))) {
+    if (this.segmentsComplete && !this.matchesAny(sel)) {
       const shown = Object.entries(sel).map(([k, v]) => `${k}: ${Array.isArray(v) ? `[${v.join(', ')}]` : v}`).join(', ');
       this.add(guardrail ? 'MS1251' : 'MS1250', `label selector {${shown}} matches no segment`, path);
     }
     return 'segment';
+  }
+
+  /** Segment indices per `dim=value`, built on first use: large policies have thousands of selectors. */
+  private index?: Map<string, number[]>;
+
+  /** Does a (valid) label selector match any segment? Same meaning as `labelsMatch`, via the index. */
+  private matchesAny(sel: Record<string, string | string[]>): boolean {
+    if (!this.index) {
+      this.index = new Map();
+      this.segments.forEach((seg, i) => {
+        for (const [d, v] of Object.entries(seg.labels)) {
+          const k = `${d}=${v}`;
+          const l = this.index!.get(k);
+          if (l) l.push(i);
+          else this.index!.set(k, [i]);
+        }
+      });
+    }
+    // Scan the smallest posting list and test its segments directly: cost is bounded by the
+    // rarest value named, not by the number of segments.
+    let best: number[][] | undefined;
+    let bestSize = Infinity;
+    for (const [dim, want] of Object.entries(sel)) {
+      const lists = (Array.isArray(want) ? want : [want]).map((v) => this.index!.get(`${dim}=${v}`) ?? []);
+      const size = lists.reduce((n, l) => n + l.length, 0);
+      if (size < bestSize) {
+        best = lists;
+        bestSize = size;
+      }
+    }
+    if (!best) return this.segments.length > 0; // {} matches every segment
+    return best.some((l) => l.some((i) => labelsMatch(sel, this.segments[i].labels)));
   }
 
   // -- suppressions --------------------------------------------------------
