@@ -8,7 +8,10 @@ import { CliIO, processIO } from './io';
 import { packageVersion } from './package-root';
 import * as compile from './commands/compile';
 import * as demo from './commands/demo';
+import * as diff from './commands/diff';
+import * as explain from './commands/explain';
 import * as graph from './commands/graph';
+import * as lint from './commands/lint';
 import * as report from './commands/report';
 import * as validate from './commands/validate';
 import * as verify from './commands/verify';
@@ -16,7 +19,7 @@ import * as verify from './commands/verify';
 type Registrar = { register(program: Command, io: CliIO, done: (code: number) => void): void };
 
 /** Commands in the order `--help` lists them. Add new commands here. */
-const COMMANDS: Registrar[] = [validate, compile, verify, graph, report, demo];
+const COMMANDS: Registrar[] = [validate, lint, compile, explain, diff, verify, graph, report, demo];
 
 /** Run the CLI; resolves to the exit code. Never throws for user errors. */
 export async function main(argv: readonly string[], io: CliIO = processIO()): Promise<number> {

@@ -1,0 +1,57 @@
+/**
+ * `microseg diff OLD NEW [--format text|json|markdown]` and
+ * `microseg diff NEW --base-ref REF` (OLD read with `git show REF:NEW`):
+ * flows added and removed, by rule and by segment pair, with a risk summary.
+ */
+import { execFileSync } from 'child_process';
+import * as path from 'path';
+import { Command } from 'commander';
+import { diffPolicies } from '../../analysis/diff';
+import { sortDiagnostics } from '../../model/diagnostics';
+import { checkPolicySource } from '../../model/policy';
+import { resolve } from '../../resolve/resolve';
+import { diffJson } from '../../report/json';
+import { diffMarkdown } from '../../report/markdown';
+import { diffText } from '../../report/text';
+import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from '../errors';
+import { CliIO } from '../io';
+import { displayPath, loadForCommand, printDiagnostics } from '../policy-input';
+
+/** The policy text at a git revision; `file` is relative to the working directory. */
+export function gitShow(io: CliIO, ref: string, file: string): string {
+  const abs = path.resolve(io.cwd, file);
+  try {
+    return execFileSync('git', ['show', `${ref}:./${path.basename(abs)}`], { cwd: path.dirname(abs), encoding: 'utf8', maxBuffer: 16 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (e) {
+    const err = e as { stderr?: string; message: string };
+    throw new UsageError(`cannot read ${file} at ${ref}: ${(err.stderr || err.message).trim()}`);
+  }
+}
+
+export function register(program: Command, io: CliIO, done: (code: number) => void): void {
+  program
+    .command('diff')
+    .description('flows added and removed between two versions of a policy, by rule and by segment pair, with a risk summary')
+    .argument('<old>', 'old policy file (or, with --base-ref and no <new>, the policy whose old version git holds)')
+    .argument('[new]', 'new policy file')
+    .option('--base-ref <ref>', 'read the old policy from git: `git show REF:<path>`')
+    .option('--format <format>', 'text, json or markdown', 'text')
+    .action((a: string, b: string | undefined, opts: { baseRef?: string; format: string }) => {
+      if (!['text', 'json', 'markdown'].includes(opts.format)) throw new UsageError(`unknown format '${opts.format}' (expected text, json or markdown)`);
+      if (!b && !opts.baseRef) throw new UsageError('diff needs OLD and NEW, or NEW with --base-ref REF');
+      const newFile = b ?? a;
+      const neu = loadForCommand(io, newFile);
+      let old;
+      if (opts.baseRef) {
+        const text = gitShow(io, opts.baseRef, a);
+        const shown = `${opts.baseRef}:${displayPath(io, path.resolve(io.cwd, a))}`;
+        const c = checkPolicySource(text, shown);
+        old = c.policy ? { ok: true as const, policy: c.policy, ir: resolve(c.policy), diagnostics: c.diagnostics } : { ok: false as const, code: EXIT_FINDINGS, diagnostics: c.diagnostics };
+      } else old = loadForCommand(io, a);
+      printDiagnostics(io, sortDiagnostics([...old.diagnostics, ...neu.diagnostics]));
+      if (!old.ok || !neu.ok) return done(Math.max(old.ok ? 0 : old.code, neu.ok ? 0 : neu.code) === EXIT_USAGE ? EXIT_USAGE : EXIT_FINDINGS);
+      const d = diffPolicies(old.ir, neu.ir);
+      io.out(opts.format === 'json' ? diffJson(d) : opts.format === 'markdown' ? diffMarkdown(d) : diffText(d, io.isTTY));
+      done(EXIT_OK);
+    });
+}

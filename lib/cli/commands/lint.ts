@@ -1,0 +1,48 @@
+/** `microseg lint POLICY [--fail-on error|warning|none] [--format …] [--today YYYY-MM-DD]`: validate plus the lint findings. */
+import { Command } from 'commander';
+import { failsOn, lint, resolveToday } from '../../analysis/lint';
+import { lintGithub } from '../../report/github';
+import { lintJson } from '../../report/json';
+import { lintJunit } from '../../report/junit';
+import { LintReport } from '../../report/lint-model';
+import { lintMarkdown } from '../../report/markdown';
+import { lintSarif } from '../../report/sarif';
+import { lintText } from '../../report/text';
+import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../errors';
+import { CliIO } from '../io';
+import { packageVersion } from '../package-root';
+import { loadForCommand, printDiagnostics } from '../policy-input';
+
+const FORMATS = ['text', 'json', 'markdown', 'sarif', 'junit', 'github'] as const;
+const FAIL_ON = ['error', 'warning', 'none'] as const;
+
+export function register(program: Command, io: CliIO, done: (code: number) => void): void {
+  program
+    .command('lint')
+    .description('validate a policy and report lint findings (conflicts, shadowed rules, world-open admin ports, …)')
+    .argument('<policy>', 'policy file (YAML or JSON)')
+    .option('--fail-on <severity>', 'exit 1 on findings at or above: error, warning or none', 'error')
+    .option('--format <format>', FORMATS.join(', '), 'text')
+    .option('--today <date>', 'the date expiry is judged against, YYYY-MM-DD (default: MICROSEG_TODAY, else the clock)')
+    .action((file: string, opts: { failOn: string; format: string; today?: string }) => {
+      if (!(FORMATS as readonly string[]).includes(opts.format)) throw new UsageError(`unknown format '${opts.format}' (expected ${FORMATS.join(', ')})`);
+      if (!(FAIL_ON as readonly string[]).includes(opts.failOn)) throw new UsageError(`unknown --fail-on '${opts.failOn}' (expected error, warning or none)`);
+      let today: string;
+      try {
+        today = resolveToday(opts.today);
+      } catch (e) {
+        throw new UsageError(`--today/MICROSEG_TODAY: ${(e as Error).message}`);
+      }
+      const r = loadForCommand(io, file);
+      printDiagnostics(io, r.diagnostics);
+      if (!r.ok) return done(r.code);
+      const findings = lint(r.ir, { today });
+      const report: LintReport = { policy: r.ir.name, file: r.policy.file, today, findings, toolVersion: packageVersion() };
+      const render = { text: () => lintText(report, io.isTTY), json: () => lintJson(report), markdown: () => lintMarkdown(report), sarif: () => lintSarif(report), junit: () => lintJunit(report), github: () => lintGithub(report) }[
+        opts.format as (typeof FORMATS)[number]
+      ];
+      io.out(render());
+      const threshold = opts.failOn as (typeof FAIL_ON)[number];
+      done(findings.some((f) => failsOn(f, threshold)) ? EXIT_FINDINGS : EXIT_OK);
+    });
+}

@@ -1,0 +1,66 @@
+/**
+ * SARIF 2.1.0 for code scanning: one run, the lint rule pack as
+ * `tool.driver.rules` (id, name, short and full description, default level,
+ * help), one result per finding located at the policy file's line and
+ * column, suppressed findings kept with `suppressions` (kind inSource, the
+ * policy's reason as justification) as the SARIF spec asks.
+ */
+import { LINT_RULES } from '../analysis/lint';
+import { severityOf } from '../model/codes';
+import { Severity } from '../model/diagnostics';
+import { LintReport } from './lint-model';
+
+const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
+
+export function lintSarif(r: LintReport): string {
+  const rules = LINT_RULES.map((x) => ({
+    id: x.code,
+    name: x.kind.replace(/(^|-)([a-z])/g, (_m, _d, ch: string) => ch.toUpperCase()),
+    shortDescription: { text: x.title },
+    fullDescription: { text: x.why },
+    defaultConfiguration: { level: LEVEL[severityOf(x.code)] },
+    help: { text: `${x.why} Fix: ${x.fix} Suppress: add {id: ${x.code}, rule: <name>, reason: <why>} under suppressions:.`, markdown: `${x.why}\n\n**Fix:** ${x.fix}\n\n**Suppress:** add \`{id: ${x.code}, rule: <name>, reason: <why>}\` under \`suppressions:\`.` },
+    properties: { tags: ['security', 'microsegmentation', x.kind] },
+  }));
+  const index = new Map(rules.map((x, i) => [x.id, i]));
+  const phys = (file: string, line?: number, col?: number) => ({
+    physicalLocation: {
+      artifactLocation: { uri: toUri(file), uriBaseId: '%SRCROOT%' },
+      ...(line ? { region: { startLine: line, startColumn: col ?? 1 } } : {}),
+    },
+  });
+  const results = r.findings.map((f) => ({
+    ruleId: f.code,
+    ruleIndex: index.get(f.code) ?? -1,
+    level: LEVEL[f.severity],
+    message: { text: f.message + (f.example ? ` (e.g. ${f.example})` : '') },
+    locations: [phys(f.location?.file ?? r.file, f.location?.line, f.location?.col)],
+    ...(f.related && f.related.length
+      ? { relatedLocations: f.related.map((x, i) => ({ id: i, ...phys(x.location?.file ?? r.file, x.location?.line, x.location?.col), message: { text: x.message } })) }
+      : {}),
+    partialFingerprints: { 'microsegFinding/v1': `${f.code}:${f.subjects.join(',')}` },
+    ...(f.suppressed ? { suppressions: [{ kind: 'inSource', status: 'accepted', justification: f.suppressed.reason }] } : {}),
+    properties: { subjects: [...f.subjects] },
+  }));
+  const log = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: { driver: { name: 'microseg', semanticVersion: r.toolVersion, rules } },
+        invocations: [{ executionSuccessful: true }],
+        columnKind: 'unicodeCodePoints',
+        results,
+      },
+    ],
+  };
+  return JSON.stringify(log, null, 2) + '\n';
+}
+
+/** Relative paths with forward slashes, percent-encoded where a URI needs it. */
+function toUri(file: string): string {
+  return file
+    .split(/[\\/]/)
+    .map((s) => encodeURIComponent(s))
+    .join('/');
+}
