@@ -54,7 +54,7 @@ describe('parsePolicySource', () => {
     const big = 'a: "' + 'x'.repeat(MAX_POLICY_BYTES) + '"\n';
     const t = Date.now();
     expect(codes(big)).toEqual(['MS1013@1:1']);
-    expect(Date.now() - t).toBeLessThan(1000);
+    expect(Date.now() - t).toBeLessThan(2000);
     // Multi-byte characters count as bytes, not characters.
     expect(codes('a: "' + 'é'.repeat(MAX_POLICY_BYTES / 2 + 1) + '"')).toEqual(['MS1013@1:1']);
   });
@@ -64,7 +64,7 @@ describe('parsePolicySource', () => {
     for (let i = 1; i < 20; i++) text += `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill('*' + String.fromCharCode(96 + i)).join(',')}]\n`;
     const t = Date.now();
     const r = parsePolicySource(text, 'lol.yaml');
-    expect(Date.now() - t).toBeLessThan(1000);
+    expect(Date.now() - t).toBeLessThan(2000);
     expect(r.fatal).toBe(true);
     expect(new Set(r.diagnostics.map((d) => d.code))).toEqual(new Set(['MS1012']));
     expect(r.diagnostics.length).toBeLessThan(50);
