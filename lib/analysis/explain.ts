@@ -167,7 +167,19 @@ function explainPair(ir: ResolvedPolicy, atoms: ReturnType<typeof atomsOf>, src:
       else r.from = r.from.union(ra);
     }
   }
-  const cases = [...rows.values()].map((g) => ({ fromAddresses: g.from.toCidrs(), toAddresses: g.to.toCidrs(), ...g.c }));
+  // Flows never cross address families: an IPv4-only and an IPv6-only row with the same answer merge exactly.
+  const fam = (x: AddressSet) => (x.hasFamily(4) ? 4 : 0) | (x.hasFamily(6) ? 6 : 0);
+  const merged: { from: AddressSet; to: AddressSet; c: Omit<ExplainCase, 'fromAddresses' | 'toAddresses'> }[] = [];
+  for (const r of rows.values()) {
+    const f = fam(r.from) | fam(r.to);
+    const k = JSON.stringify(r.c);
+    const m = f === 4 || f === 6 ? merged.find((x) => JSON.stringify(x.c) === k && (fam(x.from) | fam(x.to)) === (f === 4 ? 6 : 4)) : undefined;
+    if (m) {
+      m.from = m.from.union(r.from);
+      m.to = m.to.union(r.to);
+    } else merged.push({ ...r });
+  }
+  const cases = merged.map((g) => ({ fromAddresses: g.from.toCidrs(), toAddresses: g.to.toCidrs(), ...g.c }));
   return { ...base, cases };
 }
 
