@@ -16,7 +16,8 @@ import { SegmentationPolicy } from '../../lib/model/policy';
 import { resolve } from '../../lib/resolve/resolve';
 import { loadBackend } from '../../lib/targets/registry';
 import { TargetBackend, TargetName } from '../../lib/targets/target';
-import { formatVerifyText, verifyOutput } from '../../lib/verify';
+import { verifyOutput } from '../../lib/verify';
+import { formatVerifyText } from '../../lib/verify/report';
 import { policyArbitrary } from './arbitrary';
 
 const DEEP = process.env.MICROSEG_DEEP === '1';
