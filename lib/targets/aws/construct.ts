@@ -46,6 +46,8 @@ export class AwsSegmentation extends Construct {
   /** What `identities.json` holds: every group a workload of each segment attaches. */
   readonly identities: IdentitiesFile;
   private readonly groups = new Map<string, SecurityGroup[]>();
+  /** Group id tokens, read once per group: every read of `.id` makes a new token, and cdktf captures a stack trace for each. */
+  private readonly groupIds = new Map<string, string[]>();
 
   /** Throws PolicyError when the policy cannot be compiled exactly within AWS quotas. */
   constructor(scope: Construct, id: string, props: AwsSegmentationProps) {
@@ -73,10 +75,11 @@ export class AwsSegmentation extends Construct {
         ),
       );
     }
+    for (const [name, gs] of this.groups) this.groupIds.set(name, gs.map((g) => g.id));
     for (const seg of this.plan.segments) {
       const scopeOfSegment = this.node.findChild(seg.name) as Construct;
-      const own = this.groups.get(seg.name)!;
-      for (const r of seg.rules) this.rule(scopeOfSegment, r, own[r.group].id, userTags, ir.name);
+      const own = this.groupIds.get(seg.name)!;
+      for (const r of seg.rules) this.rule(scopeOfSegment, r, own[r.group], userTags, ir.name);
     }
 
     const segments: Record<string, { securityGroups: string[] }> = {};
@@ -106,15 +109,13 @@ export class AwsSegmentation extends Construct {
 
   /** Id of the segment's primary group: the one other segments' rules reference. */
   securityGroupId(segment: string): string {
-    const g = this.groups.get(segment);
-    if (!g) throw new Error(`unknown segment '${segment}'`);
-    return g[0].id;
+    return this.securityGroupIds(segment)[0];
   }
 
   /** Ids of every group a workload of the segment must attach (instances, launch templates, ENIs). */
   securityGroupIds(segment: string): string[] {
-    const g = this.groups.get(segment);
+    const g = this.groupIds.get(segment);
     if (!g) throw new Error(`unknown segment '${segment}'`);
-    return g.map((x) => x.id);
+    return [...g];
   }
 }

@@ -262,12 +262,17 @@ function enforceIdentityDenies(ir: ResolvedPolicy, work: Map<string, SideWork>, 
   let subtractions = 0;
   for (const x of ir.segments) {
     const inW = work.get(`${x.name}/ingress`)!;
-    const denies = inW.side.deny.filter(isSegmentEntry);
-    for (const q of [...new Set(denies.map(peerSegment))].sort()) {
-      const entries = denies.filter((e) => peerSegment(e) === q);
-      const ds = unionServices(entries);
-      const egW = work.get(`${q}/egress`)!;
+    if (inW.cidr.length === 0) continue; // x's ingress admits no address: every deny towards x already holds there
+    const reach = unionAddresses(inW.cidr.map((c) => c.addrs));
+    const byPeer = new Map<string, SideEntry[]>();
+    for (const e of inW.side.deny) if (isSegmentEntry(e)) (byPeer.get(peerSegment(e)) ?? byPeer.set(peerSegment(e), []).get(peerSegment(e))!).push(e);
+    for (const q of [...byPeer.keys()].sort()) {
       const addrQ = ir.segment(q).addresses;
+      if (!reach.overlaps(addrQ)) continue;
+      const egW = work.get(`${q}/egress`)!;
+      if (egW.cidr.length === 0) continue;
+      const entries = byPeer.get(q)!;
+      const ds = unionServices(entries);
       // The flow q -> x on s passes only if x's ingress CIDRs reach addr(q) and q's egress CIDRs reach addr(x).
       const need = leak(inW.cidr, ds, addrQ).intersect(leak(egW.cidr, ds, x.addresses));
       if (need.isEmpty()) continue;
@@ -378,8 +383,8 @@ function emitSide(ir: ResolvedPolicy, w: SideWork, rep: Reporter): DraftRule[] {
       const candidates = addrAllows.filter((e) => e.services.overlaps(pieceSvc));
       for (const f of [4, 6] as Family[]) {
         for (const c of addrs.toCidrs(f)) {
-          const block = AddressSet.fromCidrs([c]);
-          const origins = uniqueOrigins(candidates.filter((e) => peerAddresses(e).overlaps(block)));
+          // One candidate is the common case; only several need the (costlier) per-CIDR overlap test.
+          const origins = candidates.length === 1 ? uniqueOrigins(candidates) : uniqueOrigins(candidates.filter((e) => peerAddresses(e).overlaps(AddressSet.fromCidrs([c]))));
           out.push({ direction: w.dir, peer: { kind: 'cidr', family: f, cidr: c }, protocol: awsProtocol(piece, f), origins, families: [f] });
         }
       }

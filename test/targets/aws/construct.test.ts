@@ -1,0 +1,79 @@
+/** The AwsSegmentation construct and the `aws` back end: synthesized output, identities, determinism. */
+import * as fs from 'fs';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { TerraformOutput, TerraformVariable } from 'cdktf';
+import { SegmentationPolicy } from '../../../lib/model/policy';
+import { AwsSegmentation, backend } from '../../../lib/targets/aws';
+import { serialiseTerraform, synthStack } from '../../../lib/targets/synth';
+import { loadFile, SPEC_EXAMPLE } from './helpers';
+
+describe('AwsSegmentation in a user stack', () => {
+  let seg!: AwsSegmentation;
+  const json = synthStack(
+    'app',
+    (stack) => {
+      new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
+      const vpc = new TerraformVariable(stack, 'vpc', { type: 'string' });
+      const policy = SegmentationPolicy.fromSource(fs.readFileSync(SPEC_EXAMPLE, 'utf8'), SPEC_EXAMPLE);
+      seg = new AwsSegmentation(stack, 'seg', { policy, vpcId: vpc.stringValue, namePrefix: 'x-', tags: { team: 'net', 'microseg:policy': 'ignored' } });
+      new TerraformOutput(stack, 'app_groups', { value: seg.securityGroupIds('shop-app-prod') });
+      new TerraformOutput(stack, 'db_group', { value: seg.securityGroupId('shop-db-prod') });
+    },
+    { stubVersions: true },
+  );
+  const groups = json.resource.aws_security_group as Record<string, any>;
+
+  test('one group per segment (two for the spread one), no inline rules, revoke on delete, tokens for the VPC', () => {
+    expect(Object.values(groups).map((g) => g.name).sort()).toEqual(['x-shop-shop-app-prod', 'x-shop-shop-app-prod.2', 'x-shop-shop-app-staging', 'x-shop-shop-app-staging.2', 'x-shop-shop-db-prod', 'x-shop-shop-web-prod']);
+    for (const g of Object.values(groups)) {
+      expect(g).not.toHaveProperty('ingress');
+      expect(g).not.toHaveProperty('egress');
+      expect(g.revoke_rules_on_delete).toBe(true);
+      expect(g.vpc_id).toBe('${var.vpc}');
+      expect(g.tags).toMatchObject({ team: 'net', 'microseg:policy': 'shop' });
+    }
+  });
+
+  test('securityGroupIds lists every group of the segment; identities name them as Terraform addresses', () => {
+    const ids = seg.identities.segments['shop-app-prod'].securityGroups!;
+    expect(json.output.app_groups.value).toEqual(ids.map((a) => `\${${a}.id}`));
+    expect(json.output.db_group.value).toBe(`\${${seg.identities.segments['shop-db-prod'].securityGroups![0]}.id}`);
+    for (const s of Object.values(seg.identities.segments)) for (const a of s.securityGroups!) expect(groups[a.replace('aws_security_group.', '')]).toBeDefined();
+    expect(() => seg.securityGroupIds('nope')).toThrow("unknown segment 'nope'");
+  });
+
+  test('every rule is a standalone resource with one peer, a description and tags naming policy and origin', () => {
+    const rules = [...Object.values(json.resource.aws_vpc_security_group_ingress_rule), ...Object.values(json.resource.aws_vpc_security_group_egress_rule)] as any[];
+    expect(rules).toHaveLength(229);
+    for (const r of rules) {
+      expect([r.cidr_ipv4, r.cidr_ipv6, r.referenced_security_group_id].filter(Boolean)).toHaveLength(1);
+      expect(r.description).toMatch(/^microseg policy shop: (rule|guardrail) /);
+      expect(r.tags['microseg:origins']).toMatch(/^[a-z]/);
+    }
+  });
+});
+
+describe('the aws back end', () => {
+  const ir = loadFile(SPEC_EXAMPLE);
+
+  test('compiles the spec example; snapshot with versions stubbed', () => {
+    const out = backend.compile(ir, { synth: { stubVersions: true } });
+    expect(out.stats).toEqual({ resources: 6 + 229, rules: 229, identities: 6 });
+    expect(out.notes.map((n) => n.code)).toEqual(['MS4102', 'MS4102']);
+    expect(out.terraform.provider.aws).toEqual([{ region: '${var.aws_region}' }]);
+    expect(out.identities).toMatchSnapshot('identities');
+    expect(serialiseTerraform(out.terraform)).toMatchSnapshot('cdk.tf.json');
+  });
+
+  test('region and VPC come from targets.aws; same policy, same bytes', () => {
+    const text = fs.readFileSync(SPEC_EXAMPLE, 'utf8') + 'targets:\n  aws: {region: eu-west-1, vpcId: "${aws_vpc.main.id}"}\n';
+    const { resolve } = require('../../../lib/resolve/resolve');
+    const withTargets = resolve(SegmentationPolicy.fromSource(text, 'p.yaml'));
+    const a = backend.compile(withTargets);
+    expect(a.notes).toEqual([]);
+    expect(a.terraform.provider.aws).toEqual([{ region: 'eu-west-1' }]);
+    expect(a.terraform.variable).toBeUndefined();
+    expect(Object.values(a.terraform.resource.aws_security_group).every((g: any) => g.vpc_id === '${aws_vpc.main.id}')).toBe(true);
+    expect(serialiseTerraform(backend.compile(withTargets).terraform)).toBe(serialiseTerraform(a.terraform));
+  });
+});
