@@ -476,8 +476,12 @@ export function checkEquivalence(ir: ResolvedPolicy, model: CloudModel, opts: Eq
               let TD = AddressSet.EMPTY;
               let T = AddressSet.EMPTY;
               if (opts.deviation === 'aws-stricter') {
-                TS = awsTol(d, 'dst');
-                TD = awsTol(s, 'src');
+                // Subtraction only ever narrows CIDR rules: a peer that its side admits by
+                // identity (a group reference) must be admitted at every address.
+                const mI = meaning(d, 'ingress');
+                const mE = meaning(s, 'egress');
+                TS = mI.idAllow.has(s) && !mI.idDeny.has(s) ? AddressSet.EMPTY : awsTol(d, 'dst');
+                TD = mE.idAllow.has(d) && !mE.idDeny.has(d) ? AddressSet.EMPTY : awsTol(s, 'src');
                 const subset = actEmpty || (E.exp.containsSet(E.act) && I.exp.containsSet(I.act));
                 const dE = E.exp.subtract(E.act);
                 const dI = I.exp.subtract(I.act);

@@ -76,8 +76,9 @@ export function propertyTest(target: TargetName): void {
       // eslint-disable-next-line no-console
       console.log(`${target}: ${stats.cases} cases, ${stats.invalid} invalid, ${refused} refused ${JSON.stringify(Object.fromEntries(stats.refused))}, ${stats.tolerated} with tolerated deviations; compile ${stats.compileMs} ms, verify ${stats.verifyMs} ms`);
       expect(stats.invalid).toBeLessThan(stats.cases * 0.05);
-      // Our generator favours `any` and deny guardrails, which AWS must sometimes refuse (MS4001, MS4003).
-      expect(refused).toBeLessThan(stats.cases * 0.1);
+      // The generator is adversarial (overlapping addresses, `any`, deny guardrails naming CIDRs), and AWS,
+      // having no deny, must refuse some of it (MS4001, MS4003): about 7% measured over 2000 cases.
+      expect(refused).toBeLessThan(stats.cases * (target === 'aws' ? 0.15 : 0.05));
     },
     DEEP ? 600_000 : 60_000,
   );
