@@ -13,13 +13,14 @@ import * as explain from './commands/explain';
 import * as graph from './commands/graph';
 import * as lint from './commands/lint';
 import * as report from './commands/report';
+import * as stale from './commands/stale';
 import * as validate from './commands/validate';
 import * as verify from './commands/verify';
 
 type Registrar = { register(program: Command, io: CliIO, done: (code: number) => void): void };
 
 /** Commands in the order `--help` lists them. Add new commands here. */
-const COMMANDS: Registrar[] = [validate, lint, compile, explain, diff, verify, graph, report, demo];
+const COMMANDS: Registrar[] = [validate, lint, compile, explain, diff, verify, graph, report, stale, demo];
 
 /** Run the CLI; resolves to the exit code. Never throws for user errors. */
 export async function main(argv: readonly string[], io: CliIO = processIO()): Promise<number> {

@@ -1,0 +1,171 @@
+/**
+ * Replaying observed traffic through a policy. Flow logs say which
+ * addresses talked on which port and whether the cloud let it through;
+ * AWS logs carry no rule ids, and no log knows our segments. So each
+ * distinct flow is oriented (client → server), its ends are mapped to
+ * workloads by address via the inventory and so to segments, and the
+ * meaning (lib/resolve/meaning.ts) says which allows admitted it: exactly
+ * the rules a compiled policy would have used.
+ *
+ * Orientation: the end that opened the connection is the client. Azure
+ * tuples and AWS `tcp-flags` say which end that is; otherwise, for TCP and
+ * UDP, the end with the lower port is taken as the server (clients use
+ * ephemeral ports, 32768+ on Linux, 49152+ on Windows), so a response
+ * record folds into its request.
+ */
+import { AddressSet, Family, parseAddress } from '../net/address';
+import { ServiceSet } from '../net/service';
+import { PortSet } from '../net/ports';
+import { ResolvedPolicy, SideEntry } from '../resolve/ir';
+import { matchingEntries, PeerEndpoint } from '../resolve/meaning';
+import { AddressBook, Membership } from './inventory';
+import { FlowRecord } from './flows/record';
+
+/** One distinct oriented flow, with what the logs say about it. */
+export interface ObservedFlow {
+  readonly client: string;
+  readonly server: string;
+  readonly proto: number;
+  /** Service port (0 for protocols without ports). */
+  readonly port: number;
+  readonly action: FlowRecord['action'];
+  records: number;
+  packets: number;
+  bytes: number;
+  /** Epoch seconds; NaN when unknown. */
+  first: number;
+  last: number;
+}
+
+const PORTED = new Set([6, 17, 132]);
+
+export function orient(r: FlowRecord): { client: string; server: string; port: number } {
+  if (!PORTED.has(r.proto)) return { client: r.src, server: r.dst, port: 0 };
+  const swap = r.initiator === 'dst' || (r.initiator === undefined && r.srcPort < r.dstPort);
+  return swap ? { client: r.dst, server: r.src, port: r.srcPort } : { client: r.src, server: r.dst, port: r.dstPort };
+}
+
+/**
+ * Folds records into distinct flows. Memory grows with distinct
+ * (client, server, protocol, port, verdict) keys, never with lines.
+ * Records starting outside [from, to] are counted and dropped.
+ */
+export class FlowAggregator {
+  readonly flows = new Map<string, ObservedFlow>();
+  outsideWindow = 0;
+
+  constructor(private readonly window?: { from: number; to: number }) {}
+
+  add(r: FlowRecord): void {
+    if (this.window && !Number.isNaN(r.start) && (r.start < this.window.from || r.start > this.window.to)) {
+      this.outsideWindow++;
+      return;
+    }
+    const o = orient(r);
+    const key = `${o.client}|${o.server}|${r.proto}|${o.port}|${r.action}`;
+    const f = this.flows.get(key);
+    if (f) {
+      f.records++;
+      f.packets += r.packets;
+      f.bytes += r.bytes;
+      if (r.start < f.first || Number.isNaN(f.first)) f.first = r.start;
+      if (r.start > f.last || Number.isNaN(f.last)) f.last = r.start;
+    } else {
+      this.flows.set(key, { ...o, proto: r.proto, action: r.action, records: 1, packets: r.packets, bytes: r.bytes, first: r.start, last: r.start });
+    }
+  }
+
+  /** Sorted, for deterministic output. */
+  list(): ObservedFlow[] {
+    return [...this.flows.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([, f]) => f);
+  }
+}
+
+/** The single service a packet is on, as a ServiceSet (for "which ports of a rule were used"). */
+export function packetService(family: Family, proto: number, port: number): ServiceSet {
+  if (proto === 6) return ServiceSet.tcp(port);
+  if (proto === 17) return ServiceSet.udp(port);
+  if ((family === 4 && proto === 1) || (family === 6 && proto === 58)) return ServiceSet.of({ icmp: true });
+  return ServiceSet.of({ other: true });
+}
+
+/** An end of an observed flow, mapped. */
+export interface MappedEnd {
+  readonly address: string;
+  readonly family: Family;
+  readonly value: bigint;
+  /** Workloads at the address (any segment or none). */
+  readonly workloads: readonly Membership[];
+  /** The segment of the workload at the address; undefined for an outside host. */
+  readonly segment?: string;
+  /** True when workloads of several segments share the address. */
+  readonly ambiguous: boolean;
+}
+
+export function mapEnd(book: AddressBook, address: string): MappedEnd | undefined {
+  const p = parseAddress(address);
+  if (!p) return undefined;
+  const workloads = book.lookup(p.family, p.value);
+  const segs = [...new Set(workloads.map((w) => w.segment).filter((s): s is string => s !== undefined))];
+  return { address, family: p.family, value: p.value, workloads, segment: segs.length === 1 ? segs[0] : undefined, ambiguous: segs.length > 1 };
+}
+
+export type Verdict = 'allowed' | 'denied' | 'outside' | 'ambiguous' | 'unparsed';
+
+/** What the policy says about one observed flow, and which allows admitted it. */
+export interface Replayed {
+  readonly flow: ObservedFlow;
+  readonly client?: MappedEnd;
+  readonly server?: MappedEnd;
+  /** `outside`: both ends are outside hosts (not ours to judge). */
+  readonly verdict: Verdict;
+  /** Names of the allows (rules and allow guardrails) that admit the flow on either side. */
+  readonly admittedBy: readonly string[];
+  /** Deny guardrails that remove it. */
+  readonly deniedBy: readonly string[];
+  readonly service: ServiceSet;
+}
+
+export function replayFlow(ir: ResolvedPolicy, book: AddressBook, flow: ObservedFlow): Replayed {
+  const client = mapEnd(book, flow.client);
+  const server = mapEnd(book, flow.server);
+  const none = { admittedBy: [], deniedBy: [], service: ServiceSet.EMPTY };
+  if (!client || !server || client.family !== server.family) return { flow, client, server, verdict: 'unparsed', ...none };
+  const service = packetService(client.family, flow.proto, flow.port);
+  if (client.ambiguous || server.ambiguous) return { flow, client, server, verdict: 'ambiguous', ...none, service };
+  if (client.segment === undefined && server.segment === undefined) return { flow, client, server, verdict: 'outside', ...none, service };
+  const has = (e: SideEntry) => e.services.has(client.family, flow.proto, flow.port);
+  const admittedBy = new Set<string>();
+  const deniedBy = new Set<string>();
+  let allowed = true;
+  const side = (segment: string, dir: 'ingress' | 'egress', peer: PeerEndpoint) => {
+    const m = matchingEntries(ir, segment, dir, peer);
+    const allows = m.allow.filter(has);
+    const denies = m.deny.filter(has);
+    for (const e of allows) admittedBy.add(e.origin.name);
+    for (const e of denies) deniedBy.add(e.origin.name);
+    if (allows.length === 0 || denies.length > 0) allowed = false;
+  };
+  const peerOf = (e: MappedEnd): PeerEndpoint => ({ segment: e.segment, family: e.family, address: e.value });
+  if (client.segment !== undefined) side(client.segment, 'egress', peerOf(server));
+  if (server.segment !== undefined) side(server.segment, 'ingress', peerOf(client));
+  return {
+    flow,
+    client,
+    server,
+    verdict: allowed ? 'allowed' : 'denied',
+    // A rule "admitted" a flow only when the flow got through: allows that a deny overrode did not.
+    admittedBy: allowed ? [...admittedBy].sort() : [],
+    deniedBy: [...deniedBy].sort(),
+    service,
+  };
+}
+
+/** Merge port-level services into a set; used to say which part of a rule was used. */
+export function unionServices(sets: Iterable<ServiceSet>): ServiceSet {
+  let s = ServiceSet.EMPTY;
+  for (const x of sets) s = s.union(x);
+  return s;
+}
+
+export { AddressSet, PortSet };

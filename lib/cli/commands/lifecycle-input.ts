@@ -1,0 +1,80 @@
+/**
+ * Inputs shared by the lifecycle commands (impact, stale, discover, drift):
+ * inventories, flow logs with a progress bar on a terminal, query results,
+ * and the window options. Not a command itself.
+ */
+import * as path from 'path';
+import { Diagnostic, hasErrors } from '../../model/diagnostics';
+import { severityOf } from '../../model/codes';
+import { collectFlows, Collected } from '../../analysis/flows/collect';
+import { describeRead, FlowFormatError } from '../../analysis/flows/read';
+import { Inventory, readInventory } from '../../analysis/inventory';
+import { UsageError } from '../errors';
+import { CliIO } from '../io';
+import { displayPath, printDiagnostics } from '../policy-input';
+
+export function parseFormat(f: string, allowed: readonly string[]): string {
+  if (!allowed.includes(f)) throw new UsageError(`unknown format '${f}' (expected ${allowed.join(', ')})`);
+  return f;
+}
+
+/** Read an inventory; its diagnostics go to stderr. Undefined when it has errors. */
+export function inventoryForCommand(io: CliIO, file: string): Inventory | undefined {
+  const full = path.resolve(io.cwd, file);
+  const inv = readInventory(full, displayPath(io, full));
+  printDiagnostics(io, inv.diagnostics);
+  return hasErrors(inv.diagnostics as Diagnostic[]) ? undefined : inv;
+}
+
+export function parseDays(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  if (!/^\d+(\.\d+)?$/.test(v) || Number(v) <= 0) throw new UsageError(`--days must be a positive number, not '${v}'`);
+  return Number(v);
+}
+
+export function parseUntil(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const t = /^\d+$/.test(v) ? Number(v) * 1000 : Date.parse(v);
+  if (Number.isNaN(t)) throw new UsageError(`--until must be a date (2025-01-31 or an ISO timestamp) or epoch seconds, not '${v}'`);
+  return Math.floor(t / 1000);
+}
+
+/** Stream every flow-log file, drawing a progress bar on stderr when it is a terminal; summaries and MS8010 warnings to stderr. */
+export async function flowsForCommand(io: CliIO, files: readonly string[], days?: number, until?: number): Promise<Collected> {
+  if (files.length === 0) throw new UsageError('--flows needs at least one file');
+  const full = files.map((f) => path.resolve(io.cwd, f));
+  let drawn = false;
+  const progress = io.isTTY
+    ? (file: string, done: number, total: number) => {
+        const pct = total > 0 ? done / total : 1;
+        const width = 30;
+        const bar = '#'.repeat(Math.round(pct * width)).padEnd(width, '-');
+        io.err(`\r[${bar}] ${(pct * 100).toFixed(0).padStart(3)}% ${displayPath(io, file)}`);
+        drawn = true;
+      }
+    : undefined;
+  let c: Collected;
+  try {
+    c = await collectFlows(full, { days, until, progress });
+  } catch (e) {
+    if (e instanceof FlowFormatError) throw new UsageError(`MS8011 ${e.message}`);
+    throw e;
+  } finally {
+    if (drawn) io.err('\r\x1b[K');
+  }
+  for (const r of c.reports) {
+    const line = describeRead(r, displayPath(io, r.file));
+    if (r.malformed > 0) io.err(`${displayPath(io, r.file)} ${severityOf('MS8010')} MS8010 ${line}\n`);
+    else io.err(line + '\n');
+  }
+  return c;
+}
+
+/** MS8012 when the logs cover less of the window than asked. */
+export function windowWarning(io: CliIO, c: Collected, days: number): void {
+  if (Number.isNaN(c.first) || !c.window) return;
+  const covered = (c.window.to - Math.max(c.first, c.window.from)) / 86400;
+  if (covered < days - 1e-9) {
+    io.err(`<flows> ${severityOf('MS8012')} MS8012 the flow logs cover ${covered.toFixed(1)} of the ${days} days asked for: a rule reported stale may only be unused in that part\n`);
+  }
+}
