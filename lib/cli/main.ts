@@ -11,6 +11,7 @@ import * as demo from './commands/demo';
 import * as diff from './commands/diff';
 import * as explain from './commands/explain';
 import * as graph from './commands/graph';
+import * as impact from './commands/impact';
 import * as lint from './commands/lint';
 import * as report from './commands/report';
 import * as stale from './commands/stale';
@@ -20,7 +21,7 @@ import * as verify from './commands/verify';
 type Registrar = { register(program: Command, io: CliIO, done: (code: number) => void): void };
 
 /** Commands in the order `--help` lists them. Add new commands here. */
-const COMMANDS: Registrar[] = [validate, lint, compile, explain, diff, verify, graph, report, stale, demo];
+const COMMANDS: Registrar[] = [validate, lint, compile, explain, diff, verify, graph, report, impact, stale, demo];
 
 /** Run the CLI; resolves to the exit code. Never throws for user errors. */
 export async function main(argv: readonly string[], io: CliIO = processIO()): Promise<number> {

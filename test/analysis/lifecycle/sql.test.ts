@@ -52,7 +52,7 @@ async function nodeHits(file: string) {
   return { ir, members, report: staleReport(ir, hits, { days: 90 }) };
 }
 
-const summary = (r: { used: { rule: string; hits: number; flows: number; observedServices: readonly string[] }[]; stale: { rule: string }[] }) => ({
+const summary = (r: { used: readonly { rule: string; hits: number; flows: number; observedServices: readonly string[] }[]; stale: readonly { rule: string }[] }) => ({
   used: r.used.map((u) => [u.rule, u.hits, u.flows, u.observedServices.join(' ')]),
   stale: r.stale.map((s) => s.rule),
 });
