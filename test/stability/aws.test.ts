@@ -1,0 +1,5 @@
+/** Plan stability of the aws output; see one-target.ts. Numbers are for the 30-segment generated policy. */
+import { stabilitySuite } from './one-target';
+
+// 6 (env, app) pairs; a rule is one egress on the source group and one ingress on the destination group.
+stabilitySuite('aws', { add: 12, remove: 12, rename: 12 });

@@ -1,0 +1,6 @@
+/** Plan stability of the gcp output; see one-target.ts. Numbers are for the 30-segment generated policy. */
+import { stabilitySuite } from './one-target';
+
+// 6 (env, app) pairs; ingress by tag, egress by the destination's addresses, one firewall per family:
+// web and app hold IPv4 and IPv6 (3 per pair), cache IPv4 only (2 per pair).
+stabilitySuite('gcp', { add: 18, remove: 12, rename: 18 });
