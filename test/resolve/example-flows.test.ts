@@ -3,17 +3,14 @@
  * flow of the spec's example, probed with one workload per segment and the
  * listed outside hosts, on the listed services. Everything else is denied.
  */
-import * as fs from 'fs';
 import * as path from 'path';
-import { parse } from 'yaml';
 import { SegmentationPolicy } from '../../lib/model/policy';
 import { parseAddress } from '../../lib/net/address';
 import { resolve } from '../../lib/resolve/resolve';
 import { flowAllowed, FlowEndpoint } from '../../lib/resolve/meaning';
 
 const file = path.join(__dirname, '../fixtures/good/spec-example.yaml');
-const doc = parse(fs.readFileSync(file, 'utf8'));
-const ir = resolve(new SegmentationPolicy(doc, file, () => undefined, []));
+const ir = resolve(SegmentationPolicy.fromFile(file));
 
 const at = (text: string, segment?: string): FlowEndpoint => {
   const a = parseAddress(text)!;
