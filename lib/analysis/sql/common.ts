@@ -65,12 +65,21 @@ export function ipv4Int(d: Dialect, x: string): string {
   return `CASE WHEN strpos(${x}, ':') > 0 THEN NULL ELSE ${part(1)} * 16777216 + ${part(2)} * 65536 + ${part(3)} * 256 + ${part(4)} END`;
 }
 
+const V4 = '^(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])([.](25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])){3}$';
+
+/** Records a reader would skip as malformed (bad IPv4 text, ports out of range) are left out here too. */
+function validRecord(d: Dialect, src: string, dst: string, sp: string, dp: string): string[] {
+  const re = (x: string) => (d === 'bigquery' ? `REGEXP_CONTAINS(${x}, r'${V4}')` : d === 'duckdb' ? `regexp_full_match(${x}, '${V4}')` : `regexp_like(${x}, '${V4}')`);
+  const ok = (x: string) => `(strpos(${x}, ':') > 0 OR ${re(x)})`;
+  return [ok(src), ok(dst), `${sp} BETWEEN 0 AND 65535`, `${dp} BETWEEN 0 AND 65535`];
+}
+
 /** The flow-log table as rows (src, dst, sp, dp, proto, t): accepted records in the window. */
 export function rawFlows(o: SqlOptions): string {
   const d = o.dialect ?? o.warehouse;
   const table = o.table ?? DEFAULT_TABLES[o.warehouse];
   if (o.warehouse === 'athena') {
-    const conds = [`action = 'ACCEPT'`, `log_status = 'OK'`];
+    const conds = [`action = 'ACCEPT'`, `log_status = 'OK'`, ...validRecord(d, 'srcaddr', 'dstaddr', 'srcport', 'dstport')];
     if (o.days !== undefined) {
       if (o.to !== undefined) conds.push(`start BETWEEN ${Math.floor(o.to - o.days * 86400)} AND ${Math.floor(o.to)}`);
       else conds.push(d === 'duckdb' ? `start >= epoch(now()) - ${Math.round(o.days * 86400)}` : `start >= to_unixtime(now()) - ${Math.round(o.days * 86400)}`);
@@ -79,7 +88,7 @@ export function rawFlows(o: SqlOptions): string {
   }
   const c = 'jsonPayload.connection';
   const t = d === 'bigquery' ? 'UNIX_SECONDS(timestamp)' : 'CAST(epoch(timestamp) AS BIGINT)';
-  const conds = [`${c}.src_ip IS NOT NULL`];
+  const conds = [`${c}.src_ip IS NOT NULL`, ...validRecord(d, `${c}.src_ip`, `${c}.dest_ip`, `COALESCE(${c}.src_port, 0)`, `COALESCE(${c}.dest_port, 0)`)];
   if (o.days !== undefined) {
     if (o.to !== undefined) conds.push(`${t} BETWEEN ${Math.floor(o.to - o.days * 86400)} AND ${Math.floor(o.to)}`);
     else conds.push(d === 'bigquery' ? `timestamp >= TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL ${Math.round(o.days * 24)} HOUR)` : `${t} >= epoch(now()) - ${Math.round(o.days * 86400)}`);
