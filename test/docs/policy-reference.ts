@@ -1,0 +1,143 @@
+/**
+ * Generates docs/policy-reference.md from docs/policy.schema.json (itself
+ * generated from the loader's schema): one table per object, every field
+ * with its type, whether it is required, its constraints and its
+ * description. The prose around the tables (service specs, selectors, the
+ * meaning in short) is fixed text here. `UPDATE_DOCS=1 npx jest test/docs`
+ * rewrites the page; the test fails when it is out of step.
+ */
+
+type Schema = Record<string, any>;
+
+const HEADER = `# Policy reference
+
+<!-- Generated from docs/policy.schema.json by test/docs/policy-reference.ts.
+     Do not edit: run \`UPDATE_DOCS=1 npx jest test/docs\`. -->
+
+Every field of a \`SegmentationPolicy\` document (YAML or JSON), generated
+from the JSON Schema that the loader validates against
+([\`docs/policy.schema.json\`](policy.schema.json); point your editor's YAML
+language server at it for completion:
+\`# yaml-language-server: $schema=<path>/policy.schema.json\`). Unknown keys
+are errors everywhere: a typo never silently widens or narrows a policy.
+The schema checks shape; the loader also checks references (labels,
+segments, externals, services), CIDRs, port ranges and uniqueness, each
+as a located diagnostic ([docs/diagnostics.md](diagnostics.md)).
+
+In TypeScript the same document is written with
+\`SegmentationPolicy.define({ name, labels, segments, ... })\`: \`name\` and
+\`description\` replace \`metadata\`, \`apiVersion\` and \`kind\` are implied,
+and label values are checked by the compiler.
+`;
+
+const FOOTER = `
+## Service specs
+
+| spec | meaning |
+|---|---|
+| \`tcp/443\`, \`udp/53\` | one port |
+| \`tcp/8000-8099\` | an inclusive range, low ≤ high, 1–65535 |
+| \`tcp\`, \`udp\` | every port of that protocol |
+| \`icmp\` | all ICMP (ICMPv6 for IPv6 addresses) |
+| \`any\` | every IP protocol, every port |
+| a name from \`services\` | its list (see also [services.md](services.md) for the built-in names) |
+
+## Selectors (\`from\`, \`to\`)
+
+| form | matches |
+|---|---|
+| \`{env: prod, tier: [web, app]}\` | every segment whose labels match: values of one label OR-ed, labels AND-ed; a label not named is unconstrained |
+| \`{}\` | every segment |
+| \`{segment: shop-web-prod}\` or \`{segments: [a, b]}\` | those segments |
+| \`{external: internet}\` or \`{externals: [a, b]}\` | those externals (their \`cidrs\` minus \`except\`) |
+| \`{cidrs: [203.0.113.0/24]}\` | an anonymous external |
+| a list of the above | their union |
+
+A label selector that matches no segment is an error in \`rules\` and a
+warning in \`guardrails\`. A rule or guardrail whose both sides can only be
+externals is an error (no workload of ours would enforce it).
+\`sameLabels: [k…]\` keeps only pairs of segments with equal values for
+every listed label, and is an error when either side can be an external.
+
+## What a policy means, in short
+
+- A segment is an identity (an AWS security group, an Azure application
+  security group, a GCP network tag); an external is a set of addresses.
+- A flow from a workload of S to a workload of D on a service is allowed
+  exactly when S's egress admits it and D's ingress admits it; from or to an
+  outside host, only our side decides. Everything else is denied, including
+  traffic between two workloads of the same segment.
+- Guardrails with \`action: deny\` beat every allow; order never matters.
+- Cloud defaults (AWS default egress, Azure's AllowVnetInBound and
+  AllowInternetOutBound, GCP's implied allow-egress) are neutralised.
+
+Where a cloud can only match by address, two deviations are permitted at
+addresses shared by several endpoints (AWS stricter, GCP egress looser);
+each is reported when it applies. Per-cloud details: [aws.md](aws.md),
+[azure.md](azure.md), [gcp.md](gcp.md).
+`;
+
+function code(s: string): string {
+  return '`' + s.replace(/\|/g, '\\|') + '`';
+}
+
+function cell(s: string): string {
+  return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+/** A short type name: `string`, `list of string`, `map of string to list of string`, `a | b`. */
+export function typeOf(s: Schema): string {
+  if (s.const !== undefined) return code(JSON.stringify(s.const));
+  if (s.enum) return s.enum.map((v: unknown) => code(JSON.stringify(v))).join(' or ');
+  if (s.anyOf) return [...new Set(s.anyOf.map(typeOf))].join(' or ');
+  if (s.type === 'array') return `list of ${s.items ? typeOf(s.items) : 'anything'}`;
+  if (s.type === 'object') {
+    if (s.properties) return 'object';
+    if (s.additionalProperties && typeof s.additionalProperties === 'object') return `map of ${s.propertyNames?.type ?? 'string'} to ${typeOf(s.additionalProperties)}`;
+    return 'object';
+  }
+  return s.type ?? 'any';
+}
+
+/** Constraints worth a reader's attention: pattern, lengths, ranges. */
+export function constraintsOf(s: Schema): string {
+  const target = s.type === 'array' && s.items ? s.items : s;
+  const out: string[] = [];
+  if (target.pattern) out.push(`pattern ${code(target.pattern)}`);
+  if (target.minLength !== undefined) out.push(`≥ ${target.minLength} chars`);
+  if (target.maxLength !== undefined) out.push(`≤ ${target.maxLength} chars`);
+  if (target.minimum !== undefined) out.push(`≥ ${target.minimum}`);
+  if (target.maximum !== undefined) out.push(`≤ ${target.maximum}`);
+  if (s.type === 'array' && s.minItems !== undefined) out.push(`at least ${s.minItems} item${s.minItems === 1 ? '' : 's'}`);
+  if (s.type === 'object' && s.propertyNames?.pattern) out.push(`keys ${code(s.propertyNames.pattern)}`);
+  return out.join(', ');
+}
+
+/** The object schema a field holds, if any (directly or as list items / map values). */
+function objectOf(s: Schema): Schema | undefined {
+  if (s.type === 'object' && s.properties) return s;
+  if (s.type === 'array' && s.items?.type === 'object' && s.items.properties) return s.items;
+  if (s.type === 'object' && s.additionalProperties?.type === 'object' && s.additionalProperties.properties) return s.additionalProperties;
+  return undefined;
+}
+
+function table(path: string, obj: Schema, out: string[]): void {
+  const required = new Set<string>(obj.required ?? []);
+  out.push('', path === '(top level)' ? '## Top level' : `## ${code(path)}`, '');
+  if (obj.description) out.push(cell(obj.description), '');
+  out.push('| field | type | required | constraints | description |', '|---|---|---|---|---|');
+  const nested: [string, Schema][] = [];
+  for (const [name, field] of Object.entries<Schema>(obj.properties)) {
+    out.push(`| ${code(name)} | ${cell(typeOf(field))} | ${required.has(name) ? 'yes' : 'no'} | ${cell(constraintsOf(field))} | ${cell(field.description ?? '')} |`);
+    const inner = objectOf(field);
+    if (inner) nested.push([`${path === '(top level)' ? '' : path + (objectOf(obj) === obj && obj !== inner ? '.' : '')}${name}${field.type === 'array' ? '[]' : ''}`, inner]);
+  }
+  for (const [p, inner] of nested) table(p, inner, out);
+}
+
+export function policyReference(schema: Schema): string {
+  const out: string[] = [HEADER.trimEnd()];
+  out.push('', `Schema: ${code(schema.$id ?? '')}, ${cell(schema.title ?? '')}.`);
+  table('(top level)', schema, out);
+  return out.join('\n') + '\n' + FOOTER;
+}

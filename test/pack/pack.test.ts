@@ -1,0 +1,139 @@
+/**
+ * The published package, as a user gets it: build, `npm pack`, install the
+ * tarball into an empty project (from the local npm cache when it has the
+ * packages: `--prefer-offline`), type-check a small CDKTF program against
+ * the packed `.d.ts` (package exports and subpath entries, node16
+ * resolution), run it with `app.synth()`, and run the packed CLI.
+ *
+ * Slow (a build and an install of the AWS provider, ~40 s on two cores) but
+ * kept in `npm test`: it is the only test that sees what users install.
+ * MICROSEG_SKIP_PACK=1 skips it.
+ */
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+const ROOT = path.join(__dirname, '..', '..');
+const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+const TSC = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+const maybe = process.env.MICROSEG_SKIP_PACK ? describe.skip : describe;
+
+// The measured import must come first in the emitted code: written as require so its position is explicit.
+const CONSUMER_MAIN = `
+// The consumer has no @types/node: just what it uses.
+declare const require: { (id: string): any; cache: Record<string, unknown> };
+declare const process: { argv: string[]; hrtime: { bigint(): bigint }; memoryUsage(): { rss: number }; stdout: { write(s: string): void } };
+import type * as Microseg from 'cdktf-microseg';
+import type { AwsSegmentation as AwsFromSubpath } from 'cdktf-microseg/aws';
+
+const loaded = (pkg: string) => Object.keys(require.cache).filter((k) => k.includes('/node_modules/' + pkg + '/')).length;
+const rss0 = process.memoryUsage().rss;
+const t0 = process.hrtime.bigint();
+const microseg: typeof Microseg = require('cdktf-microseg');
+const importMs = Number(process.hrtime.bigint() - t0) / 1e6;
+const importRssMb = (process.memoryUsage().rss - rss0) / 2 ** 20;
+const afterImport = { aws: loaded('@cdktf/provider-aws'), cdktf: loaded('cdktf') };
+
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { Vpc } from '@cdktf/provider-aws/lib/vpc';
+import { App, TerraformStack } from 'cdktf';
+
+const policy = microseg.SegmentationPolicy.define({
+  name: 'packed',
+  labels: { tier: ['web', 'db'] },
+  segments: [
+    { name: 'web', labels: { tier: 'web' } },
+    { name: 'db', labels: { tier: 'db' } },
+  ],
+  rules: [{ name: 'web-to-db', from: { tier: 'web' }, to: { tier: 'db' }, services: ['tcp/5432'] }],
+});
+const t1 = process.hrtime.bigint();
+const app = new App({ outdir: process.argv[2] });
+const stack = new TerraformStack(app, 'packed');
+new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
+const vpc = new Vpc(stack, 'vpc', { cidrBlock: '10.0.0.0/16' });
+const seg = new microseg.AwsSegmentation(stack, 'seg', { policy, vpcId: vpc.id });
+const ids: string[] = seg.securityGroupIds('web');
+const Sub: typeof AwsFromSubpath = require('cdktf-microseg/aws').AwsSegmentation;
+app.synth();
+process.stdout.write(JSON.stringify({
+  importMs,
+  importRssMb,
+  afterImport,
+  useMs: Number(process.hrtime.bigint() - t1) / 1e6,
+  rssMb: process.memoryUsage().rss / 2 ** 20,
+  loaded: { aws: loaded('@cdktf/provider-aws'), azurerm: loaded('@cdktf/provider-azurerm'), google: loaded('@cdktf/provider-google') },
+  sameClass: Sub === microseg.AwsSegmentation,
+  ids: ids.length,
+}) + '\\n');
+`;
+
+maybe('npm pack', () => {
+  let tmp = '';
+  let tarball = '';
+  let files: string[] = [];
+
+  beforeAll(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'microseg-pack-'));
+    try {
+      execFileSync(NPM, ['run', 'build'], { cwd: ROOT, encoding: 'utf8', stdio: 'pipe' });
+    } catch (e) {
+      throw new Error(`npm run build failed:\n${(e as { stdout?: string }).stdout ?? e}`);
+    }
+    const out = JSON.parse(execFileSync(NPM, ['pack', '--json', '--ignore-scripts', '--pack-destination', tmp], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
+    tarball = path.join(tmp, out[0].filename);
+    files = out[0].files.map((f: { path: string }) => f.path).sort();
+  }, 120_000);
+
+  afterAll(() => {
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('holds compiled JS, declarations, the bin, the README, the schema and the bundled example policy only', () => {
+    const other = files.filter((f) => !/^dist\/lib\/.*\.(js|d\.ts)$/.test(f));
+    expect(other).toEqual(['README.md', 'bin/microseg.js', 'docs/policy.schema.json', 'examples/shop/policy.yaml', 'package.json']);
+    expect(files).toEqual(expect.arrayContaining(['dist/lib/index.js', 'dist/lib/index.d.ts', 'dist/lib/aws.js', 'dist/lib/azure.d.ts', 'dist/lib/gcp.js']));
+    expect(files.filter((f) => /(^|\/)(test|fixtures|__snapshots__)\//.test(f) || /\.test\./.test(f))).toEqual([]);
+  });
+
+  it('installs into an empty project, type-checks and synthesizes a stack, and loads no other provider', () => {
+    const proj = path.join(tmp, 'consumer');
+    fs.mkdirSync(proj);
+    fs.writeFileSync(path.join(proj, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
+    const awsVersion = JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', '@cdktf', 'provider-aws', 'package.json'), 'utf8')).version;
+    execFileSync(NPM, ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', tarball, `@cdktf/provider-aws@${awsVersion}`], { cwd: proj, stdio: 'pipe' });
+    // Only the optional peer that was asked for.
+    expect(fs.existsSync(path.join(proj, 'node_modules', '@cdktf', 'provider-azurerm'))).toBe(false);
+    expect(fs.existsSync(path.join(proj, 'node_modules', '@cdktf', 'provider-google'))).toBe(false);
+
+    fs.writeFileSync(path.join(proj, 'main.ts'), CONSUMER_MAIN);
+    fs.writeFileSync(
+      path.join(proj, 'tsconfig.json'),
+      JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'node16', moduleResolution: 'node16', strict: true, skipLibCheck: true, types: [] }, files: ['main.ts'] }),
+    );
+    try {
+      execFileSync(process.execPath, [TSC, '-p', proj], { cwd: proj, encoding: 'utf8', stdio: 'pipe' });
+    } catch (e) {
+      throw new Error(`tsc failed on the consumer:\n${(e as { stdout?: string }).stdout ?? e}`);
+    }
+
+    const outdir = path.join(proj, 'cdktf.out');
+    const r = JSON.parse(execFileSync(process.execPath, [path.join(proj, 'main.js'), outdir], { cwd: proj, encoding: 'utf8' }));
+    if (process.env.MICROSEG_PRINT) console.log(r);
+    expect(r.afterImport).toEqual({ aws: 0, cdktf: 0 });
+    expect(r.loaded.azurerm).toBe(0);
+    expect(r.loaded.google).toBe(0);
+    expect(r.loaded.aws).toBeGreaterThan(0);
+    expect(r.sameClass).toBe(true);
+    expect(r.importMs).toBeLessThan(2000);
+    expect(r.rssMb).toBeLessThan(400);
+    const json = JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', 'packed', 'cdk.tf.json'), 'utf8'));
+    expect(Object.keys(json.resource.aws_security_group)).toHaveLength(2);
+
+    // The packed CLI runs on the packed example policy.
+    const cli = path.join(proj, 'node_modules', 'cdktf-microseg', 'bin', 'microseg.js');
+    const policy = path.join(proj, 'node_modules', 'cdktf-microseg', 'examples', 'shop', 'policy.yaml');
+    execFileSync(process.execPath, [cli, 'validate', policy], { cwd: proj, stdio: 'pipe' });
+  }, 120_000);
+});
