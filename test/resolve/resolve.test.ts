@@ -3,7 +3,6 @@
  * "Meaning" section.
  */
 import { SegmentationPolicy } from '../../lib/model/policy';
-import { PolicyBody } from '../../lib/model/types';
 import { parseAddress } from '../../lib/net/address';
 import { PROTO_ICMP, PROTO_ICMPV6, PROTO_TCP, PROTO_UDP } from '../../lib/net/service';
 import { resolve } from '../../lib/resolve/resolve';
@@ -23,7 +22,7 @@ const base = {
   ],
 };
 
-function policy(extra: Partial<PolicyBody>) {
+function policy(extra: Record<string, unknown>) {
   return resolve(SegmentationPolicy.fromObject({ apiVersion: 'microseg/v1', kind: 'SegmentationPolicy', metadata: { name: 't' }, ...base, ...extra }));
 }
 const at = (addr: string, segment?: string): FlowEndpoint => {
@@ -105,7 +104,7 @@ test('order of rules and segments never matters', () => {
     { name: 'r3', from: { external: 'corp' }, to: {}, services: ['ssh'] },
   ];
   const a = policy({ rules });
-  const b = policy({ rules: [...rules].reverse(), segments: [...base.segments].reverse() } as Partial<PolicyBody>);
+  const b = policy({ rules: [...rules].reverse(), segments: [...base.segments].reverse() });
   const dump = (ir: ReturnType<typeof policy>) =>
     JSON.stringify(
       [...ir.sides].map(([k, s]) => [k, ['ingress', 'egress'].map((d) => (s as any)[d].allow.map((e: any) => [e.origin.name, e.peer.kind === 'segment' ? e.peer.segment : e.peer.label, e.services.toString()]))]),
