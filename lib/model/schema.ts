@@ -85,6 +85,7 @@ export const targetsSchema = z
         region: z.string().optional(),
         vpcId: z.string().describe('VPC id or a Terraform expression such as ${aws_vpc.main.id}.').optional(),
         maxGroupsPerInterface: z.number().int().min(1).max(16).describe('Security groups a workload may attach (AWS default 5).').optional(),
+        prefixLists: z.boolean().describe('Reference CIDR sets of 3 or more CIDRs through managed prefix lists (default true); false spells one rule per CIDR.').optional(),
       })
       .optional(),
     azure: z

@@ -72,6 +72,8 @@ export interface AwsTargetDoc {
   readonly vpcId?: string;
   /** Security groups a workload may attach (AWS default 5). */
   readonly maxGroupsPerInterface?: number;
+  /** Managed prefix lists for CIDR sets of 3 or more CIDRs (default true). */
+  readonly prefixLists?: boolean;
 }
 export interface AzureTargetDoc {
   readonly location?: string;

@@ -8,8 +8,11 @@
  * `aws_vpc_security_group_ingress_rule` / `_egress_rule` holding one CIDR or
  * one group reference, so a one-rule change is a one-resource diff. Under
  * Terraform a group without `egress` blocks has no egress rule at all, so
- * AWS's default allow-all egress never exists.
+ * AWS's default allow-all egress never exists. Large CIDR sets are
+ * `aws_ec2_managed_prefix_list`s (entries inline) under the `prefix_lists`
+ * scope, which no segment can be named (segment names have no `_`).
  */
+import { Ec2ManagedPrefixList } from '@cdktf/provider-aws/lib/ec2-managed-prefix-list';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
@@ -34,6 +37,8 @@ export interface AwsSegmentationProps {
   readonly maxGroupsPerInterface?: number;
   /** Override the 60 rules per group, if the account's quota was raised. */
   readonly rulesPerGroup?: number;
+  /** Managed prefix lists for CIDR sets of 3 or more CIDRs; default `targets.aws.prefixLists`, else true. */
+  readonly prefixLists?: boolean;
 }
 
 function isResolved(p: SegmentationPolicy | ResolvedPolicy): p is ResolvedPolicy {
@@ -48,12 +53,19 @@ export class AwsSegmentation extends Construct {
   private readonly groups = new Map<string, SecurityGroup[]>();
   /** Group id tokens, read once per group: every read of `.id` makes a new token, and cdktf captures a stack trace for each. */
   private readonly groupIds = new Map<string, string[]>();
+  /** Prefix list id tokens by content key. */
+  private readonly listIds = new Map<string, string>();
 
   /** Throws PolicyError when the policy cannot be compiled exactly within AWS quotas. */
   constructor(scope: Construct, id: string, props: AwsSegmentationProps) {
     super(scope, id);
     const ir = isResolved(props.policy) ? props.policy : resolve(props.policy);
-    const options: AwsPlanOptions = { namePrefix: props.namePrefix, maxGroupsPerInterface: props.maxGroupsPerInterface, rulesPerGroup: props.rulesPerGroup };
+    const options: AwsPlanOptions = {
+      namePrefix: props.namePrefix,
+      maxGroupsPerInterface: props.maxGroupsPerInterface,
+      rulesPerGroup: props.rulesPerGroup,
+      prefixLists: props.prefixLists,
+    };
     this.plan = planAws(ir, options);
     const userTags = props.tags ?? {};
 
@@ -76,6 +88,19 @@ export class AwsSegmentation extends Construct {
       );
     }
     for (const [name, gs] of this.groups) this.groupIds.set(name, gs.map((g) => g.id));
+    if (this.plan.prefixLists.length > 0) {
+      const scopeOfLists = new Construct(this, 'prefix_lists');
+      for (const l of this.plan.prefixLists) {
+        const list = new Ec2ManagedPrefixList(scopeOfLists, l.id, {
+          name: l.name,
+          addressFamily: l.addressFamily,
+          maxEntries: l.maxEntries,
+          entry: l.cidrs.map((cidr) => ({ cidr, description: l.entryDescription })),
+          tags: { ...userTags, 'microseg:policy': ir.name, 'microseg:source': l.sourceTag, Name: l.name },
+        });
+        this.listIds.set(l.key, list.id);
+      }
+    }
     for (const seg of this.plan.segments) {
       const scopeOfSegment = this.node.findChild(seg.name) as Construct;
       const own = this.groupIds.get(seg.name)!;
@@ -91,9 +116,11 @@ export class AwsSegmentation extends Construct {
     const peer =
       r.peer.kind === 'group'
         ? { referencedSecurityGroupId: this.securityGroupId(r.peer.segment) }
-        : r.peer.family === 4
-          ? { cidrIpv4: r.peer.cidr }
-          : { cidrIpv6: r.peer.cidr };
+        : r.peer.kind === 'prefixList'
+          ? { prefixListId: this.listIds.get(r.peer.list)! }
+          : r.peer.family === 4
+            ? { cidrIpv4: r.peer.cidr }
+            : { cidrIpv6: r.peer.cidr };
     const config = {
       securityGroupId: groupId,
       ipProtocol: r.protocol.ipProtocol,

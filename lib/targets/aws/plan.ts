@@ -18,8 +18,15 @@
  *   are subtracted on the side that costs fewer rules (the spec's permitted
  *   "stricter at shared addresses" deviation), and a note says so.
  *
+ * A CIDR set of one family with at least `prefixListMinEntries` CIDRs (3)
+ * becomes a managed prefix list, referenced by one rule per protocol piece
+ * instead of one rule per CIDR; see `prefix-lists.ts`.
+ *
  * Then rules are spread over up to `maxGroupsPerInterface` groups per
- * segment, first fit in the order of their ids, and quotas are checked.
+ * segment, first fit in the order of their ids, and quotas are checked. A
+ * prefix-list reference weighs its `max_entries` in both families' quotas;
+ * a segment whose rules would need more groups (or not fit) with lists
+ * than with spelled CIDRs keeps spelled CIDRs.
  */
 import { severityOf } from '../../model/codes';
 import { Diagnostic, PolicyError, SourceLocation } from '../../model/diagnostics';
@@ -29,6 +36,9 @@ import { Direction, Origin, ResolvedPolicy, ResolvedSegment, Side, SideEntry } f
 import { sideServices } from '../../resolve/meaning';
 import { AWS_TEXT_MAX, digest, groupConstructId, groupDescription, groupName, ruleDescription } from './naming';
 import { AwsProtocol, awsProtocol, Piece, pieceKey, pieceServices, serviceAtoms, serviceKey, toPieces } from './pieces';
+import { listKey, listSource, PlannedPrefixList, planPrefixLists, PREFIX_LIST_MIN_ENTRIES } from './prefix-lists';
+
+export { PlannedPrefixList, PREFIX_LIST_MIN_ENTRIES } from './prefix-lists';
 
 export const AWS_LIMITS = {
   /** Inbound (and, separately, outbound) rules per group and address family. */
@@ -42,11 +52,19 @@ export interface AwsPlanOptions {
   readonly maxGroupsPerInterface?: number;
   /** Default 60; raise it only if the account's quota was raised. */
   readonly rulesPerGroup?: number;
-  /** Prepended to every group name. */
+  /** Prepended to every group and prefix list name. */
   readonly namePrefix?: string;
+  /** Managed prefix lists for large CIDR sets. Default: `targets.aws.prefixLists`, else true. */
+  readonly prefixLists?: boolean;
+  /** Fewest CIDRs of one family that make a prefix list (default 3: one list + one rule per piece is then always fewer resources). */
+  readonly prefixListMinEntries?: number;
 }
 
-export type RulePeer = { readonly kind: 'group'; readonly segment: string } | { readonly kind: 'cidr'; readonly family: Family; readonly cidr: string };
+export type RulePeer =
+  | { readonly kind: 'group'; readonly segment: string }
+  | { readonly kind: 'cidr'; readonly family: Family; readonly cidr: string }
+  /** `list` is the content key of a PlannedPrefixList (`AwsPlan.prefixLists`). */
+  | { readonly kind: 'prefixList'; readonly family: Family; readonly list: string; readonly source: string; readonly entries: number };
 
 export interface PlannedRule {
   /** Construct id within the segment's scope: `in-<rule>-<digest>` / `out-<rule>-<digest>`. */
@@ -62,8 +80,10 @@ export interface PlannedRule {
   /** The rules and guardrails this rule realises, sorted by name. */
   readonly origins: readonly Origin[];
   readonly description: string;
-  /** Address families whose quota the rule counts against (group references count in both). */
+  /** Address families whose quota the rule counts against (group and prefix-list references count in both). */
   readonly families: readonly Family[];
+  /** Rules it counts as in each of those families: 1, or a prefix list's max_entries. */
+  readonly weight: number;
 }
 
 export interface PlannedGroup {
@@ -84,10 +104,12 @@ export interface PlannedSegment {
 export interface AwsPlan {
   readonly policy: string;
   readonly segments: readonly PlannedSegment[];
+  /** Managed prefix lists the rules reference, sorted by id. */
+  readonly prefixLists: readonly PlannedPrefixList[];
   /** Subtractions and other remarks (warnings and infos). */
   readonly notes: readonly Diagnostic[];
   readonly limits: { readonly rulesPerGroup: number; readonly maxGroupsPerInterface: number };
-  readonly stats: { readonly groups: number; readonly rules: number; readonly subtractions: number };
+  readonly stats: { readonly groups: number; readonly rules: number; readonly subtractions: number; readonly prefixLists: number };
 }
 
 // ---------------------------------------------------------------------------
@@ -307,10 +329,13 @@ interface DraftRule {
   readonly protocol: AwsProtocol;
   readonly origins: Origin[];
   readonly families: Family[];
+  readonly weight: number;
+  /** For a prefix-list reference: the same rule spelled as one CIDR rule per entry, used when the list costs a group. */
+  readonly spelled?: DraftRule[];
 }
 
 function peerKey(p: RulePeer): string {
-  return p.kind === 'group' ? `sg:${p.segment}` : `cidr:${p.cidr}`;
+  return p.kind === 'group' ? `sg:${p.segment}` : p.kind === 'cidr' ? `cidr:${p.cidr}` : `pl:${p.list}`;
 }
 
 function ruleKey(r: Pick<DraftRule, 'direction' | 'peer' | 'protocol'>): string {
@@ -330,7 +355,14 @@ function otherError(rep: Reporter, w: SideWork, what: string, svc: ServiceSet, a
   );
 }
 
-function emitSide(ir: ResolvedPolicy, w: SideWork, rep: Reporter): DraftRule[] {
+interface ListSettings {
+  /** Fewest CIDRs that make a list; Infinity when lists are off. */
+  readonly minEntries: number;
+  /** Most CIDRs a list may hold: one that weighs more than a group's quota could never be placed. */
+  readonly maxEntries: number;
+}
+
+function emitSide(ir: ResolvedPolicy, w: SideWork, rep: Reporter, lists: ListSettings): DraftRule[] {
   const out: DraftRule[] = [];
   const x = w.segment;
   const segAllows = w.side.allow.filter(isSegmentEntry);
@@ -346,7 +378,7 @@ function emitSide(ir: ResolvedPolicy, w: SideWork, rep: Reporter): DraftRule[] {
       const origins = uniqueOrigins(allows.filter((e) => e.services.overlaps(pieceServices(piece))));
       const families: Family[] = piece.proto === 'icmp' ? ([4, 6] as Family[]).filter((f) => x.addresses.hasFamily(f) && peerSeg.addresses.hasFamily(f)) : [4];
       for (const f of families) {
-        out.push({ direction: w.dir, peer: { kind: 'group', segment: p }, protocol: awsProtocol(piece, f), origins, families: [4, 6] });
+        out.push({ direction: w.dir, peer: { kind: 'group', segment: p }, protocol: awsProtocol(piece, f), origins, families: [4, 6], weight: 1 });
       }
     }
   }
@@ -382,11 +414,22 @@ function emitSide(ir: ResolvedPolicy, w: SideWork, rep: Reporter): DraftRule[] {
       const pieceSvc = pieceServices(piece);
       const candidates = addrAllows.filter((e) => e.services.overlaps(pieceSvc));
       for (const f of [4, 6] as Family[]) {
-        for (const c of addrs.toCidrs(f)) {
+        const cidrs = addrs.toCidrs(f);
+        const protocol = awsProtocol(piece, f);
+        const spelled: DraftRule[] = cidrs.map((c) => {
           // One candidate is the common case; only several need the (costlier) per-CIDR overlap test.
           const origins = candidates.length === 1 ? uniqueOrigins(candidates) : uniqueOrigins(candidates.filter((e) => peerAddresses(e).overlaps(AddressSet.fromCidrs([c]))));
-          out.push({ direction: w.dir, peer: { kind: 'cidr', family: f, cidr: c }, protocol: awsProtocol(piece, f), origins, families: [f] });
+          return { direction: w.dir, peer: { kind: 'cidr', family: f, cidr: c }, protocol, origins, families: [f], weight: 1 };
+        });
+        if (cidrs.length < lists.minEntries || cidrs.length > lists.maxEntries) {
+          out.push(...spelled);
+          continue;
         }
+        // The list's identity is its content and the externals it comes from, so a rule's form depends on that set alone, never on other rules.
+        const sources = candidates.length === 1 ? candidates : candidates.filter((e) => peerAddresses(e).overlaps(AddressSet.fromCidrs(cidrs)));
+        const source = listSource(sources.map((e) => (e.peer.kind === 'addresses' ? e.peer.external : undefined)));
+        const peer: RulePeer = { kind: 'prefixList', family: f, list: listKey(f, source, cidrs), source, entries: cidrs.length };
+        out.push({ direction: w.dir, peer, protocol, origins: uniqueOrigins(sources), families: [4, 6], weight: cidrs.length, spelled });
       }
     }
   }
@@ -412,6 +455,40 @@ function assignIds(drafts: readonly DraftRule[]): { draft: DraftRule; key: strin
   return withKeys.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
+interface Placement {
+  readonly rules: { it: { draft: DraftRule; key: string; id: string }; group: number }[];
+  readonly used: number;
+  /** `ingress4` etc.: direction and family where some rule found no group with room. */
+  readonly failed: Set<string>;
+}
+
+/** First fit of the drafts, in id order, into the lowest group with room in every family the rule counts in. */
+function place(drafts: readonly DraftRule[], limits: AwsPlan['limits']): Placement {
+  const counts: Record<string, number>[] = [];
+  const rules: Placement['rules'] = [];
+  const failed = new Set<string>();
+  let used = 1;
+  for (const it of assignIds(drafts)) {
+    const d = it.draft;
+    let g = 0;
+    for (; g < limits.maxGroupsPerInterface; g++) {
+      const c = (counts[g] ??= {});
+      if (d.families.every((f) => (c[`${d.direction}${f}`] ?? 0) + d.weight <= limits.rulesPerGroup)) {
+        for (const f of d.families) c[`${d.direction}${f}`] = (c[`${d.direction}${f}`] ?? 0) + d.weight;
+        break;
+      }
+    }
+    if (g === limits.maxGroupsPerInterface) {
+      // Report the families that are too full in every group (a reference fails on either).
+      for (const f of d.families) if (counts.every((c) => (c[`${d.direction}${f}`] ?? 0) + d.weight > limits.rulesPerGroup)) failed.add(`${d.direction}${f}`);
+      continue;
+    }
+    used = Math.max(used, g + 1);
+    rules.push({ it, group: g });
+  }
+  return { rules, used, failed };
+}
+
 function spread(
   ir: ResolvedPolicy,
   seg: ResolvedSegment,
@@ -420,52 +497,43 @@ function spread(
   prefix: string,
   rep: Reporter,
 ): PlannedSegment {
-  const items = assignIds(drafts);
-  // counts[group]["ingress4"] etc.
-  const counts: Record<string, number>[] = [];
-  const rules: PlannedRule[] = [];
-  const failed = new Set<string>();
-  let used = 1;
-  for (const it of items) {
-    const d = it.draft;
-    let g = 0;
-    for (; g < limits.maxGroupsPerInterface; g++) {
-      const c = (counts[g] ??= {});
-      if (d.families.every((f) => (c[`${d.direction}${f}`] ?? 0) < limits.rulesPerGroup)) {
-        for (const f of d.families) c[`${d.direction}${f}`] = (c[`${d.direction}${f}`] ?? 0) + 1;
-        break;
-      }
+  // Prefix lists save resources but weigh their max_entries in both families; they must never cost a group (a new
+  // identity to attach) or the fit. Spelled CIDRs are the fallback for the whole segment, decided by its own rules only.
+  const spelledDrafts = drafts.some((d) => d.spelled) ? drafts.flatMap((d) => d.spelled ?? [d]) : drafts;
+  let chosen = place(drafts, limits);
+  let finalDrafts = drafts;
+  if (spelledDrafts !== drafts && (chosen.failed.size > 0 || chosen.used > 1)) {
+    const spelled = place(spelledDrafts, limits);
+    if (chosen.failed.size > 0 || (spelled.failed.size === 0 && spelled.used < chosen.used)) {
+      chosen = spelled;
+      finalDrafts = spelledDrafts;
     }
-    if (g === limits.maxGroupsPerInterface) {
-      // Report the families that are full in every group (a reference fails on either).
-      for (const f of d.families) if (counts.every((c) => (c[`${d.direction}${f}`] ?? 0) >= limits.rulesPerGroup)) failed.add(`${d.direction}${f}`);
-      continue;
-    }
-    used = Math.max(used, g + 1);
-    rules.push({
-      id: it.id,
-      key: it.key,
-      segment: seg.name,
-      direction: d.direction,
-      group: g,
-      peer: d.peer,
-      protocol: d.protocol,
-      origins: d.origins,
-      description: ruleDescription(ir.name, d.origins),
-      families: d.families,
-    });
   }
-  for (const k of [...failed].sort()) {
+  const rules: PlannedRule[] = chosen.rules.map(({ it, group }) => ({
+    id: it.id,
+    key: it.key,
+    segment: seg.name,
+    direction: it.draft.direction,
+    group,
+    peer: it.draft.peer,
+    protocol: it.draft.protocol,
+    origins: it.draft.origins,
+    description: ruleDescription(ir.name, it.draft.origins),
+    families: it.draft.families,
+    weight: it.draft.weight,
+  }));
+  for (const k of [...chosen.failed].sort()) {
     const dir = k.slice(0, -1) as Direction;
     const fam = Number(k.slice(-1)) as Family;
-    const relevant = drafts.filter((d) => d.direction === dir && d.families.includes(fam));
+    const relevant = finalDrafts.filter((d) => d.direction === dir && d.families.includes(fam));
     const perOrigin = new Map<string, { origin: Origin; n: number }>();
-    for (const d of relevant) for (const o of d.origins) perOrigin.set(o.name, { origin: o, n: (perOrigin.get(o.name)?.n ?? 0) + 1 });
+    for (const d of relevant) for (const o of d.origins) perOrigin.set(o.name, { origin: o, n: (perOrigin.get(o.name)?.n ?? 0) + d.weight });
     const top = [...perOrigin.values()].sort((a, b) => b.n - a.n || (a.origin.name < b.origin.name ? -1 : 1));
     const subtracted = rep.notes.filter((n) => n.code === 'MS4101' && n.message.includes(`${dir} CIDRs of ${seg.name},`));
+    const needed = relevant.reduce((n, d) => n + d.weight, 0);
     rep.add(
       'MS4002',
-      `segment ${seg.name} needs ${relevant.length} IPv${fam} ${dir} rules, more than ${limits.maxGroupsPerInterface} groups (targets.aws.maxGroupsPerInterface) x ${limits.rulesPerGroup} rules per group hold; largest: ${top
+      `segment ${seg.name} needs ${needed} IPv${fam} ${dir} rules, more than ${limits.maxGroupsPerInterface} groups (targets.aws.maxGroupsPerInterface) x ${limits.rulesPerGroup} rules per group hold; largest: ${top
         .slice(0, 3)
         .map((t) => `${t.origin.kind} ${t.origin.name} (${t.n})`)
         .join(', ')}${subtracted.length ? `; ${subtracted.length} guardrail subtraction(s) add CIDRs here` : ''}. Declare narrower addresses, merge externals into supernets, or raise maxGroupsPerInterface if the account allows.`,
@@ -473,7 +541,7 @@ function spread(
     );
   }
   const groups: PlannedGroup[] = [];
-  for (let i = 0; i < used; i++) {
+  for (let i = 0; i < chosen.used; i++) {
     const name = groupName(prefix, ir.name, seg.name, i);
     groups.push({ index: i, constructId: groupConstructId(i), name, description: groupDescription(ir.name, seg.name, i) });
   }
@@ -497,32 +565,42 @@ export function planAws(ir: ResolvedPolicy, options: AwsPlanOptions = {}): AwsPl
     rulesPerGroup: options.rulesPerGroup ?? AWS_LIMITS.rulesPerGroup,
     maxGroupsPerInterface: options.maxGroupsPerInterface ?? ir.policy.doc.targets?.aws?.maxGroupsPerInterface ?? AWS_LIMITS.maxGroupsPerInterface,
   };
+  const useLists = options.prefixLists ?? ir.policy.doc.targets?.aws?.prefixLists ?? true;
+  const lists: ListSettings = { minEntries: useLists ? Math.max(1, options.prefixListMinEntries ?? PREFIX_LIST_MIN_ENTRIES) : Infinity, maxEntries: limits.rulesPerGroup };
   const rep = new Reporter(ir);
   const work = new Map<string, SideWork>();
   for (const seg of ir.segments) for (const dir of ['ingress', 'egress'] as Direction[]) work.set(`${seg.name}/${dir}`, planSide(ir, seg, dir, rep));
   const subtractions = enforceIdentityDenies(ir, work, rep);
   const segments: PlannedSegment[] = [];
   for (const seg of ir.segments) {
-    const drafts = [...emitSide(ir, work.get(`${seg.name}/ingress`)!, rep), ...emitSide(ir, work.get(`${seg.name}/egress`)!, rep)];
+    const drafts = [...emitSide(ir, work.get(`${seg.name}/ingress`)!, rep, lists), ...emitSide(ir, work.get(`${seg.name}/egress`)!, rep, lists)];
     segments.push(spread(ir, seg, drafts, limits, options.namePrefix ?? '', rep));
   }
+  if (rep.errors.length > 0) throw new PolicyError([...rep.errors, ...rep.notes], `cannot compile policy '${ir.name}' exactly for aws`);
+  const prefixLists = planPrefixLists(ir.name, options.namePrefix ?? '', segments.flatMap((s) => s.rules.map((r) => r.peer)));
+  for (const l of prefixLists) if (l.nameProblem) rep.add('MS4004', l.nameProblem, undefined, ['metadata', 'name']);
   if (rep.errors.length > 0) throw new PolicyError([...rep.errors, ...rep.notes], `cannot compile policy '${ir.name}' exactly for aws`);
   return {
     policy: ir.name,
     segments,
+    prefixLists,
     notes: rep.notes,
     limits,
     stats: {
       groups: segments.reduce((n, s) => n + s.groups.length, 0),
       rules: segments.reduce((n, s) => n + s.rules.length, 0),
       subtractions,
+      prefixLists: prefixLists.length,
     },
   };
 }
 
-/** Planned rule as a one-line text, for tests and reports: `shop-db-prod ingress sg:shop-app-prod tcp 5432-5432 [app-to-db]`. */
+/**
+ * Planned rule as a one-line text, for tests and reports: `shop-db-prod ingress sg:shop-app-prod tcp 5432-5432 [app-to-db]`;
+ * a prefix-list peer reads `pl:internet/v4(38)` (source, family, entries).
+ */
 export function describeRule(r: PlannedRule): string {
-  const peer = r.peer.kind === 'group' ? `sg:${r.peer.segment}` : r.peer.cidr;
+  const peer = r.peer.kind === 'group' ? `sg:${r.peer.segment}` : r.peer.kind === 'cidr' ? r.peer.cidr : `pl:${r.peer.source}/v${r.peer.family}(${r.peer.entries})`;
   const ports = r.protocol.fromPort === undefined ? '' : r.protocol.fromPort === -1 ? '' : ` ${r.protocol.fromPort}-${r.protocol.toPort}`;
   return `${r.segment} ${r.direction} ${peer} ${r.protocol.ipProtocol}${ports} [${r.origins.map((o) => o.name).join(',')}]`;
 }

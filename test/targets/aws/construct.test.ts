@@ -44,12 +44,49 @@ describe('AwsSegmentation in a user stack', () => {
 
   test('every rule is a standalone resource with one peer, a description and tags naming policy and origin', () => {
     const rules = [...Object.values(json.resource.aws_vpc_security_group_ingress_rule), ...Object.values(json.resource.aws_vpc_security_group_egress_rule)] as any[];
-    expect(rules).toHaveLength(229);
+    // 4 group references, and tcp/443 in + tcp/udp 53 out (x2 segments) to the internet's two prefix lists (229 with CIDRs spelled).
+    expect(rules).toHaveLength(4 + 2 + 4 + 4);
+    expect(rules.filter((r) => r.prefix_list_id)).toHaveLength(10);
     for (const r of rules) {
-      expect([r.cidr_ipv4, r.cidr_ipv6, r.referenced_security_group_id].filter(Boolean)).toHaveLength(1);
+      expect([r.cidr_ipv4, r.cidr_ipv6, r.prefix_list_id, r.referenced_security_group_id].filter(Boolean)).toHaveLength(1);
       expect(r.description).toMatch(/^microseg policy shop: (rule|guardrail) /);
       expect(r.tags['microseg:origins']).toMatch(/^[a-z]/);
     }
+  });
+});
+
+describe('managed prefix lists in the construct', () => {
+  const policy = () => SegmentationPolicy.fromSource(fs.readFileSync(SPEC_EXAMPLE, 'utf8'), SPEC_EXAMPLE);
+  const synth = (props: { prefixLists?: boolean }) =>
+    synthStack(
+      'app',
+      (stack) => {
+        new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
+        new AwsSegmentation(stack, 'seg', { policy: policy(), vpcId: 'vpc-1', namePrefix: 'x-', tags: { team: 'net' }, ...props });
+      },
+      { stubVersions: true },
+    );
+
+  test('one list per family of the internet, entries inline with descriptions, max_entries = entries, tags naming policy and source', () => {
+    const json = synth({});
+    const lists = Object.values(json.resource.aws_ec2_managed_prefix_list) as any[];
+    expect(lists.map((l) => [l.name, l.address_family, l.max_entries, l.entry.length])).toEqual([
+      [expect.stringMatching(/^x-shop-internet-v4-[0-9a-f]{8}$/), 'IPv4', 38, 38],
+      [expect.stringMatching(/^x-shop-internet-v6-[0-9a-f]{8}$/), 'IPv6', 7, 7],
+    ]);
+    for (const l of lists) {
+      expect(l.tags).toEqual({ team: 'net', 'microseg:policy': 'shop', 'microseg:source': 'internet', Name: l.name });
+      for (const e of l.entry) expect(e.description).toBe('microseg policy shop: internet');
+    }
+    expect(lists[0].entry.slice(0, 2).map((e: any) => e.cidr)).toEqual(['0.0.0.0/5', '8.0.0.0/7']);
+    const keys = Object.keys(json.resource.aws_ec2_managed_prefix_list);
+    expect(keys.every((k) => /^seg_prefix_lists_internet-v[46]-[0-9a-f]{8}_[0-9A-F]{8}$/.test(k))).toBe(true);
+  });
+
+  test('prefixLists: false spells one rule per CIDR, and wins over the policy', () => {
+    const json = synth({ prefixLists: false });
+    expect(json.resource.aws_ec2_managed_prefix_list).toBeUndefined();
+    expect(Object.keys(json.resource.aws_vpc_security_group_ingress_rule).length + Object.keys(json.resource.aws_vpc_security_group_egress_rule).length).toBe(229);
   });
 });
 
@@ -58,7 +95,7 @@ describe('the aws back end', () => {
 
   test('compiles the spec example; snapshot with versions stubbed', () => {
     const out = backend.compile(ir, { synth: { stubVersions: true } });
-    expect(out.stats).toEqual({ resources: 6 + 229, rules: 229, identities: 6 });
+    expect(out.stats).toEqual({ resources: 6 + 2 + 14, rules: 14, identities: 6 });
     expect(out.notes.map((n) => n.code)).toEqual(['MS4102', 'MS4102']);
     expect(out.terraform.provider.aws).toEqual([{ region: '${var.aws_region}' }]);
     expect(out.identities).toMatchSnapshot('identities');

@@ -15,13 +15,22 @@ interface Rule {
   group: string;
   dir: 'ingress' | 'egress';
   peerGroup?: string;
-  cidr?: { family: Family; lo: bigint; hi: bigint };
+  /** A CIDR, or a prefix list's entries. */
+  cidr?: AddressSet;
   proto: string;
   from?: number;
   to?: number;
 }
 
 const ref = (s: string) => /^\$\{aws_security_group\.([^.]+)\.id\}$/.exec(s)?.[1];
+const listRef = (s: string) => /^\$\{aws_ec2_managed_prefix_list\.([^.]+)\.id\}$/.exec(s)?.[1];
+
+function readCidr(c: string, family: Family): AddressSet {
+  const p = parseCidr(c);
+  if (!p.ok || p.cidr.hostBitsSet) throw new Error(`bad cidr ${c}`);
+  if (family !== p.cidr.family) throw new Error(`cidr ${c} in the wrong family`);
+  return AddressSet.fromRanges([{ family: p.cidr.family, lo: p.cidr.lo, hi: p.cidr.hi }]);
+}
 
 export class AwsModel {
   readonly rules: Rule[] = [];
@@ -36,18 +45,25 @@ export class AwsModel {
     for (const [name, g] of Object.entries<any>(res.aws_security_group ?? {})) {
       if (g.ingress || g.egress) throw new Error(`inline rules in ${name}`);
     }
+    const lists = new Map<string, AddressSet>();
+    for (const [name, l] of Object.entries<any>(res.aws_ec2_managed_prefix_list ?? {})) {
+      const family: Family = l.address_family === 'IPv4' ? 4 : l.address_family === 'IPv6' ? 6 : (0 as Family);
+      if (!family) throw new Error(`bad address family in ${name}`);
+      if (l.max_entries !== l.entry.length) throw new Error(`max_entries of ${name} is not its entry count`);
+      lists.set(name, l.entry.reduce((s: AddressSet, e: any) => s.union(readCidr(e.cidr, family)), AddressSet.EMPTY));
+    }
     for (const dir of ['ingress', 'egress'] as const) {
       for (const r of Object.values<any>(res[`aws_vpc_security_group_${dir}_rule`] ?? {})) {
         const rule: Rule = { group: ref(r.security_group_id)!, dir, proto: r.ip_protocol, from: r.from_port, to: r.to_port };
         if (r.referenced_security_group_id) rule.peerGroup = ref(r.referenced_security_group_id);
+        if ([r.cidr_ipv4, r.cidr_ipv6, r.prefix_list_id, r.referenced_security_group_id].filter(Boolean).length !== 1) throw new Error(`not exactly one peer: ${JSON.stringify(r)}`);
         const c = r.cidr_ipv4 ?? r.cidr_ipv6;
-        if (c) {
-          const p = parseCidr(c);
-          if (!p.ok || p.cidr.hostBitsSet) throw new Error(`bad cidr ${c}`);
-          if ((r.cidr_ipv4 ? 4 : 6) !== p.cidr.family) throw new Error(`cidr ${c} in the wrong attribute`);
-          rule.cidr = { family: p.cidr.family, lo: p.cidr.lo, hi: p.cidr.hi };
-          this.cidrs.push(AddressSet.fromRanges([rule.cidr]));
+        if (c) rule.cidr = readCidr(c, r.cidr_ipv4 ? 4 : 6);
+        if (r.prefix_list_id) {
+          rule.cidr = lists.get(listRef(r.prefix_list_id) ?? '');
+          if (!rule.cidr) throw new Error(`unknown prefix list ${r.prefix_list_id}`);
         }
+        if (rule.cidr) this.cidrs.push(rule.cidr);
         if (!rule.group || (!rule.peerGroup && !rule.cidr)) throw new Error(`unreadable rule ${JSON.stringify(r)}`);
         this.rules.push(rule);
       }
@@ -79,7 +95,7 @@ export class AwsModel {
         r.dir === dir &&
         own.has(r.group) &&
         this.protoMatches(r, peer.family, proto, port) &&
-        (r.peerGroup !== undefined ? peerGroups.has(r.peerGroup) : r.cidr!.family === peer.family && r.cidr!.lo <= peer.address && peer.address <= r.cidr!.hi),
+        (r.peerGroup !== undefined ? peerGroups.has(r.peerGroup) : r.cidr!.contains(peer.family, peer.address)),
     );
   }
 

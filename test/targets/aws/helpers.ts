@@ -26,6 +26,7 @@ export function ruleLines(plan: AwsPlan, segment?: string): string[] {
     .sort();
 }
 
+/** The plan with CIDRs spelled out (prefix lists off unless asked for), so rule tables show every CIDR. */
 export function plan(ir: ResolvedPolicy, options?: AwsPlanOptions): AwsPlan {
-  return planAws(ir, options);
+  return planAws(ir, { prefixLists: false, ...options });
 }

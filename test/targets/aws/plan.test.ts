@@ -51,7 +51,7 @@ describe('the spec example', () => {
     const perGroup = [0, 1].map((g) => app.rules.filter((r) => r.group === g && r.direction === 'egress' && r.families.includes(4)).length);
     // 38 CIDRs x tcp/udp 53, plus the reference to shop-db-prod, which sorts last and finds room in group 1 only.
     expect(perGroup).toEqual([60, 17]);
-    expect(p.stats).toEqual({ groups: 6, rules: 1 + 2 * 45 + 1 + 2 * 45 + 1 + 45 + 1, subtractions: 0 });
+    expect(p.stats).toEqual({ groups: 6, rules: 1 + 2 * 45 + 1 + 2 * 45 + 1 + 45 + 1, subtractions: 0, prefixLists: 0 });
     expect(p.notes).toEqual([]);
   });
 });
