@@ -10,6 +10,7 @@ import * as compile from './commands/compile';
 import * as demo from './commands/demo';
 import * as diff from './commands/diff';
 import * as discover from './commands/discover';
+import * as drift from './commands/drift';
 import * as explain from './commands/explain';
 import * as graph from './commands/graph';
 import * as impact from './commands/impact';
@@ -22,7 +23,7 @@ import * as verify from './commands/verify';
 type Registrar = { register(program: Command, io: CliIO, done: (code: number) => void): void };
 
 /** Commands in the order `--help` lists them. Add new commands here. */
-const COMMANDS: Registrar[] = [validate, lint, compile, explain, diff, verify, graph, report, impact, stale, discover, demo];
+const COMMANDS: Registrar[] = [validate, lint, compile, explain, diff, verify, graph, report, impact, stale, discover, drift, demo];
 
 /** Run the CLI; resolves to the exit code. Never throws for user errors. */
 export async function main(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
