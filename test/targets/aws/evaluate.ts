@@ -186,3 +186,26 @@ export function compareFlows(ir: ResolvedPolicy, model: AwsModel): { mismatches:
   }
   return { mismatches, stricter, flows };
 }
+
+/**
+ * The heaviest rule count any group carries in one direction and family, as
+ * AWS counts it from the output: a CIDR rule 1 in its family, a group
+ * reference 1 in both, a prefix-list reference its max_entries in both.
+ */
+export function maxGroupLoad(tf: Record<string, any>): number {
+  const res = tf.resource ?? {};
+  const maxEntries = new Map<string, number>();
+  for (const [name, l] of Object.entries<any>(res.aws_ec2_managed_prefix_list ?? {})) maxEntries.set(name, l.max_entries);
+  const load = new Map<string, number>();
+  for (const dir of ['ingress', 'egress']) {
+    for (const r of Object.values<any>(res[`aws_vpc_security_group_${dir}_rule`] ?? {})) {
+      const list = r.prefix_list_id ? maxEntries.get(listRef(r.prefix_list_id)!)! : undefined;
+      const families = r.cidr_ipv4 ? [4] : r.cidr_ipv6 ? [6] : [4, 6];
+      for (const f of families) {
+        const k = `${r.security_group_id}|${dir}|${f}`;
+        load.set(k, (load.get(k) ?? 0) + (list ?? 1));
+      }
+    }
+  }
+  return Math.max(0, ...load.values());
+}

@@ -6,13 +6,14 @@
  */
 import { backend } from '../../../lib/targets/aws';
 import { CASES } from './cases';
-import { AwsModel, compareFlows } from './evaluate';
+import { AwsModel, compareFlows, maxGroupLoad } from './evaluate';
 import { loadFile, SPEC_EXAMPLE, yamlPolicy } from './helpers';
 
 function check(ir: ReturnType<typeof loadFile>) {
   const out = backend.compile(ir, { synth: { stubVersions: true } });
   const result = compareFlows(ir, new AwsModel(out.terraform, out.identities));
   expect(result.mismatches).toEqual([]);
+  expect(maxGroupLoad(out.terraform)).toBeLessThanOrEqual(60);
   return { ...result, out };
 }
 
@@ -47,4 +48,5 @@ test.each(files.map((f) => [path.relative(root, f), f]))('%s compiles exactly (o
     return;
   }
   expect(compareFlows(ir, new AwsModel(out.terraform, out.identities)).mismatches).toEqual([]);
+  expect(maxGroupLoad(out.terraform)).toBeLessThanOrEqual(60);
 });
