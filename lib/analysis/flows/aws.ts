@@ -58,7 +58,9 @@ export class AwsLineParser {
       this.tally.ignored++;
       return;
     }
-    const header = parseAwsHeader(text);
+    // Records start with a digit (the version); only other lines can be headers.
+    const c0 = text.charCodeAt(0);
+    const header = c0 >= 48 && c0 <= 57 ? undefined : parseAwsHeader(text);
     if (header) {
       // A header may begin any file (and files are often concatenated).
       this.fields = header;
@@ -66,7 +68,9 @@ export class AwsLineParser {
       this.tally.ignored++;
       return;
     }
-    const f = text.trim().split(/\s+/);
+    // Single spaces are the norm; fall back to any whitespace only when that does not fit.
+    let f = text.split(' ');
+    if (f.length !== this.fields.length) f = text.trim().split(/\s+/);
     if (f.length !== this.fields.length) {
       this.tally.skip(lineNo, `expected ${this.fields.length} fields, found ${f.length}`, text);
       return;

@@ -35,9 +35,11 @@ const PROTO_NAMES: Record<string, number> = { tcp: 6, udp: 17, icmp: 1, icmpv6: 
 
 /** Validate the parts every reader shares; returns the reason a record is malformed, or undefined. */
 export function recordProblem(r: FlowRecord): string | undefined {
-  if (isIP(r.src) === 0) return `invalid source address '${r.src}'`;
-  if (isIP(r.dst) === 0) return `invalid destination address '${r.dst}'`;
-  if (isIP(r.src) !== isIP(r.dst)) return 'source and destination are of different address families';
+  const fs = isIP(r.src);
+  if (fs === 0) return `invalid source address '${r.src}'`;
+  const fd = isIP(r.dst);
+  if (fd === 0) return `invalid destination address '${r.dst}'`;
+  if (fs !== fd) return 'source and destination are of different address families';
   if (!validPort(r.srcPort)) return `invalid source port '${r.srcPort}'`;
   if (!validPort(r.dstPort)) return `invalid destination port '${r.dstPort}'`;
   if (!Number.isInteger(r.proto) || r.proto < 0 || r.proto > 255) return `invalid protocol '${r.proto}'`;
