@@ -70,7 +70,11 @@ export class AzureSegmentation extends Construct {
         }),
       );
     }
-    const asgIds = (ep: RuleEndpoint) => (ep.kind === 'asgs' ? ep.segments.map((s) => this.asgBySegment.get(s)!.id) : []);
+    // Id tokens read once per ASG: every read of `.id` makes a new token, and cdktf captures a full stack trace for each
+    // (at 1000 segments that was a tenth of the compile). The same token string resolves to the same reference.
+    const asgId = new Map<string, string>();
+    for (const [s, asg] of this.asgBySegment) asgId.set(s, asg.id);
+    const asgIds = (ep: RuleEndpoint) => (ep.kind === 'asgs' ? ep.segments.map((s) => asgId.get(s)!) : []);
 
     for (const n of plan.nsgs) {
       const nsg = new NetworkSecurityGroup(this, `${n.key}-nsg`, {
@@ -80,12 +84,13 @@ export class AzureSegmentation extends Construct {
         tags: baseTags(plan.layout === 'shared' ? {} : { 'microseg-segment': n.key }),
       });
       this.nsgByKey.set(n.key, nsg);
+      const nsgName = nsg.name; // one token per NSG, not per rule (see asgId)
       for (const r of n.rules) {
         // Convention (docs/azure.md): `*` is always written in the singular field, concrete values always in the plural one.
         const cfg: { -readonly [K in keyof NetworkSecurityRuleConfig]: NetworkSecurityRuleConfig[K] } = {
           name: r.name,
           resourceGroupName: props.resourceGroupName,
-          networkSecurityGroupName: nsg.name,
+          networkSecurityGroupName: nsgName,
           direction: r.direction,
           access: r.access,
           priority: r.priority,
