@@ -120,7 +120,8 @@ describe('compile and verify', () => {
     const awsFile = path.join(out, 'aws', 'cdk.tf.json');
     const tf = JSON.parse(fs.readFileSync(awsFile, 'utf8'));
     const ingress = tf.resource.aws_vpc_security_group_ingress_rule;
-    const first = Object.keys(ingress).find((k) => ingress[k].cidr_ipv4)!;
+    const first = Object.keys(ingress).find((k) => !ingress[k].referenced_security_group_id)!;
+    expect(first).toBeDefined();
     ingress[first].ip_protocol = '-1';
     delete ingress[first].from_port;
     delete ingress[first].to_port;
