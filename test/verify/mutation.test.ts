@@ -70,8 +70,14 @@ const mutations: Record<TargetName, Mutation[]> = {
   aws: [
     ['delete a rule', spec, (tf) => delete tf.resource[AWS_IN][find(tf, AWS_IN, (b) => b.from_port === 8080)[0]], 'too-closed'],
     ['widen a port', spec, (tf) => {
-      for (const b of Object.values(tf.resource[AWS_IN]) as Json[]) if (b.from_port === 443 && b.cidr_ipv4) b.to_port = 444;
+      // The internet-facing rules (CIDRs or prefix lists, not group references).
+      for (const b of Object.values(tf.resource[AWS_IN]) as Json[]) if (b.from_port === 443 && !b.referenced_security_group_id) b.to_port = 444;
     }, 'too-open'],
+    ['drop a prefix list entry or a CIDR rule', spec, (tf) => {
+      const lists = tf.resource.aws_ec2_managed_prefix_list;
+      if (lists) (Object.values(lists)[0] as Json).entry.pop();
+      else delete tf.resource[AWS_IN][find(tf, AWS_IN, (b) => b.from_port === 443 && b.cidr_ipv4)[0]];
+    }, 'too-closed'],
     ['point a reference at the wrong group', spec, (tf) => (find(tf, AWS_IN, (b) => b.from_port === 8080)[1].referenced_security_group_id = ref('aws_security_group', group(tf, 'shop-app-staging')))],
     ['leave a group with AWS default egress', spec, (tf) => {
       tf.resource[AWS_OUT].default_egress = { security_group_id: ref('aws_security_group', group(tf, 'shop-web-prod')), ip_protocol: '-1', cidr_ipv4: '0.0.0.0/0' };
