@@ -13,7 +13,7 @@
  * construct's token, as hand-written code would pass `sg.id`. Then
  * `app.synth()` writes cdk.tf.json under OUT_DIR, as `cdktf synth` does.
  *
- * It prints one JSON line: {readMs, synthMs, resources}; readMs (parsing our
+ * It prints one JSON line: {readMs, synthMs, resources, typeCounts}; readMs (parsing our
  * output to learn what to build) is not the baseline's cost and the runner
  * subtracts it.
  */
@@ -74,6 +74,7 @@ function main() {
 
   const { App, TerraformStack } = require('cdktf');
   let resources = 0;
+  const typeCounts = {};
   for (const { target, json } of inputs.splice(0)) {
     fs.mkdirSync(path.join(outDir, target), { recursive: true });
     const app = new App({ outdir: path.join(outDir, target), skipValidation: false });
@@ -89,12 +90,13 @@ function main() {
       for (const [name, cfg] of Object.entries(byName)) {
         refs.set(`${type}.${name}`, new Cls(stack, name, toConfig(cfg, refs)));
         resources++;
+        typeCounts[type] = (typeCounts[type] ?? 0) + 1;
       }
     }
     app.synth();
   }
   const t2 = performance.now();
-  process.stdout.write(JSON.stringify({ readMs: t1 - t0, synthMs: t2 - t1, resources }) + '\n');
+  process.stdout.write(JSON.stringify({ readMs: t1 - t0, synthMs: t2 - t1, resources, typeCounts }) + '\n');
 }
 
 main();

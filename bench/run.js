@@ -111,7 +111,7 @@ function benchSize(n, tmp) {
     const b = measure([path.join(__dirname, 'baseline.js'), out, bout]);
     const rep = JSON.parse(b.stdout.trim().split('\n').pop());
     // Reading our output to learn what to build is not cdktf's cost.
-    base.push({ ...b, wallMs: b.wallMs - rep.readMs, cpuMs: b.cpuMs - rep.readMs, resources: rep.resources });
+    base.push({ ...b, wallMs: b.wallMs - rep.readMs, cpuMs: b.cpuMs - rep.readMs, resources: rep.resources, typeCounts: rep.typeCounts });
   }
   const phaseRuns = [];
   // Phases are in-process and steadier than end-to-end runs; large sizes get one run to stay within budget.
@@ -145,6 +145,11 @@ function benchSize(n, tmp) {
       ...(t === 'azure' ? { allowPerAzureAtom: round(x.allow / p0.lowerBound.azureAtoms, 2) } : {}),
     };
   }
+  // The baseline must build exactly what we emit: the same number of resources of every type.
+  const oursTypes = {};
+  for (const t of Object.values(targets)) for (const [k, v] of Object.entries(t.typeCounts)) oursTypes[k] = (oursTypes[k] ?? 0) + v;
+  const sortedJson = (o) => JSON.stringify(Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : 1))));
+  if (sortedJson(oursTypes) !== sortedJson(base[0].typeCounts)) throw new Error(`baseline built ${sortedJson(base[0].typeCounts)}, ours emitted ${sortedJson(oursTypes)}`);
   const oursWall = median(ours.map((x) => x.wallMs));
   const baseWall = median(base.map((x) => x.wallMs));
   return {
