@@ -5,7 +5,7 @@
 import { Diagnostic, PolicyError } from '../model/diagnostics';
 import { ResolvedPolicy } from '../resolve/ir';
 import { loadBackend, isTargetName } from '../targets/registry';
-import { serialiseTerraform } from '../targets/synth';
+import { serialiseTerraform } from '../targets/serialise';
 import { TARGET_NAMES, TargetName, TargetOutput } from '../targets/target';
 import { UsageError } from './errors';
 

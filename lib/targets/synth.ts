@@ -7,23 +7,14 @@ import { App, TerraformStack } from 'cdktf';
 // Deep import: cdktf exposes no public in-memory synth besides Testing, which skips annotation checks.
 import { invokeAspects } from 'cdktf/lib/synthesize/synthesizer';
 import { Construct } from 'constructs';
+import { serialiseTerraform, sortKeys, TerraformJson } from './serialise';
+
+export { serialiseTerraform, sortKeys };
+export type { TerraformJson };
 
 export interface SynthOptions {
   /** Replace cdktf and provider versions with "stubbed", as snapshot tests want. */
   readonly stubVersions?: boolean;
-}
-
-export type TerraformJson = Record<string, any>;
-
-/** Sort object keys recursively so serialisation is byte-stable. */
-export function sortKeys<T>(v: T): T {
-  if (Array.isArray(v)) return v.map(sortKeys) as unknown as T;
-  if (v !== null && typeof v === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(v as object).sort()) out[k] = sortKeys((v as Record<string, unknown>)[k]);
-    return out as T;
-  }
-  return v;
 }
 
 function collectErrors(scope: Construct): string[] {
@@ -64,9 +55,4 @@ export function stubVersions(json: TerraformJson): TerraformJson {
   const req = json.terraform?.required_providers;
   if (req) for (const p of Object.values(req) as Record<string, unknown>[]) if (p && 'version' in p) p.version = 'stubbed';
   return json;
-}
-
-/** Serialise as `cdktf synth` writes cdk.tf.json: two-space indent, trailing newline. */
-export function serialiseTerraform(json: TerraformJson): string {
-  return JSON.stringify(json, null, 2) + '\n';
 }
