@@ -222,7 +222,12 @@ function describeNode(n: unknown): string {
   if (isAlias(n)) return 'an alias';
   if (isSeq(n)) return 'a list';
   if (isMap(n)) return 'a mapping';
-  if (isScalar(n)) return n.value === null ? 'null' : `${typeof n.value} ${JSON.stringify(n.value)}`;
+  if (isScalar(n)) {
+    if (n.value === null) return 'null';
+    // Quote at most a few dozen characters: a binary or huge file must not flood the terminal.
+    const shown = JSON.stringify(n.value);
+    return `${typeof n.value} ${shown.length > 48 ? `${shown.slice(0, 45)}…" (${String(n.value).length} characters)` : shown}`;
+  }
   return 'an unsupported node';
 }
 
