@@ -10,7 +10,7 @@ import { ApplicationSecurityGroup } from '@cdktf/provider-azurerm/lib/applicatio
 import { NetworkSecurityGroup } from '@cdktf/provider-azurerm/lib/network-security-group';
 import { NetworkSecurityRule, NetworkSecurityRuleConfig } from '@cdktf/provider-azurerm/lib/network-security-rule';
 import { SubnetNetworkSecurityGroupAssociation } from '@cdktf/provider-azurerm/lib/subnet-network-security-group-association';
-import { Token } from 'cdktf';
+import { Annotations, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { SegmentationPolicy } from '../../model/policy';
 import { ResolvedPolicy } from '../../resolve/ir';
@@ -47,6 +47,10 @@ export class AzureSegmentation extends Construct {
   /** identities.json: what each segment's workloads carry and which NSGs apply to them. */
   readonly identities: IdentitiesFile;
   private readonly asgBySegment = new Map<string, ApplicationSecurityGroup>();
+  /** Label ASGs by key `label=value`. */
+  private readonly asgByLabel = new Map<string, ApplicationSecurityGroup>();
+  /** Segments whose single-ASG accessor has warned already (once each). */
+  private readonly warned = new Set<string>();
   private readonly nsgByKey = new Map<string, NetworkSecurityGroup>();
 
   constructor(scope: Construct, id: string, props: AzureSegmentationProps) {
@@ -70,11 +74,25 @@ export class AzureSegmentation extends Construct {
         }),
       );
     }
+    for (const l of plan.labelAsgs) {
+      // Construct id `label_value-asg`: segment names hold no '_', so it never meets a segment's `<segment>-asg`.
+      this.asgByLabel.set(
+        l.key,
+        new ApplicationSecurityGroup(this, `${l.label}_${l.value}-asg`, {
+          name: l.name,
+          resourceGroupName: props.resourceGroupName,
+          location: props.location,
+          tags: baseTags({ 'microseg-label': l.key }),
+        }),
+      );
+    }
     // Id tokens read once per ASG: every read of `.id` makes a new token, and cdktf captures a full stack trace for each
     // (at 1000 segments that was a tenth of the compile). The same token string resolves to the same reference.
+    // Keys: segment names and `label=value` (segment names hold no '=').
     const asgId = new Map<string, string>();
     for (const [s, asg] of this.asgBySegment) asgId.set(s, asg.id);
-    const asgIds = (ep: RuleEndpoint) => (ep.kind === 'asgs' ? ep.segments.map((s) => asgId.get(s)!) : []);
+    for (const [k, asg] of this.asgByLabel) asgId.set(k, asg.id);
+    const asgIds = (ep: RuleEndpoint) => (ep.kind === 'asgs' ? ep.segments : ep.kind === 'labelAsgs' ? ep.labels : []).map((k) => asgId.get(k)!);
 
     for (const n of plan.nsgs) {
       const nsg = new NetworkSecurityGroup(this, `${n.key}-nsg`, {
@@ -125,18 +143,58 @@ export class AzureSegmentation extends Construct {
     const segments: Record<string, { applicationSecurityGroups: string[]; networkSecurityGroups: string[] }> = {};
     for (const a of plan.asgs) {
       segments[a.segment] = {
-        applicationSecurityGroups: [address(this.asgBySegment.get(a.segment)!)],
+        // Its own ASG first, then the label ASGs of its label values (by key).
+        applicationSecurityGroups: [address(this.asgBySegment.get(a.segment)!), ...(plan.segmentLabelAsgs.get(a.segment) ?? []).map((k) => address(this.asgByLabel.get(k)!))],
         networkSecurityGroups: (plan.segmentNsgs.get(a.segment) ?? []).map((k) => address(this.nsgByKey.get(k)!)),
       };
     }
     this.identities = { apiVersion: 'microseg/v1', policy: plan.policy, target: 'azure', segments };
   }
 
-  /** The id of the segment's application security group: put it on the NICs (IP configurations) of its workloads. */
+  /**
+   * The id of the segment's own application security group. Its workloads may
+   * need label ASGs too: wire NICs with {@link applicationSecurityGroupIds},
+   * or a deny written by label would not apply to them.
+   */
   applicationSecurityGroupId(segment: string): string {
     const a = this.asgBySegment.get(segment);
     if (!a) throw new Error(`AzureSegmentation: unknown segment '${segment}'`);
+    const labels = this.plan.segmentLabelAsgs.get(segment) ?? [];
+    if (labels.length > 0 && !this.warned.has(segment)) {
+      // A NIC with only this ASG escapes every rule written by label (a deny among them): say so at synth.
+      this.warned.add(segment);
+      Annotations.of(this).addWarning(
+        `segment '${segment}': its workloads must also carry the label ASGs ${labels.join(', ')}; wire NICs with applicationSecurityGroupIds('${segment}'), not applicationSecurityGroupId`,
+      );
+    }
     return a.id;
+  }
+
+  /**
+   * The ids of every application security group a workload of the segment
+   * carries: its own first, then the label ASGs of its label values that some
+   * rule references (as identities.json lists them). Put all of them on the
+   * NICs (IP configurations) of its workloads; at most 20 (Azure's quota per
+   * NIC, checked at compile time).
+   */
+  applicationSecurityGroupIds(segment: string): string[] {
+    return this.applicationSecurityGroupsOf(segment).map((a) => a.id);
+  }
+
+  /**
+   * The same ASGs with a stable key each, for naming one NIC association per
+   * ASG (`azurerm_network_interface_application_security_group_association`
+   * takes one): `segment` for its own ASG, `<label>_<value>` for a label ASG.
+   * Name associations by key, not position, so a label ASG added later does
+   * not replace the others.
+   */
+  applicationSecurityGroupsOf(segment: string): { key: string; id: string }[] {
+    const own = this.asgBySegment.get(segment);
+    if (!own) throw new Error(`AzureSegmentation: unknown segment '${segment}'`);
+    return [
+      { key: 'segment', id: own.id },
+      ...(this.plan.segmentLabelAsgs.get(segment) ?? []).map((k) => ({ key: k.replace('=', '_'), id: this.asgByLabel.get(k)!.id })),
+    ];
   }
 
   /**

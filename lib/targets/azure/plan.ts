@@ -15,10 +15,20 @@
  * ∪ allows − ∪ denies, the IR's meaning, per side. Inside a band the order
  * is irrelevant (allows never conflict with allows, denies never with
  * denies), so priorities only need to be unique and stable.
+ *
+ * Label ASGs: a rule side written as values of one label (`{env: prod}`,
+ * `{tier: [db, cache]}`) without sameLabels names every segment carrying one
+ * of those values, so its peer is referenced by one ASG per value instead of
+ * one per segment. Every workload of a segment carries the label ASGs of its
+ * own label values that some rule references, so "carries ASG(env=prod)" is
+ * "its segment has env=prod": the same set of workloads, hence exact. The
+ * own side of a rule (X's inbound destination, outbound source) stays ASG(X).
  */
 import { createHash } from 'crypto';
 import { severityOf } from '../../model/codes';
 import { Diagnostic, PolicyError, SourceLocation } from '../../model/diagnostics';
+import { selectorTerms } from '../../model/selectors';
+import { LabelSelector, Selector } from '../../model/types';
 import { AddressSet, Family } from '../../net/address';
 import { PortSet } from '../../net/ports';
 import { ServiceSet } from '../../net/service';
@@ -81,9 +91,10 @@ export type AzureProtocol = 'Tcp' | 'Udp' | 'Icmp' | '*';
 export type AzureDirection = 'Inbound' | 'Outbound';
 export type AzureAccess = 'Allow' | 'Deny';
 
-/** One side of a rule: ASGs (by segment), prefixes of one family, or `*`. */
+/** One side of a rule: segment ASGs, label ASGs (keys `label=value`), prefixes of one family, or `*`. */
 export type RuleEndpoint =
   | { readonly kind: 'asgs'; readonly segments: readonly string[] }
+  | { readonly kind: 'labelAsgs'; readonly labels: readonly string[] }
   | { readonly kind: 'prefixes'; readonly family: Family; readonly cidrs: readonly string[] }
   | { readonly kind: 'any' };
 
@@ -112,6 +123,17 @@ export interface PlannedAsg {
   readonly name: string;
 }
 
+/** An ASG standing for one label value: carried by every workload of every segment with that value. */
+export interface PlannedLabelAsg {
+  /** `label=value`, as rule endpoints reference it. */
+  readonly key: string;
+  readonly label: string;
+  readonly value: string;
+  readonly name: string;
+  /** Segments whose workloads carry it (at least one), sorted. */
+  readonly segments: readonly string[];
+}
+
 export interface PlannedNsg {
   /** Construct id: `shared` or the segment name. */
   readonly key: string;
@@ -127,8 +149,12 @@ export interface PlannedNsg {
 export interface AzurePlan {
   readonly policy: string;
   readonly layout: 'shared' | 'perSegment';
-  /** Sorted by segment. */
+  /** Segment ASGs, sorted by segment. */
   readonly asgs: readonly PlannedAsg[];
+  /** Label ASGs some rule references, sorted by key. */
+  readonly labelAsgs: readonly PlannedLabelAsg[];
+  /** Segment → keys of the label ASGs its workloads carry besides its own ASG (sorted; empty when none). */
+  readonly segmentLabelAsgs: ReadonlyMap<string, readonly string[]>;
   /** Sorted by key. */
   readonly nsgs: readonly PlannedNsg[];
   /** Segment → keys of the NSGs that apply to its workloads. */
@@ -224,6 +250,96 @@ function groupEntries(entries: readonly SideEntry[]): Group[] {
 
 type Unprioritised = Omit<PlannedRule, 'priority'>;
 
+// ---------------------------------------------------------------------------
+// label ASGs
+
+/** A rule side written as values of one label. */
+interface LabelForm {
+  readonly label: string;
+  readonly values: readonly string[];
+}
+
+/**
+ * The label form of a selector, if it has one: every segment term is a label
+ * term with exactly one key, the same key in all of them (address terms are
+ * compiled to prefixes anyway). Azure ORs the ASGs of a rule side and has no
+ * AND, so `{env: prod, tier: web}` has none; nor has `{}` or `{segment: …}`.
+ */
+function selectorLabelForm(sel: Selector): LabelForm | undefined {
+  let label: string | undefined;
+  const values = new Set<string>();
+  for (const t of selectorTerms(sel, [])) {
+    if (t.kind === 'segment' || t.kind === 'segments') return undefined;
+    if (t.kind !== 'labels') continue;
+    const entries = Object.entries(t.term as LabelSelector);
+    if (entries.length !== 1) return undefined;
+    const [key, want] = entries[0];
+    if (label !== undefined && label !== key) return undefined;
+    label = key;
+    for (const v of typeof want === 'string' ? [want] : want) values.add(v);
+  }
+  return label === undefined ? undefined : { label, values: [...values].sort() };
+}
+
+/**
+ * Which rule sides use label ASGs, and who carries each label ASG.
+ *
+ * Decided by the selector's shape only, never by how many segments it
+ * matches: adding or removing a segment then never flips a rule between the
+ * two forms, and a workload's set of ASGs changes only when a selector naming
+ * its labels, or its own labels, change. A rule with sameLabels pairs each
+ * segment with only some of the side's segments, so it keeps segment ASGs.
+ */
+class LabelAsgs {
+  private readonly forms = new Map<string, { from?: LabelForm; to?: LabelForm }>();
+  /** `label=value` → segments with that value, sorted (built lazily per key). */
+  private readonly carriers = new Map<string, string[]>();
+  /** Keys some rule references. */
+  readonly used = new Set<string>();
+
+  constructor(private readonly ir: ResolvedPolicy) {
+    const doc = ir.policy.doc;
+    for (const r of [...(doc.guardrails ?? []), ...(doc.rules ?? [])]) {
+      if ((r.sameLabels ?? []).length > 0) continue;
+      this.forms.set(r.name, { from: selectorLabelForm(r.from), to: selectorLabelForm(r.to) });
+    }
+  }
+
+  carriersOf(key: string): readonly string[] {
+    let c = this.carriers.get(key);
+    if (!c) {
+      const eq = key.indexOf('=');
+      const [label, value] = [key.slice(0, eq), key.slice(eq + 1)];
+      this.carriers.set(key, (c = this.ir.segments.filter((s) => s.labels[label] === value).map((s) => s.name)));
+    }
+    return c;
+  }
+
+  /**
+   * The label ASG keys that stand for `peers`, the peer segments of one rule
+   * on one segment side (ingress: the rule's `from`, egress: its `to`), or
+   * undefined when segment ASGs must be used. Checks that the carriers are
+   * exactly `peers`, so exactness never rests on the shape test alone.
+   */
+  peerKeys(origin: string, dir: Direction, peers: ReadonlySet<string>): string[] | undefined {
+    const form = this.forms.get(origin)?.[dir === 'ingress' ? 'from' : 'to'];
+    if (!form) return undefined;
+    // Values no segment carries need no ASG (no workload would carry it).
+    const keys = form.values.map((v) => `${form.label}=${v}`).filter((k) => this.carriersOf(k).length > 0);
+    // A segment has one value per label, so the carrier lists are disjoint and counting them suffices.
+    let n = 0;
+    for (const k of keys) {
+      for (const s of this.carriersOf(k)) {
+        if (!peers.has(s)) return undefined;
+        n++;
+      }
+    }
+    if (n !== peers.size) return undefined;
+    for (const k of keys) this.used.add(k);
+    return keys;
+  }
+}
+
 function sideRules(
   ir: ResolvedPolicy,
   segment: string,
@@ -231,6 +347,7 @@ function sideRules(
   action: Action,
   limits: AzureLimits,
   errors: Diagnostic[],
+  labels: LabelAsgs,
 ): Unprioritised[] {
   const side = ir.sides.get(segment)![dir];
   const out: Unprioritised[] = [];
@@ -254,13 +371,25 @@ function sideRules(
     }
     // Peers: ASG chunks of asgsPerRuleSide; prefixes per family (Azure refuses mixed families in one rule), chunks of prefixesPerRuleSide.
     const peers: { tag: string; ep: RuleEndpoint; summary: string }[] = [];
-    const segs = [...g.segments].sort();
-    const segChunks = chunk(segs, limits.asgsPerRuleSide);
-    for (const c of segChunks) {
-      // Extra chunks are named by their first member, not their position.
-      const tag = c === segChunks[0] ? 'asg' : `asg@${c[0]}`;
-      const summary = c.length === 1 ? c[0] : `${c[0]} and ${c.length - 1} more segments`;
-      peers.push({ tag, ep: { kind: 'asgs', segments: c }, summary });
+    // Label ASGs or segment ASGs: either way the first chunk's tag is `asg`, so a rule that changes form keeps its name and priority.
+    const labelKeys = g.segments.size > 0 ? labels.peerKeys(g.origin.name, dir, g.segments) : undefined;
+    if (labelKeys) {
+      const labelChunks = chunk(labelKeys, limits.asgsPerRuleSide);
+      for (const c of labelChunks) {
+        const tag = c === labelChunks[0] ? 'asg' : `asg@${c[0]}`;
+        const label = c[0].slice(0, c[0].indexOf('='));
+        const summary = `segments with ${label}=${c.map((k) => k.slice(label.length + 1)).join('|')}`;
+        peers.push({ tag, ep: { kind: 'labelAsgs', labels: c }, summary });
+      }
+    } else {
+      const segs = [...g.segments].sort();
+      const segChunks = chunk(segs, limits.asgsPerRuleSide);
+      for (const c of segChunks) {
+        // Extra chunks are named by their first member, not their position.
+        const tag = c === segChunks[0] ? 'asg' : `asg@${c[0]}`;
+        const summary = c.length === 1 ? c[0] : `${c[0]} and ${c.length - 1} more segments`;
+        peers.push({ tag, ep: { kind: 'asgs', segments: c }, summary });
+      }
     }
     for (const family of [4, 6] as Family[]) {
       const cidrs = g.addresses.toCidrs(family);
@@ -341,9 +470,15 @@ function denyAll(direction: AzureDirection, policy: string, limits: AzureLimits)
   };
 }
 
+/** Distinct ASGs the rules reference: segment names and label keys (`label=value`; segment names hold no '='). */
 function asgsOf(rules: readonly Unprioritised[]): Set<string> {
   const s = new Set<string>();
-  for (const r of rules) for (const ep of [r.source, r.destination]) if (ep.kind === 'asgs') for (const x of ep.segments) s.add(x);
+  for (const r of rules) {
+    for (const ep of [r.source, r.destination]) {
+      if (ep.kind === 'asgs') for (const x of ep.segments) s.add(x);
+      else if (ep.kind === 'labelAsgs') for (const x of ep.labels) s.add(x);
+    }
+  }
   return s;
 }
 
@@ -366,11 +501,38 @@ export function planAzure(ir: ResolvedPolicy, options: AzurePlanOptions = {}): A
   const asgs: PlannedAsg[] = ir.segments.map((s) => ({ segment: s.name, name: fitName(`${prefix}${ir.name}-${s.name}-asg`, limits.nameMax) }));
 
   // Every segment side, as Azure rules without priorities yet.
+  const labels = new LabelAsgs(ir);
   const bySegment = new Map<string, { deny: Unprioritised[]; allow: Unprioritised[] }>();
   for (const s of ir.segments) {
-    const deny = [...sideRules(ir, s.name, 'ingress', 'deny', limits, errors), ...sideRules(ir, s.name, 'egress', 'deny', limits, errors)];
-    const allow = [...sideRules(ir, s.name, 'ingress', 'allow', limits, errors), ...sideRules(ir, s.name, 'egress', 'allow', limits, errors)];
-    bySegment.set(s.name, { deny, allow });
+    const side = (dir: Direction, action: Action) => sideRules(ir, s.name, dir, action, limits, errors, labels);
+    bySegment.set(s.name, { deny: [...side('ingress', 'deny'), ...side('egress', 'deny')], allow: [...side('ingress', 'allow'), ...side('egress', 'allow')] });
+  }
+  if (errors.length > 0) throw new PolicyError(errors, 'cannot compile for azure');
+
+  // Label ASGs and who carries them; then the per-NIC quota: own ASG plus the label ASGs of its values.
+  const labelAsgs: PlannedLabelAsg[] = [...labels.used].sort().map((key) => {
+    const eq = key.indexOf('=');
+    // '.' joins label and value: segment names hold none, so no label ASG name can equal a segment ASG name.
+    return { key, label: key.slice(0, eq), value: key.slice(eq + 1), name: fitName(`${prefix}${ir.name}-${key.slice(0, eq)}.${key.slice(eq + 1)}-asg`, limits.nameMax), segments: labels.carriersOf(key) };
+  });
+  const segmentLabelAsgs = new Map<string, string[]>(ir.segments.map((s) => [s.name, []]));
+  for (const l of labelAsgs) for (const s of l.segments) segmentLabelAsgs.get(s)!.push(l.key);
+  for (const [segment, keys] of segmentLabelAsgs) {
+    if (1 + keys.length <= limits.asgsPerNic) continue;
+    // Located at the first rule or guardrail (by name) that references one of its label ASGs.
+    const users = [...bySegment.values()]
+      .flatMap((x) => [...x.deny, ...x.allow])
+      .filter((r) => [r.source, r.destination].some((ep) => ep.kind === 'labelAsgs' && ep.labels.some((k) => keys.includes(k))))
+      .map((r) => r.origin!)
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    errors.push(
+      diag(
+        'MS5007',
+        `azure: workloads of segment '${segment}' would carry ${1 + keys.length} application security groups (its own and label ASGs ${keys.join(', ')}), over Azure's quota of ${limits.asgsPerNic} per NIC; label ASGs are used by rule sides written as values of one label, e.g. ${users[0]?.kind} '${users[0]?.name}'`,
+        users[0]?.location ?? policyLoc,
+        ir.policy.file,
+      ),
+    );
   }
   if (errors.length > 0) throw new PolicyError(errors, 'cannot compile for azure');
 
@@ -466,10 +628,8 @@ export function planAzure(ir: ResolvedPolicy, options: AzurePlanOptions = {}): A
 
   const segmentNsgs = new Map<string, string[]>();
   for (const n of nsgs) for (const s of n.segments) segmentNsgs.set(s, [...(segmentNsgs.get(s) ?? []), n.key]);
-  // Each workload carries exactly its segment's ASG: far within the per-NIC quota, checked anyway.
-  if (1 > limits.asgsPerNic) throw new PolicyError([diag('MS5007', `azure: a workload carries 1 ASG, over the quota of ${limits.asgsPerNic} per NIC`, policyLoc, ir.policy.file)], 'cannot compile for azure');
 
-  return { policy: ir.name, layout, asgs, nsgs: nsgs.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)), segmentNsgs, notes, limits };
+  return { policy: ir.name, layout, asgs, labelAsgs, segmentLabelAsgs, nsgs: nsgs.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)), segmentNsgs, notes, limits };
 }
 
 function fitsBands(rules: readonly Unprioritised[], limits: AzureLimits): boolean {

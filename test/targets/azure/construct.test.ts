@@ -41,10 +41,19 @@ describe('spec example', () => {
     expect(out.identities).toMatchSnapshot();
   });
 
-  test('counts: one ASG per segment, one shared NSG, rules per side and protocol, two deny-alls', () => {
-    expect(out.stats).toEqual({ resources: 25, rules: 20, identities: 4 });
+  test('counts: one ASG per segment and per label value the guardrail names, one shared NSG, rules per side and protocol, two deny-alls', () => {
+    expect(out.stats).toEqual({ resources: 27, rules: 20, identities: 6 });
     const tf = out.terraform.resource;
-    expect(Object.keys(tf.azurerm_application_security_group)).toHaveLength(4);
+    // 4 segment ASGs, env=prod and env=staging (staging-never-reaches-prod is written as values of one label).
+    expect(Object.keys(tf.azurerm_application_security_group)).toHaveLength(6);
+    expect(Object.values<any>(tf.azurerm_application_security_group).map((a) => a.name).sort()).toEqual([
+      'shop-env.prod-asg',
+      'shop-env.staging-asg',
+      'shop-shop-app-prod-asg',
+      'shop-shop-app-staging-asg',
+      'shop-shop-db-prod-asg',
+      'shop-shop-web-prod-asg',
+    ]);
     expect(Object.keys(tf.azurerm_network_security_group)).toHaveLength(1);
     expect(Object.keys(tf.azurerm_network_security_rule)).toHaveLength(20);
     expect(out.terraform.provider.azurerm).toEqual([{ features: [{}] }]);
@@ -115,10 +124,29 @@ describe('stability: a one-rule insertion is an O(1) diff', () => {
     const text = withRule(specText, '  - name: aa-web-icmp\n    from: {tier: web}\n    to: {tier: app}\n    services: [icmp]\n');
     const b = backend.compile(irFromYaml(text, 'spec-example.yaml'), { synth: { stubVersions: true } });
     const d = resourceDiff(a.terraform, b.terraform);
-    // Ingress of shop-app-prod and of shop-app-staging, egress of shop-web-prod (one rule, both ASGs).
-    expect(d.added).toHaveLength(3);
+    // Ingress of shop-app-prod and of shop-app-staging (from label ASG tier=web), egress of shop-web-prod (to label ASG tier=app),
+    // and those two label ASGs, which the first rule naming them creates.
+    expect(d.added.filter((k) => k.startsWith('azurerm_network_security_rule.'))).toHaveLength(3);
+    expect(d.added.filter((k) => k.startsWith('azurerm_application_security_group.')).map((k) => k.replace(/_[0-9A-F]{8}$/, ''))).toEqual([
+      'azurerm_application_security_group.azure_tier_app-asg',
+      'azurerm_application_security_group.azure_tier_web-asg',
+    ]);
+    expect(d.added).toHaveLength(5);
     expect(d.removed).toEqual([]);
     expect(d.changed).toEqual([]);
+  });
+
+  test('spec example plus one rule between label values already in use: only its rules appear', () => {
+    const a = backend.compile(spec, { synth: { stubVersions: true } });
+    const text = withRule(specText, '  - name: aa-prod-icmp\n    from: {env: staging}\n    to: {env: prod}\n    services: [icmp]\n');
+    const b = backend.compile(irFromYaml(text, 'spec-example.yaml'), { synth: { stubVersions: true } });
+    const d = resourceDiff(a.terraform, b.terraform);
+    // Ingress of the three prod segments, egress of shop-app-staging (one rule, label ASG env=prod).
+    expect(d.added).toHaveLength(4);
+    expect(d.added.every((k) => k.startsWith('azurerm_network_security_rule.'))).toBe(true);
+    expect(d.removed).toEqual([]);
+    expect(d.changed).toEqual([]);
+    expect(b.identities).toEqual(a.identities);
   });
 
   test('12 single-rule insertions into the shop example: at most 1 existing resource changes per insertion', () => {
@@ -156,6 +184,16 @@ describe('construct API', () => {
         new TerraformOutput(stack, 'nsg', { value: seg.networkSecurityGroupId() });
         new TerraformOutput(stack, 'nsg-db', { value: seg.networkSecurityGroupId('shop-db-prod') });
         new TerraformOutput(stack, 'asg-web', { value: seg.applicationSecurityGroupId('shop-web-prod') });
+        new TerraformOutput(stack, 'asgs-web', { value: seg.applicationSecurityGroupIds('shop-web-prod') });
+        new TerraformOutput(stack, 'asgs-db', { value: seg.applicationSecurityGroupIds('shop-db-prod') });
+        expect(() => seg.applicationSecurityGroupIds('nope')).toThrow(/unknown segment 'nope'/);
+        expect(seg.applicationSecurityGroupsOf('shop-app-staging').map((a) => a.key)).toEqual(['segment', 'env_staging']);
+        // The single-ASG accessor warns (once per segment) when the segment's workloads need label ASGs too.
+        seg.applicationSecurityGroupId('shop-web-prod');
+        const warnings = seg.node.metadata.filter((m) => m.type === '@cdktf/warn').map((m) => String(m.data));
+        expect(warnings).toEqual([
+          "segment 'shop-web-prod': its workloads must also carry the label ASGs env=prod; wire NICs with applicationSecurityGroupIds('shop-web-prod'), not applicationSecurityGroupId",
+        ]);
         expect(() => seg.applicationSecurityGroupId('nope')).toThrow(/unknown segment 'nope'/);
       },
       { stubVersions: true },
@@ -167,7 +205,13 @@ describe('construct API', () => {
     expect(asg).toMatchObject({ name: 'prod-shop-shop-web-prod-asg', resource_group_name: '${azurerm_resource_group.rg.name}', location: '${azurerm_resource_group.rg.location}', tags: { team: 'net', 'microseg-policy': 'shop' } });
     expect(Object.values<any>(tf.resource.azurerm_network_security_group)[0].name).toBe('prod-shop-nsg');
     const asgKey = Object.keys(tf.resource.azurerm_application_security_group).find((k) => k.startsWith('seg_shop-web-prod'))!;
-    expect(seg.identities.segments['shop-web-prod'].applicationSecurityGroups).toEqual([`azurerm_application_security_group.${asgKey}`]);
+    const prodKey = Object.keys(tf.resource.azurerm_application_security_group).find((k) => k.startsWith('seg_env_prod'))!;
+    expect(tf.resource.azurerm_application_security_group[prodKey]).toMatchObject({ name: 'prod-shop-env.prod-asg', tags: { team: 'net', 'microseg-policy': 'shop', 'microseg-label': 'env=prod' } });
+    // Own ASG first, then the label ASGs: identities.json and applicationSecurityGroupIds agree.
+    expect(seg.identities.segments['shop-web-prod'].applicationSecurityGroups).toEqual([`azurerm_application_security_group.${asgKey}`, `azurerm_application_security_group.${prodKey}`]);
+    expect(tf.output['asgs-web'].value).toEqual([`\${azurerm_application_security_group.${asgKey}.id}`, `\${azurerm_application_security_group.${prodKey}.id}`]);
+    expect(tf.output['asgs-db'].value).toEqual([expect.stringMatching(/seg_shop-db-prod-asg/), `\${azurerm_application_security_group.${prodKey}.id}`]);
+    expect(seg.identities.segments['shop-app-staging'].applicationSecurityGroups).toEqual([expect.stringMatching(/seg_shop-app-staging-asg/), expect.stringMatching(/seg_env_staging-asg/)]);
   });
 
   test('subnetIds: one association per subnet with the shared NSG', () => {

@@ -1,0 +1,291 @@
+/**
+ * Label ASGs: which rule sides use them (by selector shape only), who carries
+ * them, the per-NSG and per-NIC counts, stability when segments are added,
+ * and flow-level exactness with label selectors (random policies included).
+ */
+import * as fc from 'fast-check';
+import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
+import { PolicyError } from '../../../lib/model/diagnostics';
+import { ResolvedPolicy } from '../../../lib/resolve/ir';
+import { AzureSegmentation } from '../../../lib/targets/azure/construct';
+import { AzurePlan, planAzure, PlannedRule, RuleEndpoint } from '../../../lib/targets/azure/plan';
+import { synthStack } from '../../../lib/targets/synth';
+import { TargetOutput } from '../../../lib/targets/target';
+import { compareFlows, irFromObject, irFromYaml } from './helpers';
+
+/** Segments `<app>-<tier>-<env>` for every combination; `rules` and `guardrails` as objects. */
+function estate(opts: { envs?: string[]; tiers?: string[]; apps?: string[]; rules?: object[]; guardrails?: object[] } = {}): ResolvedPolicy {
+  const envs = opts.envs ?? ['prod', 'staging'];
+  const tiers = opts.tiers ?? ['web', 'app', 'db'];
+  const apps = opts.apps ?? ['shop', 'billing'];
+  const segments: object[] = [];
+  for (const app of apps) for (const tier of tiers) for (const env of envs) segments.push({ name: `${app}-${tier}-${env}`, labels: { env, tier, app } });
+  return irFromObject({
+    apiVersion: 'microseg/v1',
+    kind: 'SegmentationPolicy',
+    metadata: { name: 'lbl' },
+    labels: { env: envs, tier: tiers, app: apps },
+    segments,
+    externals: [{ name: 'vpn', cidrs: ['192.168.100.0/22'] }],
+    ...(opts.guardrails ? { guardrails: opts.guardrails } : {}),
+    ...(opts.rules ? { rules: opts.rules } : {}),
+  });
+}
+
+function compile(ir: ResolvedPolicy): TargetOutput & { plan: AzurePlan } {
+  let seg!: AzureSegmentation;
+  const terraform = synthStack('t', (stack) => {
+    new AzurermProvider(stack, 'azurerm', { features: [{}] });
+    seg = new AzureSegmentation(stack, 'az', { policy: ir, resourceGroupName: 'rg', location: 'westeurope' });
+  });
+  return { target: 'azure', terraform, identities: seg.identities, notes: [], stats: { resources: 0, rules: 0, identities: 0 }, plan: seg.plan };
+}
+
+const rulesOf = (p: AzurePlan, origin: string): PlannedRule[] => p.nsgs.flatMap((n) => n.rules).filter((r) => r.origin?.name === origin);
+/** The peer endpoint of a planned rule (inbound: its source, outbound: its destination). */
+const peer = (r: PlannedRule): RuleEndpoint => (r.direction === 'Inbound' ? r.source : r.destination);
+/** The forms a rule's peer ASG endpoints take, e.g. `labels:env=prod` or `segments:3`. */
+function forms(p: AzurePlan, origin: string): string[] {
+  const out = new Set<string>();
+  for (const r of rulesOf(p, origin)) {
+    const e = peer(r);
+    if (e.kind === 'labelAsgs') out.add(`labels:${e.labels.join(',')}`);
+    else if (e.kind === 'asgs') out.add(`segments:${e.segments.length}`);
+  }
+  return [...out].sort();
+}
+
+describe('which sides use label ASGs', () => {
+  const rule = (name: string, from: unknown, to: unknown, extra: object = {}) => ({ name, from, to, services: ['tcp/443'], ...extra });
+  const plan = planAzure(
+    estate({
+      guardrails: [{ name: 'g-staging-prod', action: 'deny', from: { env: 'staging' }, to: { env: 'prod' }, services: ['any'] }],
+      rules: [
+        rule('one-value', { tier: 'web' }, { segment: 'shop-app-prod' }),
+        rule('value-list', { segment: 'shop-web-prod' }, { tier: ['db', 'app'] }),
+        rule('same-label-terms', [{ tier: 'web' }, { tier: 'app' }], { segment: 'shop-db-prod' }),
+        rule('with-addresses', [{ tier: 'web' }, { external: 'vpn' }, { cidrs: ['203.0.113.0/24'] }], { segment: 'shop-db-staging' }),
+        rule('two-keys', { tier: 'web', env: 'prod' }, { segment: 'billing-db-prod' }),
+        rule('two-labels-or', [{ tier: 'web' }, { env: 'prod' }], { segment: 'billing-db-staging' }),
+        rule('with-segment', [{ tier: 'web' }, { segment: 'billing-app-prod' }], { segment: 'billing-app-staging' }),
+        rule('everything', {}, { segment: 'shop-web-staging' }),
+        rule('same-labels', { tier: 'web' }, { tier: 'app' }, { sameLabels: ['env'] }),
+        rule('one-carrier', { app: 'shop', tier: 'db', env: 'prod' }, { app: 'billing' }),
+      ],
+    }),
+  );
+
+  test('a side written as values of one label, without sameLabels: label ASGs; anything else: segment ASGs', () => {
+    expect(forms(plan, 'g-staging-prod')).toEqual(['labels:env=prod', 'labels:env=staging']);
+    expect(forms(plan, 'one-value')).toEqual(['labels:tier=web', 'segments:1']);
+    expect(forms(plan, 'value-list')).toEqual(['labels:tier=app,tier=db', 'segments:1']);
+    expect(forms(plan, 'same-label-terms')).toEqual(['labels:tier=app,tier=web', 'segments:1']);
+    expect(forms(plan, 'with-addresses')).toEqual(['labels:tier=web', 'segments:1']);
+    // Azure has no AND, and we do not mix labels: segment ASGs.
+    expect(forms(plan, 'two-keys')).toEqual(['segments:1', 'segments:2']);
+    expect(forms(plan, 'two-labels-or')).toEqual(['segments:1', 'segments:8']);
+    expect(forms(plan, 'with-segment')).toEqual(['segments:1', 'segments:5']);
+    expect(forms(plan, 'everything')).toEqual(['segments:1', 'segments:10', 'segments:2']);
+    // sameLabels pairs each web with only its env's apps.
+    expect(forms(plan, 'same-labels')).toEqual(['segments:2']);
+    // The shape decides, not the count: {app: billing} matches 6 segments, its other side one.
+    expect(forms(plan, 'one-carrier')).toEqual(['labels:app=billing', 'segments:1']);
+  });
+
+  test('address terms beside a label term still become prefix rules', () => {
+    const peers = rulesOf(plan, 'with-addresses').filter((r) => r.direction === 'Inbound').map((r) => r.source.kind);
+    expect(peers.sort()).toEqual(['labelAsgs', 'prefixes']);
+  });
+
+  test('label ASGs: named by label and value, carried by every segment with that value, own ASG first', () => {
+    expect(plan.labelAsgs.map((l) => [l.key, l.name, l.segments.length])).toEqual([
+      ['app=billing', 'lbl-app.billing-asg', 6],
+      ['env=prod', 'lbl-env.prod-asg', 6],
+      ['env=staging', 'lbl-env.staging-asg', 6],
+      ['tier=app', 'lbl-tier.app-asg', 4],
+      ['tier=db', 'lbl-tier.db-asg', 4],
+      ['tier=web', 'lbl-tier.web-asg', 4],
+    ]);
+    expect(plan.segmentLabelAsgs.get('billing-web-prod')).toEqual(['app=billing', 'env=prod', 'tier=web']);
+    expect(plan.segmentLabelAsgs.get('shop-db-staging')).toEqual(['env=staging', 'tier=db']);
+  });
+});
+
+describe('counts', () => {
+  test('a global deny between two label values is two ASG references per NSG, not one per segment', () => {
+    const apps = Array.from({ length: 12 }, (_, i) => `a${String(i).padStart(2, '0')}`);
+    const ir = estate({
+      apps,
+      tiers: ['web', 'app', 'db', 'cache', 'queue'],
+      guardrails: [{ name: 'staging-never-reaches-prod', action: 'deny', from: { env: 'staging' }, to: { env: 'prod' }, services: ['any'] }],
+    });
+    // 120 segments: segment ASGs would be 61 per NSG (own + 60 peers); one shared NSG would reference 120.
+    const plan = planAzure(ir, { layout: 'perSegment' });
+    expect(Math.max(...plan.nsgs.map((n) => n.asgCount))).toBe(2);
+    const shared = planAzure(ir);
+    expect(shared.layout).toBe('perSegment'); // 120 own ASGs + 2 label ASGs > 100
+    expect(rulesOf(plan, 'staging-never-reaches-prod')).toHaveLength(120);
+    expect(plan.labelAsgs.map((l) => l.key)).toEqual(['env=prod', 'env=staging']);
+  });
+
+  test('more than 10 values of one label split into rules of 10 label ASGs, named by their first member', () => {
+    const tiers = Array.from({ length: 23 }, (_, i) => `t${String(i).padStart(2, '0')}`);
+    const ir = estate({ tiers, envs: ['prod'], apps: ['x'], rules: [{ name: 'to-hub', from: { tier: tiers }, to: { segment: 'x-t00-prod' }, services: ['tcp/443'] }] });
+    const hubIn = rulesOf(planAzure(ir), 'to-hub').filter((r) => r.direction === 'Inbound');
+    expect(hubIn.map((r) => [r.name, (r.source as { labels: readonly string[] }).labels.length]).sort()).toEqual([
+      ['to-hub.in.x-t00-prod.tcp.asg', 10],
+      ['to-hub.in.x-t00-prod.tcp.asg-tier-t10', 10],
+      ['to-hub.in.x-t00-prod.tcp.asg-tier-t20', 3],
+    ]);
+    const out = compile(ir);
+    expect(compareFlows(ir, out, { maxWorkloadAtoms: 1, outside: false }).mismatches).toEqual([]);
+  });
+
+  test('values no segment carries get no ASG', () => {
+    // `db` is a declared value no segment has.
+    const ir2 = irFromObject({
+      apiVersion: 'microseg/v1',
+      kind: 'SegmentationPolicy',
+      metadata: { name: 'lbl' },
+      labels: { tier: ['web', 'app', 'db'] },
+      segments: [
+        { name: 'w', labels: { tier: 'web' } },
+        { name: 'a', labels: { tier: 'app' } },
+      ],
+      rules: [{ name: 'r', from: { tier: ['web', 'db'] }, to: { segment: 'a' }, services: ['tcp/443'] }],
+    });
+    const plan = planAzure(ir2);
+    expect(plan.labelAsgs.map((l) => l.key)).toEqual(['tier=web']);
+    expect(plan.segmentLabelAsgs.get('w')).toEqual(['tier=web']);
+    expect(plan.segmentLabelAsgs.get('a')).toEqual([]);
+  });
+
+  test('more than 20 ASGs on one NIC: located MS5007', () => {
+    const dims = Array.from({ length: 20 }, (_, i) => `d${String(i).padStart(2, '0')}`);
+    const ir = irFromYaml(
+      [
+        'apiVersion: microseg/v1',
+        'kind: SegmentationPolicy',
+        'metadata: {name: wide}',
+        `labels: {${dims.map((d) => `${d}: [x, y]`).join(', ')}}`,
+        'segments:',
+        `  - {name: a, labels: {${dims.map((d) => `${d}: x`).join(', ')}}}`,
+        `  - {name: b, labels: {${dims.map((d) => `${d}: y`).join(', ')}}}`,
+        'rules:',
+        ...dims.map((d) => `  - {name: r-${d}, from: {${d}: x}, to: {segment: b}, services: [tcp/443]}`),
+      ].join('\n'),
+      'wide.yaml',
+    );
+    let err: PolicyError | undefined;
+    try {
+      planAzure(ir);
+    } catch (e) {
+      err = e as PolicyError;
+    }
+    expect(err).toBeInstanceOf(PolicyError);
+    expect(err!.diagnostics).toHaveLength(1);
+    expect(err!.diagnostics[0]).toMatchObject({ code: 'MS5007', severity: 'error', location: { file: 'wide.yaml', line: 9 } });
+    expect(err!.diagnostics[0].message).toMatch(/^azure: workloads of segment 'a' would carry 21 application security groups \(its own and label ASGs d00=x, .*d19=x\), over Azure's quota of 20 per NIC; .* rule 'r-d00'$/);
+    // 19 label dimensions fit: 20 ASGs.
+    expect(planAzure(ir, { limits: { asgsPerNic: 21 } }).segmentLabelAsgs.get('a')).toHaveLength(20);
+  });
+});
+
+describe('stability', () => {
+  const rules = [{ name: 'web-to-db', from: { tier: 'web' }, to: { tier: 'db' }, services: ['tcp/5432'] }];
+  test('adding a segment never flips a rule between forms; existing rules keep name, priority and peers', () => {
+    const before = planAzure(estate({ rules }), { layout: 'perSegment' });
+    // An unrelated segment, and one that carries tier=web.
+    for (const tiers of [['web', 'app', 'db', 'cache'], ['web', 'app', 'db']]) {
+      const apps = tiers.length === 4 ? ['shop', 'billing'] : ['shop', 'billing', 'crm'];
+      const after = planAzure(estate({ rules, tiers, apps }), { layout: 'perSegment' });
+      const a = new Map(before.nsgs.flatMap((n) => n.rules).map((r) => [r.key, r]));
+      for (const r of after.nsgs.flatMap((n) => n.rules)) {
+        const old = a.get(r.key);
+        if (!old) continue;
+        expect({ key: r.key, name: r.name, priority: r.priority, source: r.source, destination: r.destination }).toEqual({ key: old.key, name: old.name, priority: old.priority, source: old.source, destination: old.destination });
+      }
+      expect(after.labelAsgs.map((l) => l.key)).toEqual(['tier=db', 'tier=web']);
+    }
+  });
+});
+
+// ---------------------------------------------------------------------------
+// exactness
+
+describe('exactness with label selectors', () => {
+  const doc = (rules: object[], guardrails: object[]) => ({
+    apiVersion: 'microseg/v1',
+    kind: 'SegmentationPolicy',
+    metadata: { name: 'p' },
+    labels: { env: ['prod', 'staging'], tier: ['web', 'app', 'db'] },
+    segments: [
+      { name: 'web-prod', labels: { env: 'prod', tier: 'web' }, addresses: ['10.1.0.0/24', 'fd00:1::/64'] },
+      { name: 'app-prod', labels: { env: 'prod', tier: 'app' }, addresses: ['10.1.1.0/24'] },
+      { name: 'db-prod', labels: { env: 'prod', tier: 'db' } },
+      { name: 'web-staging', labels: { env: 'staging', tier: 'web' }, addresses: ['10.2.0.0/24'] },
+      { name: 'app-staging', labels: { env: 'staging', tier: 'app' }, addresses: ['10.2.1.0/24', 'fd00:2::/64'] },
+    ],
+    externals: [{ name: 'vpn', cidrs: ['192.168.100.0/22', '10.1.0.0/25'] }],
+    ...(guardrails.length ? { guardrails } : {}),
+    ...(rules.length ? { rules } : {}),
+  });
+
+  test('a deny by label wired with the own ASG only would leak: the label ASGs are what makes it exact', () => {
+    const ir = irFromObject(
+      doc(
+        [{ name: 'all', from: {}, to: {}, services: ['any'] }],
+        [{ name: 'staging-never-reaches-prod', action: 'deny', from: { env: 'staging' }, to: { env: 'prod' }, services: ['tcp'] }],
+      ),
+    );
+    const out = compile(ir);
+    expect(compareFlows(ir, out, { maxWorkloadAtoms: 3 }).mismatches).toEqual([]);
+    const ownOnly = { ...out.identities, segments: Object.fromEntries(Object.entries(out.identities.segments).map(([s, e]) => [s, { ...e, applicationSecurityGroups: (e.applicationSecurityGroups as string[]).slice(0, 1) }])) };
+    const leaks = compareFlows(ir, { ...out, identities: ownOnly }, { maxWorkloadAtoms: 3 }).mismatches;
+    expect(leaks.length).toBeGreaterThan(0);
+    expect(leaks.every((m) => m.azure && !m.meaning)).toBe(true);
+  });
+
+  const ENV = [{ env: 'prod' }, { env: 'staging' }, { env: ['prod', 'staging'] }];
+  const TIER = [{ tier: 'web' }, { tier: ['app', 'db'] }, { tier: 'db' }];
+  const OTHER = [{}, { env: 'prod', tier: 'web' }, { segment: 'app-staging' }, { external: 'vpn' }, { cidrs: ['10.1.1.0/25'] }];
+  // A segment term first (so that most generated policies are valid), then maybe any term.
+  const selector = fc.tuple(fc.constantFrom(...ENV, ...TIER, ...OTHER.slice(0, 3)), fc.option(fc.constantFrom(...ENV, ...TIER, ...OTHER), { nil: undefined })).map(([a, b]) => (b === undefined ? [a] : [a, b]));
+  const SERVICES = ['any', 'tcp', 'tcp/443', 'udp/53', 'icmp'];
+  const arb = fc.array(
+    fc.record({ deny: fc.boolean(), from: selector, to: selector, services: fc.subarray(SERVICES, { minLength: 1, maxLength: 2 }), same: fc.constantFrom([], ['env'], ['tier']) }),
+    { minLength: 1, maxLength: 5 },
+  );
+
+  test('random policies over label selectors: exact at the flow level', () => {
+    let checked = 0;
+    let labelled = 0;
+    fc.assert(
+      fc.property(arb, (rs) => {
+        const rules: object[] = [];
+        const guardrails: object[] = [];
+        rs.forEach((r, i) => {
+          // sameLabels only where both sides are segments (the schema refuses it next to addresses).
+          const addresses = [...r.from, ...r.to].some((t) => 'external' in t || 'cidrs' in t);
+          const body = { from: r.from, to: r.to, services: r.services, ...(r.same.length && !addresses ? { sameLabels: r.same } : {}) };
+          if (r.deny) guardrails.push({ name: `g${i}`, action: 'deny', ...body });
+          else rules.push({ name: `r${i}`, ...body });
+        });
+        let ir;
+        try {
+          ir = irFromObject(doc(rules, guardrails));
+        } catch {
+          return true; // e.g. a rule with addresses on both sides; not ours to test
+        }
+        checked++;
+        const out = compile(ir);
+        if (out.plan.labelAsgs.length > 0) labelled++;
+        expect(compareFlows(ir, out, { maxWorkloadAtoms: 2 }).mismatches).toEqual([]);
+        return true;
+      }),
+      { numRuns: 40, seed: 11 },
+    );
+    expect(checked).toBeGreaterThan(30);
+    expect(labelled).toBeGreaterThan(20);
+  });
+});
