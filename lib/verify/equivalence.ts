@@ -173,14 +173,24 @@ class MeaningSide {
     return this.idAllow.size === 0 && this.addrAllow.isEmpty();
   }
 
+  /** Peers fall in four classes (admitted by identity or not, denied by identity or not); one set each. */
+  private readonly byKey: (AddressSet | undefined)[] = [undefined, undefined, undefined, undefined];
+
   admitted(peer: string | undefined): AddressSet {
-    const allow = peer !== undefined && this.idAllow.has(peer) ? AddressSet.ALL : this.addrAllow;
-    const deny = peer !== undefined && this.idDeny.has(peer) ? AddressSet.ALL : this.addrDeny;
-    return allow.subtract(deny);
+    const k = this.key(peer);
+    let r = this.byKey[k];
+    if (!r) {
+      const allow = k & 2 ? AddressSet.ALL : this.addrAllow;
+      const deny = k & 1 ? AddressSet.ALL : this.addrDeny;
+      r = this.byKey[k] = allow.subtract(deny);
+    }
+    return r;
   }
 
-  key(peer: string): string {
-    return `${this.idAllow.has(peer) ? 1 : 0}${this.idDeny.has(peer) ? 1 : 0}`;
+  /** 0–3: bit 2 admitted by identity, bit 1 denied by identity. */
+  key(peer: string | undefined): number {
+    if (peer === undefined) return 0;
+    return (this.idAllow.has(peer) ? 2 : 0) | (this.idDeny.has(peer) ? 1 : 0);
   }
 }
 
@@ -192,16 +202,14 @@ class ActualSide {
   private readonly bySig = new Map<string, AddressSet>();
   private readonly hitSets = new Map<string, Set<number>[]>();
 
+  /** `local`: per chain, the rules that apply to the local atom (packet-independent, computed once per call). */
   constructor(
-    chains: readonly Chain[],
-    ids: ReadonlySet<string>,
-    family: Family,
-    atomLo: bigint,
+    local: readonly (readonly NormRule[])[],
     p: Packet,
     private readonly universe: AddressSet,
     carriers: ReadonlyMap<string, readonly string[]>,
   ) {
-    this.rules = chains.map((c) => c.rules.filter((r) => ruleMatchesLocal(r, ids, family, atomLo) && ruleMatchesPacket(r, p)));
+    this.rules = local.map((rs) => rs.filter((r) => ruleMatchesPacket(r, p)));
     const hits = new Map<string, string[]>();
     this.rules.forEach((rs, ci) => {
       rs.forEach((r, ri) => {
@@ -272,19 +280,77 @@ interface LocalAtom {
   readonly lo: bigint;
 }
 
-const atomKeys = new Map<string, string>();
-function setKey(s: AddressSet): string {
-  const long = s.ranges.map((r) => `${r.family}:${r.lo}-${r.hi}`).join(',');
-  let k = atomKeys.get(long);
-  if (k === undefined) {
-    k = `a${atomKeys.size}`;
-    atomKeys.set(long, k);
+/**
+ * Short keys for address sets, per check (not module-wide: a long-lived
+ * process verifying many outputs must not keep every atom it ever saw).
+ */
+class SetKeys {
+  private readonly keys = new Map<string, string>();
+
+  key(s: AddressSet): string {
+    const long = s.ranges.map((r) => `${r.family}:${r.lo}-${r.hi}`).join(',');
+    let k = this.keys.get(long);
+    if (k === undefined) {
+      k = `a${this.keys.size}`;
+      this.keys.set(long, k);
+    }
+    return k;
   }
-  return k;
+}
+
+/**
+ * One factor of a pair's product (E or I) for every peer in a class: the
+ * peers that hit the same identity rules of the output (same signature)
+ * and the same identity entries of the meaning. Equal whole sets mean an
+ * equal factor at every peer atom, so most pairs need no set operation;
+ * only unequal classes are narrowed to the peer's atom.
+ */
+class FactorClass {
+  readonly equal: boolean;
+  private readonly byAtom = new Map<string, { act: AddressSet; exp: AddressSet }>();
+
+  constructor(
+    readonly act: AddressSet,
+    readonly exp: AddressSet,
+  ) {
+    this.equal = act.equals(exp);
+  }
+
+  at(peerAtom: LocalAtom): { act: AddressSet; exp: AddressSet } {
+    let r = this.byAtom.get(peerAtom.key);
+    if (!r) {
+      r = { act: this.act.intersect(peerAtom.set), exp: this.exp.intersect(peerAtom.set) };
+      this.byAtom.set(peerAtom.key, r);
+    }
+    return r;
+  }
+}
+
+/** Output and meaning of one side of one segment at one local atom, for one packet. */
+class SideView {
+  /** By output signature, then by meaning key (0–3). */
+  private readonly classes = new Map<string, (FactorClass | undefined)[]>();
+
+  constructor(
+    readonly actual: ActualSide,
+    readonly meaning: MeaningSide,
+  ) {}
+
+  classOf(peer: string): FactorClass {
+    const sig = this.actual.sig(peer);
+    let row = this.classes.get(sig);
+    if (!row) {
+      row = [undefined, undefined, undefined, undefined];
+      this.classes.set(sig, row);
+    }
+    const k = this.meaning.key(peer);
+    return (row[k] ??= new FactorClass(this.actual.admitted(peer), this.meaning.admitted(peer)));
+  }
 }
 
 /** A segment's addresses of one family, split where its rules look at local addresses (grouped: one atom per distinct membership). */
-function localAtoms(addrs: AddressSet, chains: readonly Chain[]): LocalAtom[] {
+function localAtoms(addrs: AddressSet, chains: readonly Chain[], keys: SetKeys): LocalAtom[] {
+  const setKey = (s: AddressSet) => keys.key(s);
   if (addrs.isEmpty()) return [];
   const sets = localAddressSets(chains);
   if (sets.length === 0) return [{ set: addrs, key: setKey(addrs), lo: addrs.ranges[0].lo }];
@@ -332,10 +398,20 @@ export function checkEquivalence(ir: ResolvedPolicy, model: CloudModel, opts: Eq
     const addrOf = new Map(ir.segments.map((s) => [s.name, s.addresses.family(family)]));
     const active = segs.filter((s) => !addrOf.get(s)!.isEmpty());
     if (active.length === 0) continue;
+    const keys = new SetKeys();
     const atomsOf = new Map<string, LocalAtom[]>();
+    // Per segment, side and local atom: the rules that apply there, per chain. Packet-independent, so
+    // computed once rather than per service atom (GCP's one chain holds every firewall of the network).
+    const localRules = new Map<string, NormRule[][]>();
     for (const s of active) {
       const c = chainsOf.get(s)!;
-      atomsOf.set(s, localAtoms(addrOf.get(s)!, [...c.ingress, ...c.egress]));
+      const atoms = localAtoms(addrOf.get(s)!, [...c.ingress, ...c.egress], keys);
+      atomsOf.set(s, atoms);
+      for (const dir of ['ingress', 'egress'] as const) {
+        for (const atom of atoms) {
+          localRules.set(`${s}|${dir}|${atom.key}`, c[dir].map((ch) => ch.rules.filter((r) => ruleMatchesLocal(r, idsOf(s), family, atom.lo))));
+        }
+      }
     }
     const atoms = serviceAtoms(ir, model, family);
     atomCount += atoms.length;
@@ -358,7 +434,7 @@ export function checkEquivalence(ir: ResolvedPolicy, model: CloudModel, opts: Eq
         const k = `${s}|${dir}|${atom.key}`;
         let a = aside.get(k);
         if (!a) {
-          a = new ActualSide(chainsOf.get(s)![dir], idsOf(s), family, atom.lo, p, universe, carriers);
+          a = new ActualSide(localRules.get(k)!, p, universe, carriers);
           aside.set(k, a);
         }
         return a;
@@ -471,17 +547,18 @@ export function checkEquivalence(ir: ResolvedPolicy, model: CloudModel, opts: Eq
       }
 
       // Every ordered pair of segments, the same segment included.
-      const cmpCache = new Map<string, { act: AddressSet; exp: AddressSet }>();
-      const factor = (owner: string, dir: Direction, ownAtom: LocalAtom, peer: string, peerAtom: LocalAtom) => {
-        const a = actual(owner, dir, ownAtom);
-        const m = meaning(owner, dir);
-        const k = `${owner}|${dir}|${ownAtom.key}|${a.sig(peer)}|${m.key(peer)}|${peerAtom.key}`;
-        let r = cmpCache.get(k);
-        if (!r) {
-          r = { act: a.admitted(peer).intersect(peerAtom.set), exp: m.admitted(peer).intersect(peerAtom.set) };
-          cmpCache.set(k, r);
+      const views = new Map<string, { egress: SideView[]; ingress: SideView[] }>();
+      const viewsOf = (x: string) => {
+        let v = views.get(x);
+        if (!v) {
+          const atoms = atomsOf.get(x)!;
+          v = {
+            egress: atoms.map((a) => new SideView(actual(x, 'egress', a), meaning(x, 'egress'))),
+            ingress: atoms.map((a) => new SideView(actual(x, 'ingress', a), meaning(x, 'ingress'))),
+          };
+          views.set(x, v);
         }
-        return r;
+        return v;
       };
       // Products are equal when both are empty: a source whose egress admits nothing in
       // both the output and the meaning (or a destination whose ingress does) needs no pair check.
@@ -489,14 +566,24 @@ export function checkEquivalence(ir: ResolvedPolicy, model: CloudModel, opts: Eq
       const receivers = active.filter((x) => !meaning(x, 'ingress').admitsNothing() || atomsOf.get(x)!.some((a) => !actual(x, 'ingress', a).admitsNothing()));
       const atomsIn = (xs: string[]) => xs.reduce((n, x) => n + atomsOf.get(x)!.length, 0);
       const allAtoms = atomsIn(active);
-      pairChecks += allAtoms * allAtoms - atomsIn(senders) * atomsIn(receivers);
+      // Every (atom of S, atom of D) pair counts as checked, pruned or not.
+      pairChecks += allAtoms * allAtoms;
       for (const s of senders) {
+        const sAtoms = atomsOf.get(s)!;
+        const sViews = viewsOf(s).egress;
         for (const d of receivers) {
-          for (const alpha of atomsOf.get(s)!) {
-            for (const beta of atomsOf.get(d)!) {
-              pairChecks++;
-              const E = factor(s, 'egress', alpha, d, beta);
-              const I = factor(d, 'ingress', beta, s, alpha);
+          const dAtoms = atomsOf.get(d)!;
+          const dViews = viewsOf(d).ingress;
+          for (let i = 0; i < sAtoms.length; i++) {
+            const alpha = sAtoms[i];
+            const cE = sViews[i].classOf(d);
+            for (let j = 0; j < dAtoms.length; j++) {
+              const beta = dAtoms[j];
+              const cI = dViews[j].classOf(s);
+              // Equal whole sets: equal at every atom, the pair agrees.
+              if (cE.equal && cI.equal) continue;
+              const E = cE.at(beta);
+              const I = cI.at(alpha);
               const eqE = E.act.equals(E.exp);
               const eqI = I.act.equals(I.exp);
               if (eqE && eqI) continue;
