@@ -436,7 +436,7 @@ export const CODES: Record<string, CodeInfo> = {
     severity: 'error',
     title: 'azure: too many ASGs for one NSG',
     explanation:
-      'Azure allows 100 application security groups across all rules of one NSG. With the per-segment layout a segment\'s NSG references the segment and every segment it talks to; more than 99 peers cannot be compiled exactly.',
+      'Azure allows 100 application security groups across all rules of one NSG. With the per-segment layout a segment\'s NSG references the segment and every segment it talks to, except that a side written as values of one label (`{env: prod}`, without sameLabels) references one label ASG per value; more than 99 peer ASGs cannot be compiled exactly. Write broad sides by one label, without sameLabels, where the meaning allows.',
   },
   MS5004: {
     severity: 'error',
@@ -458,7 +458,8 @@ export const CODES: Record<string, CodeInfo> = {
   MS5007: {
     severity: 'error',
     title: 'azure: too many ASGs per NIC',
-    explanation: 'Azure allows 20 application security groups per NIC IP configuration; a workload carries one ASG, that of its segment.',
+    explanation:
+      'Azure allows 20 application security groups per NIC IP configuration. A workload carries its segment\'s ASG plus one label ASG per label of its segment that some rule or guardrail side names by value alone (e.g. `{env: prod}`), so more than 19 such labels on one segment cannot be wired. Write some of those sides with more than one label, or as segment lists.',
   },
   MS5101: {
     severity: 'info',
