@@ -57,11 +57,14 @@ export class AzureShopStack extends TerraformStack {
         location: rg.location,
         ipConfiguration: [{ name: 'primary', subnetId: subnet.id, privateIpAddressAllocation: 'Dynamic' }],
       });
-      // The NIC carries its segment's identity: the rules of the NSG name ASGs, not addresses.
-      new NetworkInterfaceApplicationSecurityGroupAssociation(this, `${segment}-nic-asg`, {
-        networkInterfaceId: nic.id,
-        applicationSecurityGroupId: this.segmentation.applicationSecurityGroupId(segment),
-      });
+      // The NIC carries its segment's identity: its own ASG and the label ASGs (e.g. env.prod) that
+      // broad rules name. One association per ASG, named by key so later label ASGs replace nothing.
+      for (const { key, id } of this.segmentation.applicationSecurityGroupsOf(segment)) {
+        new NetworkInterfaceApplicationSecurityGroupAssociation(this, key === 'segment' ? `${segment}-nic-asg` : `${segment}-nic-asg-${key}`, {
+          networkInterfaceId: nic.id,
+          applicationSecurityGroupId: id,
+        });
+      }
     }
   }
 }

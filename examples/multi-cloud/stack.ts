@@ -74,7 +74,10 @@ export class MultiCloudStack extends TerraformStack {
         location: rg.location,
         ipConfiguration: [{ name: 'primary', subnetId: azureSubnet.id, privateIpAddressAllocation: 'Dynamic' }],
       });
-      new NetworkInterfaceApplicationSecurityGroupAssociation(this, `${segment}-nic-asg`, { networkInterfaceId: nic.id, applicationSecurityGroupId: azure!.applicationSecurityGroupId(segment) });
+      // Every ASG the segment's workloads carry: its own and the label ASGs broad rules name.
+      for (const { key, id } of azure!.applicationSecurityGroupsOf(segment)) {
+        new NetworkInterfaceApplicationSecurityGroupAssociation(this, key === 'segment' ? `${segment}-nic-asg` : `${segment}-nic-asg-${key}`, { networkInterfaceId: nic.id, applicationSecurityGroupId: id });
+      }
 
       const gcpSubnet = new ComputeSubnetwork(this, `${segment}-gcp-subnet`, { name: segment, network: network.id, ipCidrRange: cidr, region: 'europe-west1' });
       new ComputeInstanceTemplate(this, `${segment}-template`, {

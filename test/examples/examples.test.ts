@@ -38,6 +38,23 @@ describe.each(EXAMPLES.map((e) => [e.name, e] as const))('example %s', (_name, d
     for (const t of Object.values<any>(r.google_compute_instance_template ?? {})) expect(t.tags).toEqual([expect.stringMatching(/^[a-z]([-a-z0-9]*[a-z0-9])?$/)]);
   });
 
+  it('attaches every Azure ASG that identities.json lists for a segment to its NICs, and no other', () => {
+    const assoc = Object.values<any>(out.json.resource.azurerm_network_interface_application_security_group_association ?? {});
+    const azure = out.identities.azure;
+    if (!azure) return expect(assoc).toEqual([]);
+    const byNic = new Map<string, string[]>();
+    for (const a of assoc) {
+      const nic = /\$\{azurerm_network_interface\.([^.]+)\.id\}/.exec(a.network_interface_id)![1];
+      const asg = /\$\{(azurerm_application_security_group\.[^.]+)\.id\}/.exec(a.application_security_group_id)![1];
+      byNic.set(nic, [...(byNic.get(nic) ?? []), asg]);
+    }
+    expect(byNic.size).toBeGreaterThan(0);
+    for (const [nic, asgs] of byNic) {
+      const segment = nic.replace(/-nic$/, '');
+      expect([nic, [...asgs].sort()]).toEqual([nic, [...(azure.segments[segment]?.applicationSecurityGroups ?? [])].sort()]);
+    }
+  });
+
   it('matches the snapshot', () => {
     expect(out.text).toMatchSnapshot();
   });
