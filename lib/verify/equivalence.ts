@@ -147,20 +147,24 @@ export function serviceAtoms(ir: ResolvedPolicy, model: CloudModel, family: Fami
   return out;
 }
 
-/** The meaning of one side for one packet: identity and address entries that admit and deny. */
+/**
+ * The meaning of one side for one packet: identity and address entries that
+ * admit and deny. Built from the entries that cover the packet, so service
+ * atoms covered by the same entries share one (and its cached sets).
+ */
 class MeaningSide {
   readonly idAllow = new Set<string>();
   readonly idDeny = new Set<string>();
   addrAllow = AddressSet.EMPTY;
   addrDeny = AddressSet.EMPTY;
 
-  constructor(allow: readonly SideEntry[], deny: readonly SideEntry[], p: Packet) {
+  /** `allow`, `deny`: the side's entries that cover the packet. */
+  constructor(allow: readonly SideEntry[], deny: readonly SideEntry[]) {
     for (const [list, ids, isAllow] of [
       [allow, this.idAllow, true],
       [deny, this.idDeny, false],
     ] as const) {
       for (const e of list) {
-        if (!e.services.has(p.family, p.proto, p.port)) continue;
         if (e.peer.kind === 'segment') ids.add(e.peer.segment);
         else if (isAllow) this.addrAllow = this.addrAllow.union(e.peer.addresses);
         else this.addrDeny = this.addrDeny.union(e.peer.addresses);
@@ -194,37 +198,49 @@ class MeaningSide {
   }
 }
 
-/** The output's side of one segment, at one local atom, for one packet. */
+/**
+ * The output's side of one segment, at one local atom, for one packet.
+ * Built from the rules that match the packet, so service atoms matched by
+ * the same rules share one (and its cached sets and factor classes).
+ */
 class ActualSide {
-  private readonly rules: NormRule[][];
+  /** Views with each meaning side met so far (their factor classes persist across service atoms). */
+  private readonly views = new Map<MeaningSide, SideView>();
   /** Per peer segment: indices of identity rules it hits, per chain. */
   private readonly sigs = new Map<string, string>();
   private readonly bySig = new Map<string, AddressSet>();
   private readonly hitSets = new Map<string, Set<number>[]>();
 
-  /** `local`: per chain, the rules that apply to the local atom (packet-independent, computed once per call). */
+  /** `rules`: per chain, the rules that apply to the local atom and match the packet, in chain order. */
   constructor(
-    local: readonly (readonly NormRule[])[],
-    p: Packet,
+    private readonly rules: readonly (readonly NormRule[])[],
     private readonly universe: AddressSet,
     carriers: ReadonlyMap<string, readonly string[]>,
   ) {
-    this.rules = local.map((rs) => rs.filter((r) => ruleMatchesPacket(r, p)));
     const hits = new Map<string, string[]>();
-    this.rules.forEach((rs, ci) => {
+    rules.forEach((rs, ci) => {
       rs.forEach((r, ri) => {
-        const seen = new Set<string>();
+        const seen = r.peer.ids.size > 1 ? new Set<string>() : undefined;
         for (const id of r.peer.ids) {
           for (const seg of carriers.get(id) ?? []) {
-            if (seen.has(seg)) continue;
-            seen.add(seg);
-            if (!hits.has(seg)) hits.set(seg, []);
-            hits.get(seg)!.push(`${ci}:${ri}`);
+            if (seen) {
+              if (seen.has(seg)) continue;
+              seen.add(seg);
+            }
+            const h = hits.get(seg);
+            if (h) h.push(`${ci}:${ri}`);
+            else hits.set(seg, [`${ci}:${ri}`]);
           }
         }
       });
     });
     for (const [seg, h] of hits) this.sigs.set(seg, h.join(','));
+  }
+
+  view(m: MeaningSide): SideView {
+    let v = this.views.get(m);
+    if (!v) this.views.set(m, (v = new SideView(this, m)));
+    return v;
   }
 
   sig(peer: string | undefined): string {
@@ -307,6 +323,8 @@ class SetKeys {
  */
 class FactorClass {
   readonly equal: boolean;
+  /** Where output and meaning differ (symmetric difference); empty when equal. */
+  private readonly delta: AddressSet;
   private readonly byAtom = new Map<string, { act: AddressSet; exp: AddressSet }>();
 
   constructor(
@@ -314,6 +332,12 @@ class FactorClass {
     readonly exp: AddressSet,
   ) {
     this.equal = act.equals(exp);
+    this.delta = this.equal ? AddressSet.EMPTY : act.subtract(exp).union(exp.subtract(act));
+  }
+
+  /** Does the factor differ at this peer atom? (act ∩ β ≠ exp ∩ β), without building either. */
+  differsAt(peerAtom: LocalAtom): boolean {
+    return !this.equal && meets(this.delta, peerAtom.set);
   }
 
   at(peerAtom: LocalAtom): { act: AddressSet; exp: AddressSet } {
@@ -324,6 +348,24 @@ class FactorClass {
     }
     return r;
   }
+}
+
+/** Does `a` share an address with `b`? Binary search in `a` per range of `b` (a local atom: few ranges). */
+function meets(a: AddressSet, b: AddressSet): boolean {
+  const rs = a.ranges;
+  for (const r of b.ranges) {
+    // First range of `a` not wholly before r.
+    let lo = 0;
+    let hi = rs.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      const x = rs[mid];
+      if (x.family < r.family || (x.family === r.family && x.hi < r.lo)) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo < rs.length && rs[lo].family === r.family && rs[lo].lo <= r.hi) return true;
+  }
+  return false;
 }
 
 /** Output and meaning of one side of one segment at one local atom, for one packet. */
@@ -366,6 +408,54 @@ function localAtoms(addrs: AddressSet, chains: readonly Chain[], keys: SetKeys):
   });
 }
 
+/**
+ * The rules of a chain that apply to a local workload, found through an
+ * index by local identity: GCP's one chain holds every firewall of the
+ * network, and testing each against each segment is quadratic.
+ */
+class LocalIndex {
+  private readonly byId = new Map<string, number[]>();
+  /** Rules whose first local clause is not identities only (addresses, or no clause): always tested. */
+  private readonly always: number[] = [];
+
+  constructor(private readonly rules: readonly NormRule[]) {
+    rules.forEach((r, i) => {
+      const first = r.local[0];
+      if (!first || !first.addrs.isEmpty()) {
+        this.always.push(i);
+        return;
+      }
+      for (const id of first.ids) {
+        const l = this.byId.get(id);
+        if (l) l.push(i);
+        else this.byId.set(id, [i]);
+      }
+    });
+  }
+
+  /** In chain order (first match decides). */
+  matching(ids: ReadonlySet<string>, family: Family, atomLo: bigint): NormRule[] {
+    const cand = new Set<number>(this.always);
+    for (const id of ids) for (const i of this.byId.get(id) ?? []) cand.add(i);
+    return [...cand]
+      .sort((a, b) => a - b)
+      .map((i) => this.rules[i])
+      .filter((r) => ruleMatchesLocal(r, ids, family, atomLo));
+  }
+}
+
+/** The items that pass, and their positions as a key (`1,4,7`). */
+function covering<T>(list: readonly T[], pass: (x: T) => boolean): { items: T[]; at: string } {
+  const items: T[] = [];
+  let at = '';
+  for (let i = 0; i < list.length; i++) {
+    if (!pass(list[i])) continue;
+    items.push(list[i]);
+    at += at ? `,${i}` : `${i}`;
+  }
+  return { items, at };
+}
+
 function sample(s: AddressSet): bigint | undefined {
   return s.ranges[0]?.lo;
 }
@@ -403,18 +493,27 @@ export function checkEquivalence(ir: ResolvedPolicy, model: CloudModel, opts: Eq
     // Per segment, side and local atom: the rules that apply there, per chain. Packet-independent, so
     // computed once rather than per service atom (GCP's one chain holds every firewall of the network).
     const localRules = new Map<string, NormRule[][]>();
+    const indexes = new Map<readonly NormRule[], LocalIndex>();
+    const indexOf = (rules: readonly NormRule[]) => {
+      let x = indexes.get(rules);
+      if (!x) indexes.set(rules, (x = new LocalIndex(rules)));
+      return x;
+    };
     for (const s of active) {
       const c = chainsOf.get(s)!;
       const atoms = localAtoms(addrOf.get(s)!, [...c.ingress, ...c.egress], keys);
       atomsOf.set(s, atoms);
       for (const dir of ['ingress', 'egress'] as const) {
         for (const atom of atoms) {
-          localRules.set(`${s}|${dir}|${atom.key}`, c[dir].map((ch) => ch.rules.filter((r) => ruleMatchesLocal(r, idsOf(s), family, atom.lo))));
+          localRules.set(`${s}|${dir}|${atom.key}`, c[dir].map((ch) => indexOf(ch.rules).matching(idsOf(s), family, atom.lo)));
         }
       }
     }
     const atoms = serviceAtoms(ir, model, family);
     atomCount += atoms.length;
+    // Sides shared between service atoms that the same entries (meaning) or rules (output) cover.
+    const sharedMeaning = new Map<string, MeaningSide>();
+    const sharedActual = new Map<string, ActualSide>();
 
     for (const sa of atoms) {
       const p = sa.packet;
@@ -424,7 +523,12 @@ export function checkEquivalence(ir: ResolvedPolicy, model: CloudModel, opts: Eq
         let m = mside.get(k);
         if (!m) {
           const side = ir.sides.get(s)![dir];
-          m = new MeaningSide(side.allow, side.deny, p);
+          const allow = covering(side.allow, (e) => e.services.has(p.family, p.proto, p.port));
+          const deny = covering(side.deny, (e) => e.services.has(p.family, p.proto, p.port));
+          // Same covering entries as for an earlier service atom: the same meaning side.
+          const shareKey = `${k}|${allow.at}|${deny.at}`;
+          m = sharedMeaning.get(shareKey);
+          if (!m) sharedMeaning.set(shareKey, (m = new MeaningSide(allow.items, deny.items)));
           mside.set(k, m);
         }
         return m;
@@ -434,7 +538,11 @@ export function checkEquivalence(ir: ResolvedPolicy, model: CloudModel, opts: Eq
         const k = `${s}|${dir}|${atom.key}`;
         let a = aside.get(k);
         if (!a) {
-          a = new ActualSide(localRules.get(k)!, p, universe, carriers);
+          const rules = localRules.get(k)!.map((rs) => covering(rs, (r) => ruleMatchesPacket(r, p)));
+          // Same matching rules as for an earlier service atom: the same output side.
+          const shareKey = `${k}|${rules.map((x) => x.at).join(';')}`;
+          a = sharedActual.get(shareKey);
+          if (!a) sharedActual.set(shareKey, (a = new ActualSide(rules.map((x) => x.items), universe, carriers)));
           aside.set(k, a);
         }
         return a;
@@ -553,8 +661,8 @@ export function checkEquivalence(ir: ResolvedPolicy, model: CloudModel, opts: Eq
         if (!v) {
           const atoms = atomsOf.get(x)!;
           v = {
-            egress: atoms.map((a) => new SideView(actual(x, 'egress', a), meaning(x, 'egress'))),
-            ingress: atoms.map((a) => new SideView(actual(x, 'ingress', a), meaning(x, 'ingress'))),
+            egress: atoms.map((a) => actual(x, 'egress', a).view(meaning(x, 'egress'))),
+            ingress: atoms.map((a) => actual(x, 'ingress', a).view(meaning(x, 'ingress'))),
           };
           views.set(x, v);
         }
@@ -580,13 +688,12 @@ export function checkEquivalence(ir: ResolvedPolicy, model: CloudModel, opts: Eq
             for (let j = 0; j < dAtoms.length; j++) {
               const beta = dAtoms[j];
               const cI = dViews[j].classOf(s);
-              // Equal whole sets: equal at every atom, the pair agrees.
-              if (cE.equal && cI.equal) continue;
+              // Both factors equal on these atoms: the pair agrees (most pairs: no set is built).
+              const eqE = !cE.differsAt(beta);
+              const eqI = !cI.differsAt(alpha);
+              if (eqE && eqI) continue;
               const E = cE.at(beta);
               const I = cI.at(alpha);
-              const eqE = E.act.equals(E.exp);
-              const eqI = I.act.equals(I.exp);
-              if (eqE && eqI) continue;
               const actEmpty = E.act.isEmpty() || I.act.isEmpty();
               const expEmpty = E.exp.isEmpty() || I.exp.isEmpty();
               if (actEmpty && expEmpty) continue;
