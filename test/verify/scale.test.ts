@@ -37,6 +37,11 @@ describe.each(TARGET_NAMES)('%s', (t) => {
       );
       if (r.verdict !== 'equivalent') throw new Error(formatVerifyText([r]));
       expect(r.elapsedMs).toBeLessThan(10_000);
+      // Nothing carries over between checks in one process (caches are per check):
+      // a second run gives the same report.
+      const { elapsedMs: _a, ...first } = r;
+      const { elapsedMs: _b, ...second } = verifyOutput(ir, t, out.terraform, out.identities);
+      expect(second).toEqual(first);
     },
     120_000,
   );
