@@ -31,7 +31,7 @@ function arg(name, fallback) {
 const sizes = arg('--sizes', SIZES.join(',')).split(',').map(Number);
 const repeat = Number(arg('--repeat', '3'));
 // The verifier checks every pair of segments (quadratic); timing it at 1000 segments would take most of the budget.
-const verifyMax = Number(arg('--verify-max', '500'));
+const verifyMax = Number(arg('--verify-max', '1000'));
 const outFile = path.resolve(arg('--out', path.join(__dirname, 'results.json')));
 const started = Date.now();
 
