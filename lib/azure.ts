@@ -20,18 +20,22 @@ export interface AzureSegmentationProps extends AzureSegmentationBaseProps, Segm
 /**
  * One policy as Azure application security groups (one per segment) and
  * network security groups whose rules name them, with explicit deny-all
- * rules that override Azure's defaults. Put `applicationSecurityGroupId(segment)`
- * on the NICs of the segment's workloads and apply `networkSecurityGroupId()`
+ * rules that override Azure's defaults. Put every ASG of
+ * `applicationSecurityGroupsOf(segment)` (the segment's own and the label ASGs
+ * that broad rules name) on the NICs of its workloads and apply `networkSecurityGroupId()`
  * to their subnet (`subnetIds`) or NICs. Policy problems are cdktf
  * Annotations: an error fails `cdktf synth` with the policy's file:line:col.
  *
  * @example
  * const seg = new AzureSegmentation(stack, 'seg', { policy, resourceGroupName: rg.name, location: rg.location });
- * new NetworkInterfaceApplicationSecurityGroupAssociation(stack, 'web-asg', {
- *   networkInterfaceId: nic.id, applicationSecurityGroupId: seg.applicationSecurityGroupId('shop-web-prod') });
+ * for (const { key, id } of seg.applicationSecurityGroupsOf('shop-web-prod')) {
+ *   new NetworkInterfaceApplicationSecurityGroupAssociation(stack, `web-asg-${key}`, { networkInterfaceId: nic.id, applicationSecurityGroupId: id });
+ * }
  */
 export class AzureSegmentation extends withAnnotations(AzureSegmentationBase, 'azure', {
   applicationSecurityGroupId: 'string',
+  applicationSecurityGroupIds: 'list',
+  applicationSecurityGroupsOf: 'keyed',
   networkSecurityGroupId: 'string',
 }) {
   constructor(scope: Construct, id: string, props: AzureSegmentationProps) {

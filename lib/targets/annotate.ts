@@ -57,7 +57,7 @@ export function policyOf(p: SegmentationPolicy | ResolvedPolicy): SegmentationPo
 }
 
 /** Which methods of a back-end construct return identities, and in which shape (for the failed state). */
-export type IdentityMethods = Readonly<Record<string, 'string' | 'list'>>;
+export type IdentityMethods = Readonly<Record<string, 'string' | 'list' | 'keyed'>>;
 
 interface SegmentationLike extends Construct {
   readonly identities: IdentitiesFile;
@@ -118,7 +118,9 @@ export function withAnnotations<C extends SegmentationClass>(
         if (!e.diagnostics.some((d) => d.severity === 'error')) Annotations.of(failed).addError(e.message);
         // Wiring code runs before the synth fails: give it placeholders instead of a crash about a missing segment.
         for (const [name, shape] of Object.entries(identityMethods)) {
-          Object.defineProperty(failed, name, { value: () => (shape === 'list' ? [FAILED_IDENTITY] : FAILED_IDENTITY) });
+          Object.defineProperty(failed, name, {
+            value: () => (shape === 'list' ? [FAILED_IDENTITY] : shape === 'keyed' ? [{ key: 'segment', id: FAILED_IDENTITY }] : FAILED_IDENTITY),
+          });
         }
         return failed;
       }
