@@ -18,6 +18,10 @@
  *   are subtracted on the side that costs fewer rules (the spec's permitted
  *   "stricter at shared addresses" deviation), and a note says so.
  *
+ * Address families: a side only holds rules of the families its segment can
+ * hold (`resolve/families.ts`); CIDRs of another family, and ICMPv6 group
+ * references where either segment holds no IPv6, could never match a packet.
+ *
  * A CIDR set of one family with at least `prefixListMinEntries` CIDRs (3)
  * becomes a managed prefix list, referenced by one rule per protocol piece
  * instead of one rule per CIDR; see `prefix-lists.ts`.
@@ -33,6 +37,7 @@ import { Diagnostic, PolicyError, SourceLocation } from '../../model/diagnostics
 import { AddressSet, addressAtoms, Family } from '../../net/address';
 import { ServiceSet } from '../../net/service';
 import { Direction, Origin, ResolvedPolicy, ResolvedSegment, Side, SideEntry } from '../../resolve/ir';
+import { sameFamilyAs, sharedFamilies } from '../../resolve/families';
 import { sideServices } from '../../resolve/meaning';
 import { AWS_TEXT_MAX, digest, groupConstructId, groupDescription, groupName, ruleDescription } from './naming';
 import { AwsProtocol, awsProtocol, Piece, pieceKey, pieceServices, serviceAtoms, serviceKey, toPieces } from './pieces';
@@ -169,10 +174,10 @@ class Reporter {
   }
 }
 
-/** Does the `dir` side of segment `p` admit any service of `t` for some workload of `x` (at any of x's addresses)? Per the meaning. */
+/** Does the `dir` side of segment `p` admit any service of `t` for some workload of `x` (at any of x's addresses of a family p can hold)? Per the meaning. */
 function sideAdmitsAny(ir: ResolvedPolicy, p: string, dir: Direction, x: string, t: ServiceSet): boolean {
   const side = ir.sides.get(p)![dir];
-  const addrX = ir.segment(x).addresses;
+  const addrX = sameFamilyAs(ir.segment(p), ir.segment(x).addresses);
   const sets = [...side.allow, ...side.deny].filter((e) => !isSegmentEntry(e)).map(peerAddresses);
   for (const r of addressAtoms(sets, addrX)) {
     if (sideServices(ir, p, dir, { segment: x, family: r.family, address: r.lo }).overlaps(t)) return true;
@@ -197,7 +202,9 @@ function planSide(ir: ResolvedPolicy, seg: ResolvedSegment, dir: Direction, rep:
   for (const p of [...allowBy.keys()].sort()) {
     let keep = unionServices(allowBy.get(p)!).subtract(unionServices(denyBy.get(p) ?? []));
     if (keep.isEmpty()) continue;
-    const addrP = ir.segment(p).addresses;
+    // Packets between workloads of seg and p have a family both can hold: p's other addresses never meet seg.
+    if (sharedFamilies(seg, ir.segment(p)).length === 0) continue;
+    const addrP = sameFamilyAs(seg, ir.segment(p).addresses);
     const touching = addrDenies.filter((e) => peerAddresses(e).overlaps(addrP) && e.services.overlaps(keep));
     if (touching.length > 0) {
       let kept = ServiceSet.EMPTY;
@@ -231,7 +238,8 @@ function planSide(ir: ResolvedPolicy, seg: ResolvedSegment, dir: Direction, rep:
     const within = unionServices(addrAllows);
     const cuts = [...addrAllows, ...addrDenies].map((e) => e.services);
     for (const t of serviceAtoms(within, cuts)) {
-      const allowed = unionAddresses(addrAllows.filter((e) => e.services.containsSet(t)).map(peerAddresses));
+      // Only addresses of a family seg's workloads can hold can be the other end of their packets.
+      const allowed = sameFamilyAs(seg, unionAddresses(addrAllows.filter((e) => e.services.containsSet(t)).map(peerAddresses)));
       const denied = unionAddresses(addrDenies.filter((e) => e.services.containsSet(t)).map(peerAddresses));
       const addrs = allowed.subtract(denied);
       if (!addrs.isEmpty()) cidr.push({ svc: t, addrs });
@@ -376,7 +384,8 @@ function emitSide(ir: ResolvedPolicy, w: SideWork, rep: Reporter, lists: ListSet
     const peerSeg = ir.segment(p);
     for (const piece of pieces) {
       const origins = uniqueOrigins(allows.filter((e) => e.services.overlaps(pieceServices(piece))));
-      const families: Family[] = piece.proto === 'icmp' ? ([4, 6] as Family[]).filter((f) => x.addresses.hasFamily(f) && peerSeg.addresses.hasFamily(f)) : [4];
+      // ICMP and ICMPv6 are separate references, each only where both segments can hold that family.
+      const families: Family[] = piece.proto === 'icmp' ? sharedFamilies(x, peerSeg) : [4];
       for (const f of families) {
         out.push({ direction: w.dir, peer: { kind: 'group', segment: p }, protocol: awsProtocol(piece, f), origins, families: [4, 6], weight: 1 });
       }

@@ -23,6 +23,9 @@
  * own label values that some rule references, so "carries ASG(env=prod)" is
  * "its segment has env=prod": the same set of workloads, hence exact. The
  * own side of a rule (X's inbound destination, outbound source) stays ASG(X).
+ *
+ * Address prefixes of a family X's workloads cannot hold (resolve/families.ts)
+ * are left out of X's rules: no packet of X has that family.
  */
 import { createHash } from 'crypto';
 import { severityOf } from '../../model/codes';
@@ -32,6 +35,7 @@ import { LabelSelector, Selector } from '../../model/types';
 import { AddressSet, Family } from '../../net/address';
 import { PortSet } from '../../net/ports';
 import { ServiceSet } from '../../net/service';
+import { segmentFamilies } from '../../resolve/families';
 import { Action, Direction, Origin, ResolvedPolicy, SideEntry } from '../../resolve/ir';
 
 /** Azure's limits (and our priority bands). Overridable for tests. */
@@ -391,7 +395,8 @@ function sideRules(
         peers.push({ tag, ep: { kind: 'asgs', segments: c }, summary });
       }
     }
-    for (const family of [4, 6] as Family[]) {
+    // Prefixes only of the families the segment's workloads can hold: a packet of another family never reaches or leaves them.
+    for (const family of segmentFamilies(ir.segment(segment))) {
       const cidrs = g.addresses.toCidrs(family);
       const cidrChunks = chunk(cidrs, limits.prefixesPerRuleSide);
       for (const c of cidrChunks) {

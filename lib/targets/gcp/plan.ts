@@ -21,6 +21,11 @@
  *   policy, neutralise it; the same in ingress keeps a default network's
  *   allow rules (65534) away from our workloads.
  *
+ * - Rules of one address family target only segments whose workloads can
+ *   hold that family (resolve/families.ts), and the per-family halves of an
+ *   identity rule only pairs that both can: no other packet has that family.
+ *   The default deny stays on every identity in both families.
+ *
  * Priorities are fixed per kind, never per rule: allows never conflict with
  * each other (their union counts) and denies never conflict with each other,
  * so a per-rule priority would carry no meaning and would only make names and
@@ -33,6 +38,7 @@ import { Diagnostic, PolicyError, SourceLocation } from '../../model/diagnostics
 import { AddressSet, Family } from '../../net/address';
 import { PortSet } from '../../net/ports';
 import { ServiceSet } from '../../net/service';
+import { holdsFamily } from '../../resolve/families';
 import { Origin, ResolvedPolicy, ResolvedRule } from '../../resolve/ir';
 
 /** Deny guardrails: above every allow. */
@@ -244,6 +250,8 @@ export function planGcp(ir: ResolvedPolicy, opts: GcpPlanOptions = {}): GcpPlan 
     identity === 'tags' ? { source: LIMITS.sourceTags, target: LIMITS.targetTags } : { source: LIMITS.sourceServiceAccounts, target: LIMITS.targetServiceAccounts };
   const drafts: Draft[] = [];
   const notes: Diagnostic[] = [];
+  // Segments whose workloads can hold family f (resolve/families.ts): only they get rules of that family.
+  const holding = (segs: readonly string[], f: Family) => segs.filter((x) => holdsFamily(ir.segment(x), f));
 
   // Identity denies per ordered segment pair: folded into the egress allows towards the destination.
   const identityDeny = new Map<string, ServiceSet>();
@@ -277,14 +285,18 @@ export function planGcp(ir: ResolvedPolicy, opts: GcpPlanOptions = {}): GcpPlan 
       // A rule matching by identity has no address family; ICMP differs per family, so it is split with destination ranges.
       const families: readonly (Family | undefined)[] = split ? FAMILIES : [undefined];
       for (const fam of families) {
+        // A family's half only between segments that can both hold it (the product of the filtered sides is exactly those pairs).
+        const targets = fam ? holding(g.targets, fam) : g.targets;
+        const sources = fam ? holding(g.sources, fam) : g.sources;
+        if (targets.length === 0 || sources.length === 0) continue;
         drafts.push({
           base: `${base}-${DIR_CODE.INGRESS}${disc}-id${fam ? `-v${fam}` : ''}`,
           direction: 'INGRESS',
           action,
           kind,
           priority,
-          targets: g.targets,
-          sourceSegments: g.sources,
+          targets,
+          sourceSegments: sources,
           destinationRanges: fam ? [ALL_OF[fam]] : undefined,
           family: fam,
           services: r.services,
@@ -299,14 +311,15 @@ export function planGcp(ir: ResolvedPolicy, opts: GcpPlanOptions = {}): GcpPlan 
       const addrs = r.fromAddresses.reduce((acc, p) => acc.union(p.addresses), AddressSet.EMPTY);
       for (const fam of FAMILIES) {
         const cidrs = addrs.toCidrs(fam);
-        if (cidrs.length === 0) continue;
+        const targets = holding(r.toSegments, fam);
+        if (cidrs.length === 0 || targets.length === 0) continue;
         drafts.push({
           base: `${base}-${DIR_CODE.INGRESS}-v${fam}`,
           direction: 'INGRESS',
           action,
           kind,
           priority,
-          targets: [...r.toSegments],
+          targets,
           sourceRanges: cidrs,
           family: fam,
           services: r.services,
@@ -321,7 +334,8 @@ export function planGcp(ir: ResolvedPolicy, opts: GcpPlanOptions = {}): GcpPlan 
       const addrs = r.toAddresses.reduce((acc, p) => acc.union(p.addresses), AddressSet.EMPTY);
       for (const fam of FAMILIES) {
         const cidrs = addrs.toCidrs(fam);
-        if (cidrs.length === 0) continue;
+        const targets = holding(r.fromSegments, fam);
+        if (cidrs.length === 0 || targets.length === 0) continue;
         drafts.push(
           ...egressDrafts({
             base: `${base}-${DIR_CODE.EGRESS}-v${fam}`,
@@ -329,7 +343,7 @@ export function planGcp(ir: ResolvedPolicy, opts: GcpPlanOptions = {}): GcpPlan 
             action,
             kind,
             priority,
-            targets: [...r.fromSegments],
+            targets,
             destinationRanges: cidrs,
             family: fam,
             services: r.services,
@@ -422,7 +436,8 @@ function egressTowardsSegments(
     for (const [k, e] of [...m.entries()].sort(([a], [b]) => cmp(a, b))) {
       for (const fam of FAMILIES) {
         const cidrs = e.addresses.toCidrs(fam);
-        if (cidrs.length === 0) continue;
+        // The source's workloads never send a packet of a family they cannot hold.
+        if (cidrs.length === 0 || !holdsFamily(ir.segment(f), fam)) continue;
         const gk = `${fam}|${k}|${cidrs.join(',')}`;
         const g = groups.get(gk) ?? { services: e.services, family: fam, cidrs, dsts: new Set<string>(), sources: [] };
         g.sources.push(f);

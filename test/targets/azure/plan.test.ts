@@ -232,7 +232,8 @@ describe('layout', () => {
       ['shop-app-prod', 9],
       ['shop-app-staging', 7],
       ['shop-db-prod', 4],
-      ['shop-web-prod', 6],
+      // The guardrail's deny, internet-to-web from IPv4 prefixes only (10.1.0.0/24 holds no IPv6), web-to-app, 2 deny-alls.
+      ['shop-web-prod', 5],
     ]);
     const shared = planAzure(spec);
     // The same rules, the same names; priorities may differ (fewer keys probe per NSG).
