@@ -24,16 +24,8 @@ const sizeMB = Number(args.find((a) => /^\d+$/.test(a)) ?? 1024);
 const gzip = args.includes('--gzip');
 const keep = args.includes('--keep');
 
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// One seeded PRNG for every generator: bench/generate.js's mulberry32.
+const rng = require('./generate').prng;
 
 async function generate(file) {
   const r = rng(42);
