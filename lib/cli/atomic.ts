@@ -5,9 +5,12 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { UsageError } from './errors';
 
 /** files: relative path (e.g. `aws/cdk.tf.json`) → content. Top-level folders are replaced whole. */
 export function writeAtomically(outDir: string, files: Readonly<Record<string, string>>): void {
+  // Checked before anything is staged: a file in the way is the user's mistake, not an internal error.
+  if (fs.existsSync(outDir) && !fs.statSync(outDir).isDirectory()) throw new UsageError(`--out ${outDir}: exists and is not a directory`);
   const parent = path.dirname(path.resolve(outDir));
   fs.mkdirSync(parent, { recursive: true });
   const staging = fs.mkdtempSync(path.join(parent, `.${path.basename(outDir)}.staging-`));

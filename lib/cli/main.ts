@@ -48,7 +48,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
       return EXIT_USAGE;
     }
     const err = e as NodeJS.ErrnoException;
-    if (err && (err.code === 'ENOENT' || err.code === 'EACCES' || err.code === 'EISDIR' || err.code === 'ENOTDIR')) {
+    if (err && (['ENOENT', 'EACCES', 'EPERM', 'EISDIR', 'ENOTDIR', 'EEXIST', 'EROFS', 'ENOSPC'].includes(err.code ?? ''))) {
       io.err(`microseg: ${err.message}\n`);
       return EXIT_USAGE;
     }

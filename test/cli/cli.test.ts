@@ -178,6 +178,27 @@ describe('compile and verify', () => {
   test('unknown target is bad usage', async () => {
     expect((await run('compile', spec, '--target', 'oracle', '--out', path.join(tmp, 'o'))).code).toBe(2);
   });
+
+  test('--out naming a file, or a path through a file, is bad usage: one line, no stack trace, nothing staged left', async () => {
+    const file = write('taken', 'x');
+    for (const out of [file, path.join(file, 'sub')]) {
+      const r = await run('compile', spec, '--target', 'aws', '--out', out);
+      expect(r.code).toBe(2);
+      expect(r.err).not.toContain('internal error');
+      expect(r.err).not.toMatch(/\n\s+at /);
+    }
+    expect(fs.readFileSync(file, 'utf8')).toBe('x');
+    expect(fs.readdirSync(tmp)).toEqual(['taken']);
+  });
+
+  test('graph and report --out naming a directory are bad usage and leave no temporary file', async () => {
+    for (const cmd of ['graph', 'report']) {
+      const r = await run(cmd, spec, '--out', tmp);
+      expect(r.code).toBe(2);
+      expect(r.err).toContain('is a directory');
+    }
+    expect(fs.readdirSync(path.dirname(tmp)).filter((n) => n.startsWith(path.basename(tmp) + '.tmp-'))).toEqual([]);
+  });
 });
 
 describe('demo (npm start)', () => {

@@ -21,10 +21,16 @@ type Format = (typeof FORMATS)[number];
 /** Write a file whole or not at all: a reader never sees half a report. */
 export function writeFileAtomically(io: CliIO, file: string, text: string): string {
   const target = path.resolve(io.cwd, file);
+  if (fs.existsSync(target) && fs.statSync(target).isDirectory()) throw new UsageError(`--out ${file}: is a directory (give a file name)`);
   fs.mkdirSync(path.dirname(target), { recursive: true });
   const tmp = `${target}.tmp-${process.pid}`;
-  fs.writeFileSync(tmp, text);
-  fs.renameSync(tmp, target);
+  try {
+    fs.writeFileSync(tmp, text);
+    fs.renameSync(tmp, target);
+  } catch (e) {
+    fs.rmSync(tmp, { force: true });
+    throw e;
+  }
   return target;
 }
 
