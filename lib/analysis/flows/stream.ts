@@ -66,6 +66,7 @@ export function isGzipFile(file: string): boolean {
  */
 export async function streamChunks(file: string, onChunk: (chunk: Buffer) => void, opts: StreamOptions = {}): Promise<void> {
   const total = fs.statSync(file).size;
+  const gzip = isGzipFile(file);
   const raw = fs.createReadStream(file, { highWaterMark: opts.chunkBytes ?? 1 << 20 });
   let done = 0;
   let lastTick = 0;
@@ -76,7 +77,7 @@ export async function streamChunks(file: string, onChunk: (chunk: Buffer) => voi
       opts.progress(done, total);
     }
   });
-  const source: NodeJS.ReadableStream = isGzipFile(file) ? raw.pipe(zlib.createGunzip()) : raw;
+  const source: NodeJS.ReadableStream = gzip ? raw.pipe(zlib.createGunzip()) : raw;
   if (source !== raw) raw.on('error', (e) => (source as zlib.Gunzip).destroy(e));
   for await (const chunk of source as AsyncIterable<Buffer>) onChunk(chunk);
 }
@@ -85,8 +86,10 @@ export async function streamChunks(file: string, onChunk: (chunk: Buffer) => voi
 export async function peek(file: string, bytes = 64 * 1024): Promise<string> {
   const parts: Buffer[] = [];
   let have = 0;
+  // Sniffed before the stream opens: a missing file must throw here, not as an unhandled 'error' of an orphaned stream.
+  const gzip = isGzipFile(file);
   const raw = fs.createReadStream(file, { highWaterMark: 64 * 1024 });
-  const source: NodeJS.ReadableStream = isGzipFile(file) ? raw.pipe(zlib.createGunzip()) : raw;
+  const source: NodeJS.ReadableStream = gzip ? raw.pipe(zlib.createGunzip()) : raw;
   try {
     for await (const chunk of source as AsyncIterable<Buffer>) {
       parts.push(chunk);

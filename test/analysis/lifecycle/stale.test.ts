@@ -58,4 +58,21 @@ describe('stale', () => {
     expect(fail.code).toBe(1);
     void fix;
   });
+
+  test('a missing flow log is one line and exit 2, with no stray stream error afterwards', async () => {
+    const errors: unknown[] = [];
+    const onUncaught = (e: unknown) => errors.push(e);
+    process.on('uncaughtException', onUncaught);
+    try {
+      for (const cmd of [['stale', 'policy.yaml'], ['discover']]) {
+        const r = await run([...cmd, '--flows', 'no-such.log', '--inventory', 'inventory.yaml']);
+        expect(r.code).toBe(2);
+        expect(r.stderr).toMatch(/^microseg: ENOENT.*no-such\.log'\n$/);
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    } finally {
+      process.off('uncaughtException', onUncaught);
+    }
+    expect(errors).toEqual([]);
+  });
 });
