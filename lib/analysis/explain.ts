@@ -106,7 +106,7 @@ export interface ExplainPair {
   readonly to: string;
   readonly fromSegment?: string;
   readonly toSegment?: string;
-  /** Empty when neither end is a workload (no segment enforces anything). */
+  /** Empty when neither end is a workload (no segment enforces anything), or the ends share no address family; `note` says which. */
   readonly cases: ExplainCase[];
   readonly note?: string;
 }
@@ -180,6 +180,8 @@ function explainPair(ir: ResolvedPolicy, atoms: ReturnType<typeof atomsOf>, src:
     } else merged.push({ ...r });
   }
   const cases = merged.map((g) => ({ fromAddresses: g.from.toCidrs(), toAddresses: g.to.toCidrs(), ...g.c }));
+  // Only possible when the ends have no address family in common: say so rather than print nothing.
+  if (cases.length === 0) return { ...base, cases, note: 'no flow possible: the two ends share no address family (IPv4 and IPv6 never meet)' };
   return { ...base, cases };
 }
 

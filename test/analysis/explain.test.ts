@@ -15,6 +15,14 @@ test('segment to segment on one service: allowed one way, denied the other, with
   expect(e.reverse[0].cases[0].sides.every((s) => s.allows.length === 0)).toBe(true);
 });
 
+test('ends of different address families: no case, and a note that says why (not silence)', () => {
+  const e = explain(ir, { from: 'shop-web-prod@10.10.1.7', to: 'fd00:10:1::5' });
+  for (const p of [...e.forward, ...e.reverse]) {
+    expect(p.cases).toEqual([]);
+    expect(p.note).toMatch(/share no address family/);
+  }
+});
+
 test('a deny guardrail is named when it decides', () => {
   const e = explain(ir, { from: 'env=staging,tier=app', to: 'shop-db-prod', service: 'postgres' });
   const c = e.forward[0].cases[0];
