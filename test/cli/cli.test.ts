@@ -201,6 +201,15 @@ describe('compile and verify', () => {
   });
 });
 
+describe('package.json scripts', () => {
+  test('every script that runs the CLI names a command it has', async () => {
+    const scripts: Record<string, string> = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).scripts;
+    const commands = Object.values(scripts).flatMap((s) => [...s.matchAll(/bin\/microseg\.js (\w[\w-]*)/g)].map((m) => m[1]));
+    expect(commands).toContain('demo');
+    for (const c of commands) expect((await run(c, '--help')).err).not.toContain('unknown command');
+  });
+});
+
 describe('demo (npm start)', () => {
   test('compiles the bundled example to every cloud and verifies each exactly', async () => {
     const r = await run('demo', '--out', path.join(tmp, 'out'));
