@@ -201,6 +201,16 @@ describe('compile and verify', () => {
   });
 });
 
+describe('verify usage', () => {
+  test('DIR missing, or a file, is bad usage that says which', async () => {
+    const missing = await run('verify', spec, path.join(tmp, 'nope'));
+    expect([missing.code, missing.err]).toEqual([2, `microseg: ${path.join(tmp, 'nope')}: no such directory\n`]);
+    const file = await run('verify', spec, spec);
+    expect(file.code).toBe(2);
+    expect(file.err).toContain('not a directory');
+  });
+});
+
 describe('package.json scripts', () => {
   test('every script that runs the CLI names a command it has', async () => {
     const scripts: Record<string, string> = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).scripts;

@@ -22,7 +22,8 @@ export function register(program: Command, io: CliIO, done: (code: number) => vo
     .action((file: string, dir: string, opts: { target?: string; format: string }) => {
       if (!FORMATS.includes(opts.format as VerifyFormat)) throw new UsageError(`unknown format '${opts.format}' (expected ${FORMATS.join(', ')})`);
       const abs = path.resolve(io.cwd, dir);
-      if (!fs.existsSync(abs) || !fs.statSync(abs).isDirectory()) throw new UsageError(`${dir}: no such directory`);
+      if (!fs.existsSync(abs)) throw new UsageError(`${dir}: no such directory`);
+      if (!fs.statSync(abs).isDirectory()) throw new UsageError(`${dir}: not a directory (give the --out directory of \`microseg compile\`)`);
       const r = loadForCommand(io, file);
       printDiagnostics(io, r.diagnostics);
       if (!r.ok) return done(r.code);
