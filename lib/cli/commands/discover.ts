@@ -12,6 +12,7 @@ import { athenaDiscoverSql } from '../../analysis/sql/athena';
 import { bigqueryDiscoverSql } from '../../analysis/sql/bigquery';
 import { pairsFromRows, QueryResultError, readQueryRows } from '../../analysis/sql/result';
 import { checkPolicyObject } from '../../model/policy';
+import { suggest } from '../../model/suggest';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../errors';
 import { CliIO } from '../io';
 import { loadForCommand, printDiagnostics } from '../policy-input';
@@ -59,6 +60,13 @@ export function register(program: Command, io: CliIO, done: (code: number) => vo
       if (!inv) return done(EXIT_FINDINGS);
       const labels = opts.labels?.split(',').map((s) => s.trim()).filter(Boolean);
       if (base && labels) throw new UsageError('--labels and --policy exclude each other: with a policy, its segments are used');
+      // A label no workload carries would silently make every segment 'unlabelled' in it: almost surely a typo.
+      const known = [...new Set(inv.workloads.flatMap((w) => Object.keys(w.labels)))].sort();
+      for (const l of labels ?? []) {
+        if (known.includes(l)) continue;
+        const hint = suggest(l, known);
+        throw new UsageError(`--labels: no workload of ${opts.inventory} has the label '${l}'${hint ? ` (did you mean '${hint}'?)` : ''}; its labels: ${known.join(', ') || 'none'}`);
+      }
       const space = base ? policySpace(base, inv) : labelSpace(inv, labels);
       if (space.segments.size === 0) throw new UsageError(`no workload of ${opts.inventory} carries ${labels ? `any of the labels ${labels.join(', ')}` : 'labels'}`);
       if (opts.emitSql !== undefined) {

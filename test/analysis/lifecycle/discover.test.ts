@@ -66,6 +66,13 @@ describe('discover', () => {
     }
   }, 60000);
 
+  test('a --labels entry no workload carries is bad usage with a suggestion, not a silent all-unlabelled dimension', async () => {
+    const r = await run(['discover', '--flows', 'aws-flows.log', '--inventory', 'inventory.yaml', '--labels', 'env,tierr']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain("--labels: no workload of inventory.yaml has the label 'tierr' (did you mean 'tier'?)");
+  });
+
   test('against an existing policy: only what it does not allow, appended to it', async () => {
     const r = await run(['discover', '--flows', 'aws-flows.log', 'gcp-flows.jsonl', '--inventory', 'inventory.yaml', '--policy', 'policy-base.yaml']);
     expect(r.code).toBe(0);
