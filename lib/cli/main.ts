@@ -32,7 +32,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
     .description('one label-based microsegmentation policy, compiled exactly to AWS, Azure and GCP')
     .version(packageVersion(), '-V, --version')
     .exitOverride()
-    .showHelpAfterError()
+    .showHelpAfterError('(run microseg --help for the commands, or microseg COMMAND --help)')
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   for (const c of COMMANDS) c.register(program, io, (n) => (code = n));
   try {

@@ -1,5 +1,7 @@
 /** `microseg compile POLICY --target aws|azure|gcp|all --out DIR`: Terraform JSON and identities, atomically. */
 import { Command } from 'commander';
+import * as path from 'path';
+import { count } from '../../report/words';
 import { sortDiagnostics } from '../../model/diagnostics';
 import { writeAtomically } from '../atomic';
 import { compileTargets, outputFiles, selectTargets } from '../compile-targets';
@@ -26,9 +28,10 @@ export function register(program: Command, io: CliIO, done: (code: number) => vo
         io.err(`compile failed: nothing written to ${opts.out}\n`);
         return done(EXIT_FINDINGS);
       }
-      writeAtomically(opts.out, outputFiles(c.outputs));
+      // Relative to the command's working directory, like every other path it reads.
+      writeAtomically(path.resolve(io.cwd, opts.out), outputFiles(c.outputs));
       for (const o of c.outputs) {
-        io.out(`${o.target}: ${o.stats.identities} identities, ${o.stats.rules} rules, ${o.stats.resources} resources -> ${opts.out}/${o.target}/cdk.tf.json\n`);
+        io.out(`${o.target}: ${count(o.stats.identities, 'identity', 'identities')}, ${count(o.stats.rules, 'rule')}, ${count(o.stats.resources, 'resource')} -> ${opts.out}/${o.target}/cdk.tf.json\n`);
       }
       done(EXIT_OK);
     });

@@ -6,6 +6,7 @@
 import { Command } from 'commander';
 import * as path from 'path';
 import { sortDiagnostics } from '../../model/diagnostics';
+import { count } from '../../report/words';
 import { ResolvedPolicy } from '../../resolve/ir';
 import { TargetOutput } from '../../targets/target';
 import { verifyOutput } from '../../verify';
@@ -45,7 +46,9 @@ export function register(program: Command, io: CliIO, done: (code: number) => vo
       const ir = r.ir;
       const flows = ir.rules.reduce((n, rule) => n + rule.segmentPairs.length, 0);
       io.out(`policy '${ir.name}' (${policyFile}): valid\n`);
-      io.out(`  ${ir.segments.length} segments, ${ir.externals.length} externals, ${ir.rules.filter((x) => x.origin.kind === 'guardrail').length} guardrails, ${ir.rules.filter((x) => x.origin.kind === 'rule').length} rules, ${flows} segment pairs named by rules\n\n`);
+      io.out(
+        `  ${count(ir.segments.length, 'segment')}, ${count(ir.externals.length, 'external')}, ${count(ir.rules.filter((x) => x.origin.kind === 'guardrail').length, 'guardrail')}, ${count(ir.rules.filter((x) => x.origin.kind === 'rule').length, 'rule')}, ${count(flows, 'segment pair')} named by rules\n\n`,
+      );
       const c = compileTargets(ir, selectTargets(ir, 'all'));
       printDiagnostics(io, sortDiagnostics(c.diagnostics.filter((d) => d.severity !== 'info')));
       if (c.failed) {
@@ -53,7 +56,7 @@ export function register(program: Command, io: CliIO, done: (code: number) => vo
         return done(EXIT_FINDINGS);
       }
       const outDir = path.join(opts.out, ir.name);
-      writeAtomically(outDir, outputFiles(c.outputs));
+      writeAtomically(path.resolve(io.cwd, outDir), outputFiles(c.outputs));
       const rows: string[][] = [['target', 'identities', 'rules', 'resources', 'verification']];
       let exact = true;
       for (const o of c.outputs) {

@@ -1,6 +1,7 @@
 /** `microseg validate POLICY [--format text|json]`: schema, references, CIDRs, ports. */
 import { Command } from 'commander';
 import { formatDiagnostic } from '../../model/diagnostics';
+import { count } from '../../report/words';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../errors';
 import { CliIO } from '../io';
 import { loadForCommand, printDiagnostics } from '../policy-input';
@@ -31,7 +32,7 @@ export function register(program: Command, io: CliIO, done: (code: number) => vo
         printDiagnostics(io, r.diagnostics);
         if (r.ok) {
           const ir = r.ir;
-          io.out(`${file}: valid policy '${ir.name}': ${ir.segments.length} segments, ${ir.externals.length} externals, ${ir.rules.length} rules and guardrails\n`);
+          io.out(`${file}: valid policy '${ir.name}': ${count(ir.segments.length, 'segment')}, ${count(ir.externals.length, 'external')}, ${count(ir.rules.length, 'rule or guardrail', 'rules and guardrails')}\n`);
         }
       }
       done(code === EXIT_OK ? EXIT_OK : code ?? EXIT_FINDINGS);
