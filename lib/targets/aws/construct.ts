@@ -25,19 +25,42 @@ import { originsTag } from './naming';
 import { AwsPlan, AwsPlanOptions, planAws, PlannedRule } from './plan';
 
 export interface AwsSegmentationProps {
-  /** The policy, or its resolved form. */
+  /**
+   * The policy, or its resolved form.
+   * @example SegmentationPolicy.fromFile('policy.yaml')
+   */
   readonly policy: SegmentationPolicy | ResolvedPolicy;
-  /** VPC of every group; may be a token (`vpc.id`). */
+  /**
+   * VPC of every group; may be a token.
+   * @example vpc.id
+   */
   readonly vpcId: string;
-  /** Prepended to every group name (default none). */
+  /**
+   * Prepended to every group and prefix-list name, e.g. to keep two deployments of one policy apart in an account.
+   * @default '' (names are `<policy>-<segment>`)
+   * @example 'eu1-'
+   */
   readonly namePrefix?: string;
-  /** Extra tags on every group and rule; the `microseg:*` tags win on a clash. */
+  /**
+   * Extra tags on every group and rule; the `microseg:*` tags win on a clash.
+   * @default {}
+   * @example { team: 'platform', 'cost-center': '42' }
+   */
   readonly tags?: Readonly<Record<string, string>>;
-  /** Override `targets.aws.maxGroupsPerInterface` (default 5). */
+  /**
+   * Security groups a workload may attach, AWS's per-interface quota: a segment's rules spread over at most this many groups.
+   * @default the policy's `targets.aws.maxGroupsPerInterface`, else 5
+   */
   readonly maxGroupsPerInterface?: number;
-  /** Override the 60 rules per group, if the account's quota was raised. */
+  /**
+   * Rules per group and direction and address family, if the account's quota was raised.
+   * @default 60
+   */
   readonly rulesPerGroup?: number;
-  /** Managed prefix lists for CIDR sets of 3 or more CIDRs; default `targets.aws.prefixLists`, else true. */
+  /**
+   * Put CIDR sets of 3 or more CIDRs into managed prefix lists (one rule per list instead of per CIDR).
+   * @default the policy's `targets.aws.prefixLists`, else true
+   */
   readonly prefixLists?: boolean;
 }
 

@@ -19,21 +19,47 @@ import { IdentitiesFile } from '../target';
 import { AzureLimits, AzurePlan, digest, NsgLayout, planAzure, RuleEndpoint } from './plan';
 
 export interface AzureSegmentationProps {
-  /** The policy, or its resolved IR. */
+  /**
+   * The policy, or its resolved IR.
+   * @example SegmentationPolicy.fromFile('policy.yaml')
+   */
   readonly policy: SegmentationPolicy | ResolvedPolicy;
-  /** May be a token, e.g. `rg.name`. */
+  /**
+   * Resource group of every ASG and NSG; may be a token.
+   * @example rg.name
+   */
   readonly resourceGroupName: string;
-  /** May be a token, e.g. `rg.location`. */
+  /**
+   * Region of every ASG and NSG; may be a token.
+   * @example rg.location
+   */
   readonly location: string;
-  /** Associate the (single, shared) NSG with these subnets. Elements may be tokens. */
+  /**
+   * Associate the (single, shared) NSG with these subnets. Elements may be tokens; the list itself must be literal.
+   * @default [] (apply the NSG to NICs yourself, or rely on subnet associations made elsewhere)
+   * @example [subnet.id]
+   */
   readonly subnetIds?: readonly string[];
-  /** Prepended to ASG and NSG names, e.g. `prod-`. */
+  /**
+   * Prepended to ASG and NSG names.
+   * @default '' (names are `<policy>-<segment>-asg` and so on)
+   * @example 'prod-'
+   */
   readonly namePrefix?: string;
-  /** Extra tags on ASGs and NSGs (rules take no tags; their description names policy and rule). */
+  /**
+   * Extra tags on ASGs and NSGs (rules take no tags; their description names policy and rule).
+   * @default {}
+   */
   readonly tags?: Readonly<Record<string, string>>;
-  /** NSG layout; default `auto` (shared while it fits Azure's quotas). */
+  /**
+   * NSG layout: `shared` (one NSG for every segment), `perSegment` (one NSG per segment), or `auto` (shared while it fits Azure's quotas).
+   * @default 'auto'
+   */
   readonly layout?: NsgLayout;
-  /** Override Azure's limits (tests, or a subscription with raised quotas). */
+  /**
+   * Override Azure's limits (tests, or a subscription with raised quotas).
+   * @default Azure's published limits (AZURE_LIMITS)
+   */
   readonly limits?: Partial<AzureLimits>;
 }
 
