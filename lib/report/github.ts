@@ -3,7 +3,8 @@
  * (warning, notice for infos), which the runner turns into annotations on
  * the pull request's diff. Suppressed findings are not annotated.
  */
-import { LintReport } from './lint-model';
+import { CODES } from '../model/codes';
+import { diagnosticWhere, LintReport } from './lint-model';
 
 /** Data escaping as the runner expects: %, CR, LF. */
 function escData(s: string): string {
@@ -16,6 +17,14 @@ function escProp(s: string): string {
 
 export function lintGithub(r: LintReport): string {
   let out = '';
+  // Validation diagnostics first: with errors among them there are no findings.
+  for (const d of r.diagnostics ?? []) {
+    const w = diagnosticWhere(d, r.file);
+    const props = [`file=${escProp(w.file)}`];
+    if (w.line) props.push(`line=${w.line}`, `col=${w.col}`);
+    props.push(`title=${escProp(`${d.code} ${CODES[d.code]?.title ?? 'validation'}`)}`);
+    out += `::${d.severity === 'error' ? 'error' : d.severity === 'warning' ? 'warning' : 'notice'} ${props.join(',')}::${escData(d.message)}\n`;
+  }
   for (const f of r.findings) {
     if (f.suppressed) continue;
     const cmd = f.severity === 'error' ? 'error' : f.severity === 'warning' ? 'warning' : 'notice';

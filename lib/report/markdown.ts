@@ -4,15 +4,24 @@
  */
 import { LINT_RULES } from '../analysis/lint';
 import { DiffResult } from '../analysis/diff';
-import { counts, LintReport } from './lint-model';
+import { CODES } from '../model/codes';
+import { diagnosticWhere, LintReport, reportCounts } from './lint-model';
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 export function lintMarkdown(r: LintReport): string {
-  const n = counts(r.findings);
+  const n = reportCounts(r);
   let out = `### microseg lint: \`${r.file}\`\n\n| errors | warnings | info | suppressed |\n|---:|---:|---:|---:|\n| ${n.error} | ${n.warning} | ${n.info} | ${n.suppressed} |\n`;
-  if (!r.findings.length) return out + '\nNo findings.\n';
+  const diags = r.diagnostics ?? [];
+  if (diags.some((d) => d.severity === 'error')) out += '\nThe policy does not validate, so lint did not run.\n';
+  if (!r.findings.length && !diags.length) return out + '\nNo findings.\n';
   out += '\n| | id | where | finding |\n|---|---|---|---|\n';
+  for (const d of diags) {
+    const w = diagnosticWhere(d, r.file);
+    const icon = d.severity === 'error' ? '❌' : d.severity === 'warning' ? '⚠️' : 'ℹ️';
+    out += `| ${icon} | ${d.code} | \`${cell(w.line ? `${w.file}:${w.line}:${w.col}` : w.file)}\` | ${cell(d.message)}${CODES[d.code] ? ` (${cell(CODES[d.code].title)})` : ''} |\n`;
+  }
+  if (!r.findings.length) return out;
   for (const f of r.findings) {
     const icon = f.suppressed ? '🔕' : f.severity === 'error' ? '❌' : f.severity === 'warning' ? '⚠️' : 'ℹ️';
     const where = f.location ? `${f.location.file}:${f.location.line}` : r.file;

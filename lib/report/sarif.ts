@@ -6,9 +6,9 @@
  * policy's reason as justification) as the SARIF spec asks.
  */
 import { LINT_RULES } from '../analysis/lint';
-import { severityOf } from '../model/codes';
-import { Severity } from '../model/diagnostics';
-import { LintReport } from './lint-model';
+import { CODES, severityOf } from '../model/codes';
+import { formatPath, Severity } from '../model/diagnostics';
+import { diagnosticWhere, LintReport } from './lint-model';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
 
@@ -22,6 +22,19 @@ export function lintSarif(r: LintReport): string {
     help: { text: `${x.why} Fix: ${x.fix} Suppress: add {id: ${x.code}, rule: <name>, reason: <why>} under suppressions:.`, markdown: `${x.why}\n\n**Fix:** ${x.fix}\n\n**Suppress:** add \`{id: ${x.code}, rule: <name>, reason: <why>}\` under \`suppressions:\`.` },
     properties: { tags: ['security', 'microsegmentation', x.kind] },
   }));
+  // Validation codes that occur get a descriptor too, after the lint pack, so code scanning shows their title and help.
+  for (const code of [...new Set((r.diagnostics ?? []).map((d) => d.code))].sort()) {
+    const info = CODES[code];
+    rules.push({
+      id: code,
+      name: (info?.title ?? code).replace(/(^|[^A-Za-z0-9]+)([A-Za-z0-9])/g, (_m, _d, ch: string) => ch.toUpperCase()),
+      shortDescription: { text: info?.title ?? code },
+      fullDescription: { text: info?.explanation ?? code },
+      defaultConfiguration: { level: LEVEL[severityOf(code)] },
+      help: { text: info?.explanation ?? code, markdown: info?.explanation ?? code },
+      properties: { tags: ['microsegmentation', 'validation'] },
+    });
+  }
   const index = new Map(rules.map((x, i) => [x.id, i]));
   const phys = (file: string, line?: number, col?: number) => ({
     physicalLocation: {
@@ -29,7 +42,19 @@ export function lintSarif(r: LintReport): string {
       ...(line ? { region: { startLine: line, startColumn: col ?? 1 } } : {}),
     },
   });
-  const results = r.findings.map((f) => ({
+  const diagnostics = (r.diagnostics ?? []).map((d) => {
+    const w = diagnosticWhere(d, r.file);
+    return {
+      ruleId: d.code,
+      ruleIndex: index.get(d.code)!,
+      level: LEVEL[d.severity],
+      message: { text: d.message },
+      locations: [phys(w.file, w.line, w.col)],
+      partialFingerprints: { 'microsegFinding/v1': `${d.code}:${w.file}:${d.path ? formatPath(d.path) : `${w.line ?? 0}:${w.col ?? 0}`}` },
+      properties: { subjects: [] as string[] },
+    };
+  });
+  const findings = r.findings.map((f) => ({
     ruleId: f.code,
     ruleIndex: index.get(f.code) ?? -1,
     level: LEVEL[f.severity],
@@ -50,7 +75,7 @@ export function lintSarif(r: LintReport): string {
         tool: { driver: { name: 'microseg', semanticVersion: r.toolVersion, rules } },
         invocations: [{ executionSuccessful: true }],
         columnKind: 'unicodeCodePoints',
-        results,
+        results: [...diagnostics, ...findings],
       },
     ],
   };

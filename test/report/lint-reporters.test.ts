@@ -72,7 +72,7 @@ test('JSON has the documented shape', () => {
   const j = JSON.parse(lintJson(r));
   expect(j.summary).toEqual({ error: 0, warning: 1, info: 0, suppressed: 1 });
   expect(j.findings[0]).toMatchObject({ id: 'MS3004', kind: 'world-open-admin-port', severity: 'error', file, line: 32, col: 11, path: 'rules[2].name', subjects: ['ssh-from-anywhere', 'web-prod'], suppressed: { reason: 'honeypot, monitored by the SOC', line: 37, col: 5 } });
-  expect(Object.keys(j)).toEqual(['version', 'tool', 'policy', 'file', 'today', 'summary', 'findings']);
+  expect(Object.keys(j)).toEqual(['version', 'tool', 'policy', 'file', 'today', 'summary', 'findings', 'diagnostics']);
 });
 
 test('GitHub annotations: one command per unsuppressed finding, escaped', () => {
@@ -101,4 +101,51 @@ test('text: colour only when asked (a TTY)', () => {
   expect(lintText(r, false)).not.toMatch(/\x1b\[/);
   expect(lintText(r, false)).toContain(`${file}:40:5 warning MS3012 suppression of MS3003 for 'web-to-db' matches no finding`);
   expect(lintText(r, false).trim().split('\n').pop()).toBe(`${file}: 0 errors, 1 warning, 0 info, 1 suppressed`);
+});
+
+test('a policy with validation errors: every machine format still carries the errors, located, and lint exits 1', async () => {
+  const { main } = await import('../../lib/cli/main');
+  const { memoryIO } = await import('../../lib/cli/io');
+  const bad = 'test/fixtures/bad/unknown-label-value-selector.yaml';
+  const lintIt = async (format: string) => {
+    const io = memoryIO(path.join(__dirname, '../..'));
+    const code = await main(['lint', bad, '--format', format], io);
+    return { code, out: io.stdout, err: io.stderr };
+  };
+  const text = await lintIt('text');
+  expect(text.code).toBe(1);
+  expect(text.out).toBe(''); // people read stderr
+  const [, where, code] = /^(\S+:\d+:\d+) error (MS1\d{3}) /m.exec(text.err)!;
+  const [, line, col] = where.split(':').map(Number);
+
+  const sarif = await lintIt('sarif');
+  expect(sarif.code).toBe(1);
+  const log = JSON.parse(sarif.out);
+  const validate = validator();
+  expect(validate(log) ? [] : validate.errors).toEqual([]);
+  const res = log.runs[0].results[0];
+  expect(res).toMatchObject({ ruleId: code, level: 'error', locations: [{ physicalLocation: { artifactLocation: { uri: bad }, region: { startLine: line, startColumn: col } } }] });
+  expect(log.runs[0].tool.driver.rules[res.ruleIndex].id).toBe(code);
+
+  const j = await lintIt('json');
+  expect(j.code).toBe(1);
+  const doc = JSON.parse(j.out);
+  expect(doc.findings).toEqual([]);
+  expect(doc.summary.error).toBeGreaterThanOrEqual(1);
+  expect(doc.diagnostics[0]).toMatchObject({ id: code, severity: 'error', file: bad, line, col });
+
+  const junit = await lintIt('junit');
+  expect(junit.code).toBe(1);
+  expect(junit.out).toContain(`<failure message=`);
+  expect(junit.out).toContain(`${where} error ${code}`);
+  expect(junit.out).not.toContain('no findings'); // lint rules did not run, so none "passed"
+
+  const gh = await lintIt('github');
+  expect(gh.code).toBe(1);
+  expect(gh.out.split('\n')[0]).toMatch(new RegExp(`^::error file=${bad.replace(/\./g, '\\.')},line=${line},col=${col},title=${code} `));
+
+  const md = await lintIt('markdown');
+  expect(md.code).toBe(1);
+  expect(md.out).toContain(`| ❌ | ${code} | \`${where}\` |`);
+  expect(md.out).toContain('does not validate');
 });

@@ -1,4 +1,5 @@
 /** `microseg lint POLICY [--fail-on error|warning|none] [--format …] [--today YYYY-MM-DD]`: validate plus the lint findings. */
+import * as path from 'path';
 import { Command } from 'commander';
 import { failsOn, lint, resolveToday } from '../../analysis/lint';
 import { lintGithub } from '../../report/github';
@@ -11,7 +12,7 @@ import { lintText } from '../../report/text';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../errors';
 import { CliIO } from '../io';
 import { packageVersion } from '../package-root';
-import { loadForCommand, printDiagnostics } from '../policy-input';
+import { displayPath, loadForCommand, printDiagnostics } from '../policy-input';
 
 const FORMATS = ['text', 'json', 'markdown', 'sarif', 'junit', 'github'] as const;
 const FAIL_ON = ['error', 'warning', 'none'] as const;
@@ -35,14 +36,26 @@ export function register(program: Command, io: CliIO, done: (code: number) => vo
       }
       const r = loadForCommand(io, file);
       printDiagnostics(io, r.diagnostics);
-      if (!r.ok) return done(r.code);
+      const format = opts.format as (typeof FORMATS)[number];
+      if (!r.ok) {
+        // A policy with validation errors still gets a complete machine-readable report carrying
+        // those errors, so `lint --format sarif > lint.sarif` in CI uploads them rather than an
+        // empty file. Text is for people and the errors are already on stderr; an unreadable file
+        // (exit 2) is bad usage, not a report.
+        if (r.code === EXIT_FINDINGS && format !== 'text') {
+          const report: LintReport = { policy: '', file: displayPath(io, path.resolve(io.cwd, file)), today, findings: [], toolVersion: packageVersion(), diagnostics: r.diagnostics };
+          io.out(renderers(report, io)[format]());
+        }
+        return done(r.code);
+      }
       const findings = lint(r.ir, { today });
-      const report: LintReport = { policy: r.ir.name, file: r.policy.file, today, findings, toolVersion: packageVersion() };
-      const render = { text: () => lintText(report, io.isTTY), json: () => lintJson(report), markdown: () => lintMarkdown(report), sarif: () => lintSarif(report), junit: () => lintJunit(report), github: () => lintGithub(report) }[
-        opts.format as (typeof FORMATS)[number]
-      ];
-      io.out(render());
+      const report: LintReport = { policy: r.ir.name, file: r.policy.file, today, findings, toolVersion: packageVersion(), diagnostics: r.diagnostics };
+      io.out(renderers(report, io)[format]());
       const threshold = opts.failOn as (typeof FAIL_ON)[number];
       done(findings.some((f) => failsOn(f, threshold)) ? EXIT_FINDINGS : EXIT_OK);
     });
+}
+
+function renderers(report: LintReport, io: CliIO): Record<(typeof FORMATS)[number], () => string> {
+  return { text: () => lintText(report, io.isTTY), json: () => lintJson(report), markdown: () => lintMarkdown(report), sarif: () => lintSarif(report), junit: () => lintJunit(report), github: () => lintGithub(report) };
 }
