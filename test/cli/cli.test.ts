@@ -3,8 +3,10 @@
  * stderr, atomic output, compile → verify round trips.
  */
 import * as fs from 'fs';
+import fsModule from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { writeAtomically } from '../../lib/cli/atomic';
 import { memoryIO } from '../../lib/cli/io';
 import { main } from '../../lib/cli/main';
 
@@ -198,6 +200,61 @@ describe('compile and verify', () => {
       expect(r.err).toContain('is a directory');
     }
     expect(fs.readdirSync(path.dirname(tmp)).filter((n) => n.startsWith(path.basename(tmp) + '.tmp-'))).toEqual([]);
+  });
+});
+
+describe('writeAtomically: all targets or none', () => {
+  const files = { 'aws/cdk.tf.json': 'new aws', 'azure/cdk.tf.json': 'new azure', 'azure/identities.json': 'new ids', 'gcp/cdk.tf.json': 'new gcp' };
+  function seed(out: string) {
+    for (const [rel, text] of Object.entries({ 'aws/cdk.tf.json': 'old aws', 'aws/stale.json': 'old extra', 'gcp/cdk.tf.json': 'old gcp', 'notes.txt': 'mine', 'keep/x': 'mine too' })) {
+      fs.mkdirSync(path.dirname(path.join(out, rel)), { recursive: true });
+      fs.writeFileSync(path.join(out, rel), text);
+    }
+  }
+
+  test('a run replaces every target folder and leaves the user\'s other files alone', () => {
+    const out = path.join(tmp, 'out');
+    seed(out);
+    writeAtomically(out, files);
+    expect(snapshotDir(out)).toEqual({ ...files, 'notes.txt': 'mine', [path.join('keep', 'x')]: 'mine too' });
+    expect(fs.readdirSync(tmp)).toEqual(['out']);
+  });
+
+  // 2 existing folders moved aside + 3 new ones moved in = 5 renames; fail each in turn.
+  test.each([1, 2, 3, 4, 5])('a rename failing on call %i leaves DIR byte-identical and no staging behind', (n) => {
+    const out = path.join(tmp, 'out');
+    seed(out);
+    const before = snapshotDir(out);
+    const real = fs.renameSync;
+    let calls = 0;
+    const spy = jest.spyOn(fsModule, 'renameSync').mockImplementation((a, b) => {
+      if (++calls === n) throw Object.assign(new Error('EXDEV: simulated'), { code: 'EXDEV' });
+      return real(a, b);
+    });
+    try {
+      expect(() => writeAtomically(out, files)).toThrow('EXDEV: simulated');
+    } finally {
+      spy.mockRestore();
+    }
+    expect(calls).toBeGreaterThanOrEqual(n);
+    expect(snapshotDir(out)).toEqual(before);
+    expect(fs.readdirSync(tmp)).toEqual(['out']);
+  });
+
+  test('a failed first run into a new DIR leaves no DIR', () => {
+    const out = path.join(tmp, 'fresh');
+    const real = fs.renameSync;
+    let calls = 0;
+    const spy = jest.spyOn(fsModule, 'renameSync').mockImplementation((a, b) => {
+      if (++calls === 2) throw new Error('simulated');
+      return real(a, b);
+    });
+    try {
+      expect(() => writeAtomically(out, files)).toThrow('simulated');
+    } finally {
+      spy.mockRestore();
+    }
+    expect(fs.readdirSync(tmp)).toEqual([]);
   });
 });
 
