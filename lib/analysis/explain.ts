@@ -8,6 +8,7 @@
  * with the same verdict and the same deciders are merged back into CIDRs.
  */
 import { labelsMatch } from '../model/selectors';
+import { suggest } from '../model/suggest';
 import { AddressSet, parseAddress, parseCidr } from '../net/address';
 import { ServiceSet } from '../net/service';
 import { Direction, ResolvedPolicy, SideEntry } from '../resolve/ir';
@@ -20,6 +21,8 @@ export interface ExplainEnd {
   readonly label: string;
   readonly segment?: string;
   readonly addresses: AddressSet;
+  /** For a bare address inside segments' declared addresses: how to ask about a workload there instead. */
+  readonly hint?: string;
 }
 
 export class ExplainInputError extends Error {}
@@ -31,7 +34,7 @@ export function parseEndpoint(ir: ResolvedPolicy, text: string): ExplainEnd[] {
   if (at > 0) {
     const seg = ir.segments.find((s) => s.name === t.slice(0, at));
     const addr = cidrSet(t.slice(at + 1));
-    if (!seg) throw new ExplainInputError(`'${t.slice(0, at)}' is not a segment`);
+    if (!seg) throw new ExplainInputError(`'${t.slice(0, at)}' is not a segment${didYouMean(t.slice(0, at), ir.segments.map((s) => s.name))}`);
     if (!addr) throw new ExplainInputError(`'${t.slice(at + 1)}' is not an address or CIDR`);
     const inside = addr.intersect(seg.addresses);
     if (inside.isEmpty()) throw new ExplainInputError(`${t.slice(at + 1)} is outside the addresses of segment '${seg.name}' (${seg.addresses.toString()})`);
@@ -47,14 +50,39 @@ export function parseEndpoint(ir: ResolvedPolicy, text: string): ExplainEnd[] {
       const [k, v] = part.split('=').map((x) => x.trim());
       if (!k || !v) throw new ExplainInputError(`'${t}' is not a label selector (expected key=value,key=value)`);
       sel[k] = v.split('|');
+      checkSelectorTerm(ir, k, sel[k]);
     }
     const segs = ir.segments.filter((s) => labelsMatch(sel, s.labels));
     if (!segs.length) throw new ExplainInputError(`label selector '${t}' matches no segment`);
     return segs.map((s) => ({ label: s.name, segment: s.name, addresses: s.addresses }));
   }
   const addr = cidrSet(t);
-  if (addr) return [{ label: t, addresses: addr }];
-  throw new ExplainInputError(`'${t}' is not a segment, external, label selector (env=prod,tier=web), address or segment@address`);
+  if (addr) {
+    // A bare address is an outside host by design; if it lies in segments' declared addresses the user
+    // most likely meant a workload there, which is written segment@address.
+    const within = ir.segments.filter((s) => s.declaredAddresses && addr.subtract(s.addresses).isEmpty()).map((s) => `${s.name}@${t}`);
+    const hint = within.length
+      ? `${t} lies in the declared addresses of ${within.length === 1 ? 'segment' : 'segments'} ${within.map((w) => w.split('@')[0]).join(', ')} but is taken as an outside host; for a workload there, use ${within.join(' or ')}`
+      : undefined;
+    return [{ label: t, addresses: addr, ...(hint ? { hint } : {}) }];
+  }
+  const names = [...ir.segments.map((s) => s.name), ...ir.externals.map((e) => e.name)];
+  throw new ExplainInputError(`'${t}' is not a segment, external, label selector (env=prod,tier=web), address or segment@address${didYouMean(t, names)}`);
+}
+
+function didYouMean(input: string, candidates: Iterable<string>): string {
+  const s = suggest(input, candidates);
+  return s ? ` (did you mean '${s}'?)` : '';
+}
+
+/** A selector naming an undeclared label or value is a typo, not "matches no segment": say which, with a suggestion. */
+function checkSelectorTerm(ir: ResolvedPolicy, key: string, values: readonly string[]): void {
+  const labels = ir.policy.doc.labels ?? {};
+  const declared = labels[key];
+  if (!declared) throw new ExplainInputError(`unknown label '${key}'${didYouMean(key, Object.keys(labels))} (declared: ${Object.keys(labels).join(', ')})`);
+  for (const v of values) {
+    if (!declared.includes(v)) throw new ExplainInputError(`unknown value '${v}' for ${key}${didYouMean(v, declared)} (declared: ${declared.join(', ')})`);
+  }
 }
 
 function cidrSet(text: string): AddressSet | undefined {
@@ -109,6 +137,8 @@ export interface ExplainPair {
   /** Empty when neither end is a workload (no segment enforces anything), or the ends share no address family; `note` says which. */
   readonly cases: ExplainCase[];
   readonly note?: string;
+  /** Set when an end is a bare address inside a segment's declared addresses: use segment@address for a workload. */
+  readonly hint?: string;
 }
 
 export interface ExplainResult {
@@ -130,7 +160,8 @@ function decider(e: SideEntry, services: ServiceSet): Decider {
 }
 
 function explainPair(ir: ResolvedPolicy, atoms: ReturnType<typeof atomsOf>, src: ExplainEnd, dst: ExplainEnd, services: ServiceSet): ExplainPair {
-  const base = { from: src.label, to: dst.label, ...(src.segment ? { fromSegment: src.segment } : {}), ...(dst.segment ? { toSegment: dst.segment } : {}) };
+  const hint = [src.hint, dst.hint].filter(Boolean).join('; ');
+  const base = { from: src.label, to: dst.label, ...(src.segment ? { fromSegment: src.segment } : {}), ...(dst.segment ? { toSegment: dst.segment } : {}), ...(hint ? { hint } : {}) };
   if (!src.segment && !dst.segment) return { ...base, cases: [], note: 'neither end is a workload of a segment: the policy does not govern this traffic' };
   // Two-stage merge keeps the cases exact as products: per source atom, destination atoms with the same answer are
   // merged; then source atoms with the same (destination set, answer) are merged.

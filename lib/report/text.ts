@@ -63,6 +63,7 @@ export function explainText(e: ExplainResult, color = false): string {
     for (const p of pairs) {
       out += c.bold(`${p.from} -> ${p.to}${e.service ? ` on ${e.service}` : ''}`) + c.dim(` (${title})`) + '\n';
       if (p.note) out += `  ${p.note}\n`;
+      if (p.hint) out += c.yellow(`  hint: ${p.hint}`) + '\n';
       for (const k of p.cases) {
         const v = k.verdict === 'allowed' ? c.green('ALLOWED') : k.verdict === 'denied' ? c.red('DENIED') : c.yellow('PARTLY ALLOWED');
         const where = p.cases.length > 1 ? ` [from ${abbrev(k.fromAddresses)} to ${abbrev(k.toAddresses)}]` : '';

@@ -63,6 +63,12 @@ test('explain prints both directions with the deciding rules', async () => {
   ]);
   expect(r.out).toContain('shop-app-prod -> shop-web-prod on tcp/8080 (reverse)\n  DENIED\n');
   expect((await run(['explain', 'test/fixtures/diff/shop-old.yaml', '--from', 'nope', '--to', 'shop-app-prod'])).code).toBe(2);
+  const typo = await run(['explain', 'test/fixtures/diff/shop-old.yaml', '--from', 'env=prd', '--to', 'shop-app-prod']);
+  expect(typo.code).toBe(2);
+  expect(typo.err).toContain(`unknown value 'prd' for env (did you mean 'prod'?)`);
+  const bare = await run(['explain', 'test/fixtures/diff/shop-old.yaml', '--from', 'internet', '--to', '10.10.1.5']);
+  expect(bare.code).toBe(0);
+  expect(bare.out).toContain('hint: 10.10.1.5 lies in the declared addresses of segment shop-web-prod');
   expect((await run(['explain', 'test/fixtures/diff/shop-old.yaml', '--from', 'internet', '--to', 'shop-app-prod', '--service', 'tcp/99999'])).code).toBe(2);
 });
 

@@ -45,3 +45,32 @@ test('externals and addresses are outside hosts; selectors may yield several seg
   expect(() => parseEndpoint(ir, 'nope')).toThrow(ExplainInputError);
   expect(() => parseEndpoint(ir, 'shop-web-prod@10.99.0.1')).toThrow(/outside the addresses/);
 });
+
+test('typos get a usage error with "did you mean": endpoint names, segment@address, selector labels and values', () => {
+  const msg = (from: string) => {
+    try {
+      explain(ir, { from, to: 'shop-app-prod' });
+    } catch (e) {
+      expect(e).toBeInstanceOf(ExplainInputError);
+      return (e as Error).message;
+    }
+    throw new Error(`${from} was accepted`);
+  };
+  expect(msg('shop-web-prd')).toMatch(/^'shop-web-prd' is not a segment, .* \(did you mean 'shop-web-prod'\?\)$/);
+  expect(msg('shop-web-prd@10.10.1.5')).toBe(`'shop-web-prd' is not a segment (did you mean 'shop-web-prod'?)`);
+  expect(msg('env=prd')).toBe(`unknown value 'prd' for env (did you mean 'prod'?) (declared: prod, staging)`);
+  expect(msg('env=prod,teir=web')).toMatch(/^unknown label 'teir' \(did you mean 'tier'\?\)/);
+  expect(msg('env=prod|stagin')).toMatch(/^unknown value 'stagin' for env \(did you mean 'staging'\?\)/);
+  expect(msg('zzzzzzzz')).not.toContain('did you mean');
+  // Declared values that match no segment are still answered as such, not as a typo.
+  expect(msg('env=staging,tier=ops')).toBe(`label selector 'env=staging,tier=ops' matches no segment`);
+});
+
+test('a bare address inside a segment\'s declared addresses stays an outside host, with a segment@address hint', () => {
+  const e = explain(ir, { from: 'internet', to: '10.10.1.5' });
+  expect(e.forward[0].note).toMatch(/neither end is a workload/);
+  expect(e.forward[0].hint).toBe('10.10.1.5 lies in the declared addresses of segment shop-web-prod but is taken as an outside host; for a workload there, use shop-web-prod@10.10.1.5');
+  expect(e.reverse[0].hint).toBe(e.forward[0].hint);
+  expect(explain(ir, { from: 'internet', to: '192.0.2.7' }).forward[0].hint).toBeUndefined();
+  expect(explain(ir, { from: 'internet', to: 'shop-web-prod@10.10.1.5' }).forward[0].hint).toBeUndefined();
+});
