@@ -1,7 +1,8 @@
 /**
  * `microseg drift POLICY --state FILE --target aws|azure|gcp`: compares
  * the JSON of `terraform show -json` (state or plan) with what the policy
- * compiles to, by resource and by flow. Exit 1 when there is drift.
+ * compiles to, by resource and by flow. Exit 1 when there is drift, 2 when
+ * the state cannot be read or is not `terraform show -json` output.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -9,7 +10,7 @@ import { Command } from 'commander';
 import { drift, driftMarkdown, driftText, readState, StateError } from '../../analysis/drift';
 import { sortDiagnostics } from '../../model/diagnostics';
 import { compileTargets } from '../compile-targets';
-import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../errors';
+import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from '../errors';
 import { CliIO } from '../io';
 import { loadForCommand, printDiagnostics } from '../policy-input';
 import { parseFormat } from './lifecycle-input';
@@ -31,14 +32,25 @@ export function register(program: Command, io: CliIO, done: (code: number) => vo
       printDiagnostics(io, r.diagnostics);
       if (!r.ok) return done(r.code);
       const statePath = path.resolve(io.cwd, opts.state);
+      // A state that cannot be read, is not JSON or is not `terraform show -json` output is bad input (exit 2),
+      // never "drift" (exit 1): a CI job must not mistake a wrong --state for a changed cloud.
+      const bad = (message: string) => {
+        io.err(`${opts.state} error MS8030 ${message}\n`);
+        done(EXIT_USAGE);
+      };
+      let text: string;
+      try {
+        text = fs.readFileSync(statePath, 'utf8');
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        return bad(code === 'EISDIR' ? `${opts.state} is a directory, not the output of \`terraform show -json\`` : code === 'ENOENT' ? `cannot read ${opts.state}: no such file` : `cannot read ${opts.state}: ${(e as Error).message}`);
+      }
       let state;
       try {
-        state = readState(JSON.parse(fs.readFileSync(statePath, 'utf8')));
+        state = readState(JSON.parse(text));
       } catch (e) {
-        if (e instanceof StateError || e instanceof SyntaxError) {
-          io.err(`${opts.state} error MS8030 ${e.message}\n`);
-          return done(EXIT_FINDINGS);
-        }
+        if (e instanceof SyntaxError) return bad(`${opts.state} is not JSON: ${e.message}`);
+        if (e instanceof StateError) return bad(`${opts.state}: ${e.message}`);
         throw e;
       }
       const c = compileTargets(r.ir, [opts.target], true);

@@ -3,6 +3,7 @@
  * inventories, flow logs with a progress bar on a terminal, query results,
  * and the window options. Not a command itself.
  */
+import * as fs from 'fs';
 import * as path from 'path';
 import { Diagnostic, hasErrors } from '../../model/diagnostics';
 import { severityOf } from '../../model/codes';
@@ -43,6 +44,16 @@ export function parseUntil(v: string | undefined): number | undefined {
 export async function flowsForCommand(io: CliIO, files: readonly string[], days?: number, until?: number): Promise<Collected> {
   if (files.length === 0) throw new UsageError('--flows needs at least one file');
   const full = files.map((f) => path.resolve(io.cwd, f));
+  // Read errors from the streams do not carry the path ("EISDIR: illegal operation on a directory, read"): name it here.
+  for (const [i, f] of full.entries()) {
+    let st: fs.Stats | undefined;
+    try {
+      st = fs.statSync(f);
+    } catch {
+      continue; // a missing file is reported by the reader, with its path
+    }
+    if (st.isDirectory()) throw new UsageError(`--flows ${files[i]}: is a directory (give the flow-log files, e.g. ${path.join(files[i], '*.log')})`);
+  }
   let drawn = false;
   const progress = io.isTTY
     ? (file: string, done: number, total: number) => {

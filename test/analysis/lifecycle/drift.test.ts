@@ -103,9 +103,22 @@ describe('drift', () => {
       const b = await run(['drift', 'policy.yaml', '--state', 'plan.json', '--target', 'gcp'], dir);
       expect([b.code, b.stdout.trim()]).toEqual([0, "gcp: in sync with policy 'shop'"]);
       fs.writeFileSync(path.join(dir, 'bad.json'), '{"hello": 1}');
+      // A wrong --state is bad input (exit 2, naming the file), never "drift" (exit 1).
       const c = await run(['drift', 'policy.yaml', '--state', 'bad.json', '--target', 'gcp'], dir);
-      expect(c.code).toBe(1);
-      expect(c.stderr).toMatch(/MS8030/);
+      expect(c.code).toBe(2);
+      expect(c.stderr).toMatch(/^bad\.json error MS8030 bad\.json: no values\.root_module/);
+      fs.writeFileSync(path.join(dir, 'notes.txt'), '# not json\n');
+      fs.mkdirSync(path.join(dir, 'states'));
+      for (const [state, message] of [
+        ['notes.txt', /^notes\.txt error MS8030 notes\.txt is not JSON: /],
+        ['missing.json', /^missing\.json error MS8030 cannot read missing\.json: no such file\n$/],
+        ['states', /^states error MS8030 states is a directory/],
+      ] as const) {
+        const x = await run(['drift', 'policy.yaml', '--state', state, '--target', 'gcp'], dir);
+        expect([x.code, x.stdout]).toEqual([2, '']);
+        expect(x.stderr).toMatch(message);
+        expect(x.stderr).not.toMatch(/internal error|\n\s+at /);
+      }
       expect((await run(['drift', 'policy.yaml', '--state', 'bad.json'], dir)).code).toBe(2);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

@@ -59,6 +59,15 @@ describe('stale', () => {
     void fix;
   });
 
+  test('--flows naming a directory is bad usage that names the path', async () => {
+    for (const cmd of [['stale', 'policy.yaml'], ['discover']]) {
+      const r = await run([...cmd, '--flows', '.', '--inventory', 'inventory.yaml']);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/^microseg: --flows \.: is a directory /);
+      expect(r.stderr).not.toContain('EISDIR');
+    }
+  });
+
   test('a missing flow log is one line and exit 2, with no stray stream error afterwards', async () => {
     const errors: unknown[] = [];
     const onUncaught = (e: unknown) => errors.push(e);
