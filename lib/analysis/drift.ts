@@ -15,6 +15,7 @@
  * identities.json: every flow the live cloud decides differently from the
  * policy, with the resources that decided it.
  */
+import { count } from '../report/words';
 import { ResolvedPolicy } from '../resolve/ir';
 import { TargetName, TargetOutput } from '../targets/target';
 import { Mismatch, verifyOutput, VerifyIssue } from '../verify';
@@ -287,7 +288,7 @@ export function driftText(r: DriftReport): string {
   out.push(
     r.inSync
       ? `${r.target}: in sync with policy '${r.policy}'`
-      : `${r.target}: drift: ${r.added.length} added, ${r.removed.length} removed, ${r.changed.length} changed, ${r.missingIdentities.length} missing identities, ${r.flows.count} flows decided differently (${r.flows.verdict})`,
+      : `${r.target}: drift: ${r.added.length} added, ${r.removed.length} removed, ${r.changed.length} changed, ${count(r.missingIdentities.length, 'missing identity', 'missing identities')}, ${count(r.flows.count, 'flow')} decided differently (${r.flows.verdict})`,
   );
   return out.join('\n') + '\n';
 }

@@ -50,3 +50,8 @@ test("docs/lifecycle.md's drift example runs as written on it: the hand-added ru
   expect(rep.flows.count).toBeGreaterThan(0);
   expect(rep.flows.examples[0]).toMatchObject({ kind: 'too-open', service: 'tcp/22', to: { segment: 'shop-web-prod' } });
 });
+
+test('the text form counts with singular nouns', async () => {
+  const r = await run(['drift', 'examples/shop/policy.yaml', '--state', 'examples/shop/terraform-show.gcp.json', '--target', 'gcp'], root);
+  expect(r.stdout.trim().split('\n').pop()).toBe('gcp: drift: 1 added, 0 removed, 0 changed, 0 missing identities, 1 flow decided differently (not-equivalent)');
+});
