@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { EXIT_OK, EXIT_USAGE, UsageError } from './errors';
 import { CliIO, processIO } from './io';
 import { packageVersion } from './package-root';
+import { suggest } from '../model/suggest';
 import * as compile from './commands/compile';
 import * as demo from './commands/demo';
 import * as diff from './commands/diff';
@@ -35,6 +36,15 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
     .showHelpAfterError('(run microseg --help for the commands, or microseg COMMAND --help)')
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   for (const c of COMMANDS) c.register(program, io, (n) => (code = n));
+  // commander reads `microseg typo --help` as the program's --help and exits 0; a script with a
+  // mistyped command must fail instead, so an unknown first word is refused before parsing.
+  const first = argv[0];
+  if (first !== undefined && !first.startsWith('-') && first !== 'help' && !program.commands.some((c) => c.name() === first || c.aliases().includes(first))) {
+    const names = program.commands.map((c) => c.name());
+    const near = suggest(first, names);
+    io.err(`error: unknown command '${first}'${near ? `\n(Did you mean ${near}?)` : ''}\n(run microseg --help for the commands, or microseg COMMAND --help)\n`);
+    return EXIT_USAGE;
+  }
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return code;

@@ -91,6 +91,16 @@ describe('validate', () => {
     expect((await run('validate', shop, '--format', 'xml')).code).toBe(2);
   });
 
+  test('an unknown command fails with a suggestion, even with --help', async () => {
+    for (const argv of [['valdate', 'x.yaml'], ['valdate', '--help'], ['schema', '--help']]) {
+      const r = await run(...argv);
+      expect(r.code).toBe(2);
+      expect(r.err).toContain(`unknown command '${argv[0]}'`);
+    }
+    expect((await run('valdate', 'x.yaml')).err).toContain('(Did you mean validate?)');
+    expect((await run('help')).code).toBe(0);
+  });
+
   test('--version and --help exit 0', async () => {
     const v = await run('--version');
     expect(v.code).toBe(0);
