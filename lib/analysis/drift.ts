@@ -294,7 +294,7 @@ export function driftText(r: DriftReport): string {
 }
 
 export function driftMarkdown(r: DriftReport): string {
-  const out = [`## Drift: ${r.policy} on ${r.target}`, '', r.inSync ? 'The cloud matches the policy.' : `**Drift.** ${r.flows.count} flows are decided differently from the policy.`, ''];
+  const out = [`## Drift: ${r.policy} on ${r.target}`, '', r.inSync ? 'The cloud matches the policy.' : `**Drift.** ${r.flows.count === 1 ? '1 flow is' : `${r.flows.count} flows are`} decided differently from the policy.`, ''];
   if (r.added.length) out.push('### Added by hand', '', ...r.added.map((a) => `- \`${a.address}\` ${a.summary}`), '');
   if (r.removed.length) out.push('### Missing from the cloud', '', ...r.removed.map((a) => `- \`${a.address}\`${a.origins ? ` (${a.origins})` : ''}`), '');
   if (r.changed.length) out.push('### Changed', '', ...r.changed.flatMap((c) => c.fields.map((f) => `- \`${c.address}\` \`${f.field}\`: \`${JSON.stringify(f.expected)}\` → \`${JSON.stringify(f.actual)}\``)), '');

@@ -12,6 +12,7 @@ import { ResolvedPolicy, ResolvedRule } from '../resolve/ir';
 import { FlowReadReport } from './flows/read';
 import { AddressBook } from './inventory';
 import { ObservedFlow, packetService, replayFlow } from './replay';
+import { count } from '../report/words';
 
 /** Hits of one rule on one service port: the unit both paths produce. */
 export interface RuleHit {
@@ -187,7 +188,7 @@ export function staleText(r: StaleReport): string {
   const out: string[] = [];
   for (const s of r.stale) out.push(`stale  ${s.rule}  (${s.kind}, ${s.services.join(', ')})${s.location ? `  ${s.location}` : ''}`);
   for (const u of r.used) {
-    out.push(`used   ${u.rule}  ${u.hits} hits, ${u.flows} flows${u.partial ? `; unused: ${u.unusedServices.join(', ')}` : ''}`);
+    out.push(`used   ${u.rule}  ${count(u.hits, 'hit')}, ${count(u.flows, 'flow')}${u.partial ? `; unused: ${u.unusedServices.join(', ')}` : ''}`);
   }
   const un = r.unattributed;
   out.push(`${r.stale.length} stale, ${r.used.length} used; not credited: ${un.acceptedNotAllowed} accepted-not-allowed, ${un.rejected} rejected, ${un.outsideHosts} outside, ${un.ambiguous} ambiguous, ${un.outsideWindow} outside window`);

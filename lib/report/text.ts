@@ -4,6 +4,7 @@ import { DiffResult } from '../analysis/diff';
 import { ExplainResult } from '../analysis/explain';
 import { formatDiagnostic } from '../model/diagnostics';
 import { counts, LintReport } from './lint-model';
+import { count } from './words';
 
 type Colors = ReturnType<typeof createColors>;
 
@@ -30,7 +31,7 @@ function pm(c: Colors, d: { added: string[]; removed: string[] }): string {
 
 export function diffText(d: DiffResult, color = false): string {
   const c = createColors(color);
-  let out = `${d.old.file} -> ${d.new.file}: ${d.summary.flowsAdded} flow groups added, ${d.summary.flowsRemoved} removed, ${d.summary.rulesChanged} rules and guardrails changed\n`;
+  let out = `${d.old.file} -> ${d.new.file}: ${count(d.summary.flowsAdded, 'flow group')} added, ${d.summary.flowsRemoved} removed, ${count(d.summary.rulesChanged, 'rule or guardrail', 'rules and guardrails')} changed\n`;
   if (!d.changes.length) return out;
   out += '\nBy segment pair:\n';
   for (const p of d.byPair) out += `  ${p.from} -> ${p.to}: ${pm(c, p)}  (${p.causes.join(', ')})\n`;

@@ -17,6 +17,7 @@ import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../errors';
 import { CliIO } from '../io';
 import { loadForCommand, printDiagnostics } from '../policy-input';
 import { flowsForCommand, inventoryForCommand, parseDays, parseUntil } from './lifecycle-input';
+import { count } from '../../report/words';
 
 interface Opts {
   flows?: string[];
@@ -102,7 +103,7 @@ export function register(program: Command, io: CliIO, done: (code: number) => vo
         return done(70);
       }
       for (const n of result.notes) io.err(`discover: ${n}\n`);
-      io.err(`discover: ${result.stats.cells} observed segment/host pairs -> ${result.stats.rules} rules over ${result.stats.segments} segments\n`);
+      io.err(`discover: ${count(result.stats.cells, 'observed segment/host pair')} -> ${count(result.stats.rules, 'rule')} over ${count(result.stats.segments, 'segment')}\n`);
       io.out(result.yaml);
       done(EXIT_OK);
     });
