@@ -16,7 +16,7 @@ import { SegmentationPolicy } from '../../model/policy';
 import { ResolvedPolicy } from '../../resolve/ir';
 import { resolve } from '../../resolve/resolve';
 import { IdentitiesFile } from '../target';
-import { AzureLimits, AzurePlan, digest, NsgLayout, planAzure, RuleEndpoint } from './plan';
+import { ALL_ASG_KEY, AzureLimits, AzurePlan, digest, NsgLayout, planAzure, RuleEndpoint } from './plan';
 
 export interface AzureSegmentationProps {
   /**
@@ -75,6 +75,8 @@ export class AzureSegmentation extends Construct {
   private readonly asgBySegment = new Map<string, ApplicationSecurityGroup>();
   /** Label ASGs by key `label=value`. */
   private readonly asgByLabel = new Map<string, ApplicationSecurityGroup>();
+  /** The all-segments ASG, when some rule side written as `{}` uses it. */
+  private readonly allAsg?: ApplicationSecurityGroup;
   /** Segments whose single-ASG accessor has warned already (once each). */
   private readonly warned = new Set<string>();
   private readonly nsgByKey = new Map<string, NetworkSecurityGroup>();
@@ -112,13 +114,23 @@ export class AzureSegmentation extends Construct {
         }),
       );
     }
+    if (plan.allAsg) {
+      // Construct id `_all-asg`: no segment's `<segment>-asg` nor label's `<label>_<value>-asg` starts with '_' (a segment may be named `all`).
+      this.allAsg = new ApplicationSecurityGroup(this, '_all-asg', {
+        name: plan.allAsg.name,
+        resourceGroupName: props.resourceGroupName,
+        location: props.location,
+        tags: baseTags({ 'microseg-segments': 'all' }),
+      });
+    }
     // Id tokens read once per ASG: every read of `.id` makes a new token, and cdktf captures a full stack trace for each
     // (at 1000 segments that was a tenth of the compile). The same token string resolves to the same reference.
-    // Keys: segment names and `label=value` (segment names hold no '=').
+    // Keys: segment names, `label=value` (segment names hold no '=') and ALL_ASG_KEY.
     const asgId = new Map<string, string>();
     for (const [s, asg] of this.asgBySegment) asgId.set(s, asg.id);
     for (const [k, asg] of this.asgByLabel) asgId.set(k, asg.id);
-    const asgIds = (ep: RuleEndpoint) => (ep.kind === 'asgs' ? ep.segments : ep.kind === 'labelAsgs' ? ep.labels : []).map((k) => asgId.get(k)!);
+    if (this.allAsg) asgId.set(ALL_ASG_KEY, this.allAsg.id);
+    const asgIds = (ep: RuleEndpoint) => (ep.kind === 'asgs' ? ep.segments : ep.kind === 'labelAsgs' ? ep.labels : ep.kind === 'allAsg' ? [ALL_ASG_KEY] : []).map((k) => asgId.get(k)!);
 
     for (const n of plan.nsgs) {
       const nsg = new NetworkSecurityGroup(this, `${n.key}-nsg`, {
@@ -169,8 +181,12 @@ export class AzureSegmentation extends Construct {
     const segments: Record<string, { applicationSecurityGroups: string[]; networkSecurityGroups: string[] }> = {};
     for (const a of plan.asgs) {
       segments[a.segment] = {
-        // Its own ASG first, then the label ASGs of its label values (by key).
-        applicationSecurityGroups: [address(this.asgBySegment.get(a.segment)!), ...(plan.segmentLabelAsgs.get(a.segment) ?? []).map((k) => address(this.asgByLabel.get(k)!))],
+        // Its own ASG first, then the label ASGs of its label values (by key), then the all-segments ASG.
+        applicationSecurityGroups: [
+          address(this.asgBySegment.get(a.segment)!),
+          ...(plan.segmentLabelAsgs.get(a.segment) ?? []).map((k) => address(this.asgByLabel.get(k)!)),
+          ...(this.allAsg ? [address(this.allAsg)] : []),
+        ],
         networkSecurityGroups: (plan.segmentNsgs.get(a.segment) ?? []).map((k) => address(this.nsgByKey.get(k)!)),
       };
     }
@@ -179,19 +195,19 @@ export class AzureSegmentation extends Construct {
 
   /**
    * The id of the segment's own application security group. Its workloads may
-   * need label ASGs too: wire NICs with {@link applicationSecurityGroupIds},
-   * or a deny written by label would not apply to them.
+   * need label ASGs and the all-segments ASG too: wire NICs with
+   * {@link applicationSecurityGroupIds}, or a deny written by label (or as
+   * `{}`) would not apply to them.
    */
   applicationSecurityGroupId(segment: string): string {
     const a = this.asgBySegment.get(segment);
     if (!a) throw new Error(`AzureSegmentation: unknown segment '${segment}'`);
     const labels = this.plan.segmentLabelAsgs.get(segment) ?? [];
-    if (labels.length > 0 && !this.warned.has(segment)) {
-      // A NIC with only this ASG escapes every rule written by label (a deny among them): say so at synth.
+    if ((labels.length > 0 || this.allAsg) && !this.warned.has(segment)) {
+      // A NIC with only this ASG escapes every rule written by label or as `{}` (a deny among them): say so at synth.
       this.warned.add(segment);
-      Annotations.of(this).addWarning(
-        `segment '${segment}': its workloads must also carry the label ASGs ${labels.join(', ')}; wire NICs with applicationSecurityGroupIds('${segment}'), not applicationSecurityGroupId`,
-      );
+      const what = [...(labels.length > 0 ? [`the label ASGs ${labels.join(', ')}`] : []), ...(this.allAsg ? ['the all-segments ASG'] : [])].join(' and ');
+      Annotations.of(this).addWarning(`segment '${segment}': its workloads must also carry ${what}; wire NICs with applicationSecurityGroupIds('${segment}'), not applicationSecurityGroupId`);
     }
     return a.id;
   }
@@ -199,7 +215,8 @@ export class AzureSegmentation extends Construct {
   /**
    * The ids of every application security group a workload of the segment
    * carries: its own first, then the label ASGs of its label values that some
-   * rule references (as identities.json lists them). Put all of them on the
+   * rule references, then the all-segments ASG when some rule side written as
+   * `{}` references it (as identities.json lists them). Put all of them on the
    * NICs (IP configurations) of its workloads; at most 20 (Azure's quota per
    * NIC, checked at compile time).
    */
@@ -210,7 +227,8 @@ export class AzureSegmentation extends Construct {
   /**
    * The same ASGs with a stable key each, for naming one NIC association per
    * ASG (`azurerm_network_interface_application_security_group_association`
-   * takes one): `segment` for its own ASG, `<label>_<value>` for a label ASG.
+   * takes one): `segment` for its own ASG, `<label>_<value>` for a label ASG,
+   * `all` for the all-segments ASG (label keys hold '_', so none is `all`).
    * Name associations by key, not position, so a label ASG added later does
    * not replace the others.
    */
@@ -220,6 +238,7 @@ export class AzureSegmentation extends Construct {
     return [
       { key: 'segment', id: own.id },
       ...(this.plan.segmentLabelAsgs.get(segment) ?? []).map((k) => ({ key: k.replace('=', '_'), id: this.asgByLabel.get(k)!.id })),
+      ...(this.allAsg ? [{ key: 'all', id: this.allAsg.id }] : []),
     ];
   }
 

@@ -14,7 +14,7 @@ import { CompileSettings, IdentitiesFile, TargetBackend, TargetOutput } from '..
 import { AzureSegmentation } from './construct';
 
 export { AzureSegmentation, AzureSegmentationProps } from './construct';
-export { AZURE_LIMITS, AzureLimits, AzurePlan, AzurePlanOptions, NsgLayout, planAzure, PlannedLabelAsg, PlannedRule } from './plan';
+export { AZURE_LIMITS, AzureLimits, AzurePlan, AzurePlanOptions, NsgLayout, planAzure, PlannedAllAsg, PlannedLabelAsg, PlannedRule } from './plan';
 
 function note(code: string, message: string, ir: ResolvedPolicy, path: (string | number)[]): Diagnostic {
   const location = ir.policy.locate(path);
@@ -47,6 +47,6 @@ export const backend: TargetBackend = {
     const rules = plan.nsgs.reduce((n, g) => n + g.rules.length, 0);
     const resources = Object.values((terraform.resource ?? {}) as Record<string, Record<string, unknown>>).reduce((n, byName) => n + Object.keys(byName).length, 0);
     const identities: IdentitiesFile = seg!.identities;
-    return { target: 'azure', terraform, identities, notes, stats: { resources, rules, identities: plan.asgs.length + plan.labelAsgs.length } };
+    return { target: 'azure', terraform, identities, notes, stats: { resources, rules, identities: plan.asgs.length + plan.labelAsgs.length + (plan.allAsg ? 1 : 0) } };
   },
 };

@@ -24,6 +24,11 @@
  * "its segment has env=prod": the same set of workloads, hence exact. The
  * own side of a rule (X's inbound destination, outbound source) stays ASG(X).
  *
+ * The all-segments ASG: a peer side written as `{}` (or a list holding `{}`)
+ * without sameLabels names every segment, so it is referenced by one ASG that
+ * every workload of every segment carries (when some rule uses it): "carries
+ * ASG(all)" is "is a workload of a segment", exactly what `{}` selects.
+ *
  * Address prefixes of a family X's workloads cannot hold (resolve/families.ts)
  * are left out of X's rules: no packet of X has that family.
  */
@@ -95,10 +100,11 @@ export type AzureProtocol = 'Tcp' | 'Udp' | 'Icmp' | '*';
 export type AzureDirection = 'Inbound' | 'Outbound';
 export type AzureAccess = 'Allow' | 'Deny';
 
-/** One side of a rule: segment ASGs, label ASGs (keys `label=value`), prefixes of one family, or `*`. */
+/** One side of a rule: segment ASGs, label ASGs (keys `label=value`), the all-segments ASG, prefixes of one family, or `*`. */
 export type RuleEndpoint =
   | { readonly kind: 'asgs'; readonly segments: readonly string[] }
   | { readonly kind: 'labelAsgs'; readonly labels: readonly string[] }
+  | { readonly kind: 'allAsg' }
   | { readonly kind: 'prefixes'; readonly family: Family; readonly cidrs: readonly string[] }
   | { readonly kind: 'any' };
 
@@ -138,6 +144,14 @@ export interface PlannedLabelAsg {
   readonly segments: readonly string[];
 }
 
+/** The ASG standing for `{}`: carried by every workload of every segment. */
+export interface PlannedAllAsg {
+  readonly name: string;
+}
+
+/** The all-segments ASG's key among ASG keys (segment names and `label=value` never hold '*'). */
+export const ALL_ASG_KEY = '*';
+
 export interface PlannedNsg {
   /** Construct id: `shared` or the segment name. */
   readonly key: string;
@@ -159,6 +173,8 @@ export interface AzurePlan {
   readonly labelAsgs: readonly PlannedLabelAsg[];
   /** Segment → keys of the label ASGs its workloads carry besides its own ASG (sorted; empty when none). */
   readonly segmentLabelAsgs: ReadonlyMap<string, readonly string[]>;
+  /** The all-segments ASG, when some rule side written as `{}` references it; every segment's workloads then carry it. */
+  readonly allAsg?: PlannedAllAsg;
   /** Sorted by key. */
   readonly nsgs: readonly PlannedNsg[];
   /** Segment → keys of the NSGs that apply to its workloads. */
@@ -264,15 +280,19 @@ interface LabelForm {
 }
 
 /**
- * The label form of a selector, if it has one: every segment term is a label
- * term with exactly one key, the same key in all of them (address terms are
- * compiled to prefixes anyway). Azure ORs the ASGs of a rule side and has no
- * AND, so `{env: prod, tier: web}` has none; nor has `{}` or `{segment: …}`.
+ * The ASG form of a selector, if it has one. `all`: some term is `{}`, so
+ * the side names every segment whatever else it lists. A label form: every
+ * segment term is a label term with exactly one key, the same key in all of
+ * them (address terms are compiled to prefixes anyway). Azure ORs the ASGs of
+ * a rule side and has no AND, so `{env: prod, tier: web}` has none; nor has
+ * `{segment: …}`.
  */
-function selectorLabelForm(sel: Selector): LabelForm | undefined {
+function selectorForm(sel: Selector): LabelForm | 'all' | undefined {
+  const terms = selectorTerms(sel, []);
+  if (terms.some((t) => t.kind === 'labels' && Object.keys(t.term).length === 0)) return 'all';
   let label: string | undefined;
   const values = new Set<string>();
-  for (const t of selectorTerms(sel, [])) {
+  for (const t of terms) {
     if (t.kind === 'segment' || t.kind === 'segments') return undefined;
     if (t.kind !== 'labels') continue;
     const entries = Object.entries(t.term as LabelSelector);
@@ -295,17 +315,19 @@ function selectorLabelForm(sel: Selector): LabelForm | undefined {
  * segment with only some of the side's segments, so it keeps segment ASGs.
  */
 class LabelAsgs {
-  private readonly forms = new Map<string, { from?: LabelForm; to?: LabelForm }>();
+  private readonly forms = new Map<string, { from?: LabelForm | 'all'; to?: LabelForm | 'all' }>();
   /** `label=value` → segments with that value, sorted (built lazily per key). */
   private readonly carriers = new Map<string, string[]>();
   /** Keys some rule references. */
   readonly used = new Set<string>();
+  /** Some rule references the all-segments ASG. */
+  allUsed = false;
 
   constructor(private readonly ir: ResolvedPolicy) {
     const doc = ir.policy.doc;
     for (const r of [...(doc.guardrails ?? []), ...(doc.rules ?? [])]) {
       if ((r.sameLabels ?? []).length > 0) continue;
-      this.forms.set(r.name, { from: selectorLabelForm(r.from), to: selectorLabelForm(r.to) });
+      this.forms.set(r.name, { from: selectorForm(r.from), to: selectorForm(r.to) });
     }
   }
 
@@ -321,13 +343,20 @@ class LabelAsgs {
 
   /**
    * The label ASG keys that stand for `peers`, the peer segments of one rule
-   * on one segment side (ingress: the rule's `from`, egress: its `to`), or
-   * undefined when segment ASGs must be used. Checks that the carriers are
-   * exactly `peers`, so exactness never rests on the shape test alone.
+   * on one segment side (ingress: the rule's `from`, egress: its `to`),
+   * `all` for the all-segments ASG, or undefined when segment ASGs must be
+   * used. Checks that the carriers are exactly `peers`, so exactness never
+   * rests on the shape test alone.
    */
-  peerKeys(origin: string, dir: Direction, peers: ReadonlySet<string>): string[] | undefined {
+  peerKeys(origin: string, dir: Direction, peers: ReadonlySet<string>): string[] | 'all' | undefined {
     const form = this.forms.get(origin)?.[dir === 'ingress' ? 'from' : 'to'];
     if (!form) return undefined;
+    if (form === 'all') {
+      // Every segment carries it; peers is a set of segment names, so equal sizes mean equal sets.
+      if (peers.size !== this.ir.segments.length) return undefined;
+      this.allUsed = true;
+      return 'all';
+    }
     // Values no segment carries need no ASG (no workload would carry it).
     const keys = form.values.map((v) => `${form.label}=${v}`).filter((k) => this.carriersOf(k).length > 0);
     // A segment has one value per label, so the carrier lists are disjoint and counting them suffices.
@@ -377,7 +406,9 @@ function sideRules(
     const peers: { tag: string; ep: RuleEndpoint; summary: string }[] = [];
     // Label ASGs or segment ASGs: either way the first chunk's tag is `asg`, so a rule that changes form keeps its name and priority.
     const labelKeys = g.segments.size > 0 ? labels.peerKeys(g.origin.name, dir, g.segments) : undefined;
-    if (labelKeys) {
+    if (labelKeys === 'all') {
+      peers.push({ tag: 'asg', ep: { kind: 'allAsg' }, summary: 'every segment' });
+    } else if (labelKeys) {
       const labelChunks = chunk(labelKeys, limits.asgsPerRuleSide);
       for (const c of labelChunks) {
         const tag = c === labelChunks[0] ? 'asg' : `asg@${c[0]}`;
@@ -475,13 +506,14 @@ function denyAll(direction: AzureDirection, policy: string, limits: AzureLimits)
   };
 }
 
-/** Distinct ASGs the rules reference: segment names and label keys (`label=value`; segment names hold no '='). */
+/** Distinct ASGs the rules reference: segment names, label keys (`label=value`; segment names hold no '=') and ALL_ASG_KEY. */
 function asgsOf(rules: readonly Unprioritised[]): Set<string> {
   const s = new Set<string>();
   for (const r of rules) {
     for (const ep of [r.source, r.destination]) {
       if (ep.kind === 'asgs') for (const x of ep.segments) s.add(x);
       else if (ep.kind === 'labelAsgs') for (const x of ep.labels) s.add(x);
+      else if (ep.kind === 'allAsg') s.add(ALL_ASG_KEY);
     }
   }
   return s;
@@ -522,18 +554,22 @@ export function planAzure(ir: ResolvedPolicy, options: AzurePlanOptions = {}): A
   });
   const segmentLabelAsgs = new Map<string, string[]>(ir.segments.map((s) => [s.name, []]));
   for (const l of labelAsgs) for (const s of l.segments) segmentLabelAsgs.get(s)!.push(l.key);
+  // '.' right after the policy name: every other ASG name of the policy continues with '-', so none can equal it (a segment may be named `all`).
+  const allAsg: PlannedAllAsg | undefined = labels.allUsed ? { name: fitName(`${prefix}${ir.name}.all-asg`, limits.nameMax) } : undefined;
+  const extra = allAsg ? 1 : 0;
   for (const [segment, keys] of segmentLabelAsgs) {
-    if (1 + keys.length <= limits.asgsPerNic) continue;
-    // Located at the first rule or guardrail (by name) that references one of its label ASGs.
+    if (1 + keys.length + extra <= limits.asgsPerNic) continue;
+    // Located at the first rule or guardrail (by name) that references one of its label ASGs (or the all-segments ASG).
     const users = [...bySegment.values()]
       .flatMap((x) => [...x.deny, ...x.allow])
-      .filter((r) => [r.source, r.destination].some((ep) => ep.kind === 'labelAsgs' && ep.labels.some((k) => keys.includes(k))))
+      .filter((r) => [r.source, r.destination].some((ep) => (ep.kind === 'labelAsgs' && ep.labels.some((k) => keys.includes(k))) || ep.kind === 'allAsg'))
       .map((r) => r.origin!)
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const carried = [...keys, ...(allAsg ? ['the all-segments ASG'] : [])];
     errors.push(
       diag(
         'MS5007',
-        `azure: workloads of segment '${segment}' would carry ${1 + keys.length} application security groups (its own and label ASGs ${keys.join(', ')}), over Azure's quota of ${limits.asgsPerNic} per NIC; label ASGs are used by rule sides written as values of one label, e.g. ${users[0]?.kind} '${users[0]?.name}'`,
+        `azure: workloads of segment '${segment}' would carry ${1 + keys.length + extra} application security groups (its own and ${keys.length > 0 ? `label ASGs ${carried.join(', ')}` : carried.join(', ')}), over Azure's quota of ${limits.asgsPerNic} per NIC; label ASGs are used by rule sides written as values of one label${allAsg ? ', the all-segments ASG by sides written as {}' : ''}, e.g. ${users[0]?.kind} '${users[0]?.name}'`,
         users[0]?.location ?? policyLoc,
         ir.policy.file,
       ),
@@ -634,7 +670,7 @@ export function planAzure(ir: ResolvedPolicy, options: AzurePlanOptions = {}): A
   const segmentNsgs = new Map<string, string[]>();
   for (const n of nsgs) for (const s of n.segments) segmentNsgs.set(s, [...(segmentNsgs.get(s) ?? []), n.key]);
 
-  return { policy: ir.name, layout, asgs, labelAsgs, segmentLabelAsgs, nsgs: nsgs.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)), segmentNsgs, notes, limits };
+  return { policy: ir.name, layout, asgs, labelAsgs, segmentLabelAsgs, allAsg, nsgs: nsgs.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)), segmentNsgs, notes, limits };
 }
 
 function fitsBands(rules: readonly Unprioritised[], limits: AzureLimits): boolean {

@@ -1,7 +1,8 @@
 /**
- * Label ASGs: which rule sides use them (by selector shape only), who carries
- * them, the per-NSG and per-NIC counts, stability when segments are added,
- * and flow-level exactness with label selectors (random policies included).
+ * Label ASGs and the all-segments ASG: which rule sides use them (by selector
+ * shape only), who carries them, the per-NSG and per-NIC counts, stability
+ * when segments are added, and flow-level exactness with label selectors and
+ * `{}` (random policies included; a 300-segment `{}` rule through the verifier).
  */
 import * as fc from 'fast-check';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
@@ -9,7 +10,9 @@ import { PolicyError } from '../../../lib/model/diagnostics';
 import { ResolvedPolicy } from '../../../lib/resolve/ir';
 import { AzureSegmentation } from '../../../lib/targets/azure/construct';
 import { AzurePlan, planAzure, PlannedRule, RuleEndpoint } from '../../../lib/targets/azure/plan';
+import { backend } from '../../../lib/targets/azure';
 import { synthStack } from '../../../lib/targets/synth';
+import { verifyOutput } from '../../../lib/verify';
 import { TargetOutput } from '../../../lib/targets/target';
 import { compareFlows, irFromObject, irFromYaml } from './helpers';
 
@@ -44,13 +47,14 @@ function compile(ir: ResolvedPolicy): TargetOutput & { plan: AzurePlan } {
 const rulesOf = (p: AzurePlan, origin: string): PlannedRule[] => p.nsgs.flatMap((n) => n.rules).filter((r) => r.origin?.name === origin);
 /** The peer endpoint of a planned rule (inbound: its source, outbound: its destination). */
 const peer = (r: PlannedRule): RuleEndpoint => (r.direction === 'Inbound' ? r.source : r.destination);
-/** The forms a rule's peer ASG endpoints take, e.g. `labels:env=prod` or `segments:3`. */
+/** The forms a rule's peer ASG endpoints take, e.g. `labels:env=prod`, `segments:3` or `all`. */
 function forms(p: AzurePlan, origin: string): string[] {
   const out = new Set<string>();
   for (const r of rulesOf(p, origin)) {
     const e = peer(r);
     if (e.kind === 'labelAsgs') out.add(`labels:${e.labels.join(',')}`);
     else if (e.kind === 'asgs') out.add(`segments:${e.segments.length}`);
+    else if (e.kind === 'allAsg') out.add('all');
   }
   return [...out].sort();
 }
@@ -71,6 +75,9 @@ describe('which sides use label ASGs', () => {
         rule('everything', {}, { segment: 'shop-web-staging' }),
         rule('same-labels', { tier: 'web' }, { tier: 'app' }, { sameLabels: ['env'] }),
         rule('one-carrier', { app: 'shop', tier: 'db', env: 'prod' }, { app: 'billing' }),
+        rule('all-in-list', [{ tier: 'web' }, {}, { segment: 'shop-app-prod' }], { segment: 'billing-web-staging' }),
+        rule('all-with-addresses', [{}, { external: 'vpn' }], { segment: 'billing-app-staging' }),
+        rule('all-same-labels', {}, { tier: 'db' }, { sameLabels: ['env'] }),
       ],
     }),
   );
@@ -85,7 +92,12 @@ describe('which sides use label ASGs', () => {
     expect(forms(plan, 'two-keys')).toEqual(['segments:1', 'segments:2']);
     expect(forms(plan, 'two-labels-or')).toEqual(['segments:1', 'segments:8']);
     expect(forms(plan, 'with-segment')).toEqual(['segments:1', 'segments:5']);
-    expect(forms(plan, 'everything')).toEqual(['segments:1', 'segments:10', 'segments:2']);
+    // `{}`, alone or in a list: the one all-segments ASG (12 segments would be two rules of segment ASGs).
+    expect(forms(plan, 'everything')).toEqual(['all', 'segments:1']);
+    expect(forms(plan, 'all-in-list')).toEqual(['all', 'segments:1']);
+    expect(forms(plan, 'all-with-addresses')).toEqual(['all', 'segments:1']);
+    expect(rulesOf(plan, 'all-with-addresses').filter((r) => r.direction === 'Inbound').map((r) => r.source.kind).sort()).toEqual(['allAsg', 'prefixes']);
+    expect(forms(plan, 'all-same-labels')).toEqual(['segments:2', 'segments:6']);
     // sameLabels pairs each web with only its env's apps.
     expect(forms(plan, 'same-labels')).toEqual(['segments:2']);
     // The shape decides, not the count: {app: billing} matches 6 segments, its other side one.
@@ -108,6 +120,51 @@ describe('which sides use label ASGs', () => {
     ]);
     expect(plan.segmentLabelAsgs.get('billing-web-prod')).toEqual(['app=billing', 'env=prod', 'tier=web']);
     expect(plan.segmentLabelAsgs.get('shop-db-staging')).toEqual(['env=staging', 'tier=db']);
+  });
+
+  test('the all-segments ASG: one, carried by every workload, listed last', () => {
+    expect(plan.allAsg).toEqual({ name: 'lbl.all-asg' });
+    // Unused: absent, and no workload carries it.
+    expect(planAzure(estate({ rules: [rule('r', { tier: 'web' }, { tier: 'db' })] })).allAsg).toBeUndefined();
+    const out = compile(
+      estate({
+        rules: [rule('everything', {}, { segment: 'shop-web-staging' })],
+        guardrails: [{ name: 'g', action: 'deny', from: { env: 'staging' }, to: { env: 'prod' }, services: ['any'] }],
+      }),
+    );
+    const asgs = out.terraform.resource.azurerm_application_security_group;
+    // Construct id `_all-asg`, name `<policy>.all-asg`: neither can meet a segment's (a segment may be named `all`).
+    const allIds = Object.keys(asgs).filter((id) => /^az__all-asg_[0-9A-F]{8}$/.test(id));
+    expect(allIds).toHaveLength(1);
+    expect(asgs[allIds[0]]).toMatchObject({ name: 'lbl.all-asg', tags: { 'microseg-policy': 'lbl', 'microseg-segments': 'all' } });
+    const allAddress = `azurerm_application_security_group.${allIds[0]}`;
+    for (const [s, e] of Object.entries<any>(out.identities.segments)) {
+      expect(e.applicationSecurityGroups).toHaveLength(3);
+      expect(e.applicationSecurityGroups[0]).toMatch(new RegExp(`_${s}-asg_`));
+      expect(e.applicationSecurityGroups[2]).toBe(allAddress);
+    }
+  });
+
+  test('a segment named `all` beside the all-segments ASG; NIC wiring keys end in `all`', () => {
+    const ir = irFromObject({
+      apiVersion: 'microseg/v1',
+      kind: 'SegmentationPolicy',
+      metadata: { name: 'p' },
+      labels: { tier: ['x', 'y'] },
+      segments: [
+        { name: 'all', labels: { tier: 'x' } },
+        { name: 'b', labels: { tier: 'y' } },
+      ],
+      rules: [{ name: 'r', from: {}, to: { segment: 'b' }, services: ['tcp/443'] }],
+    });
+    let seg!: AzureSegmentation;
+    const tf = synthStack('t', (stack) => {
+      new AzurermProvider(stack, 'azurerm', { features: [{}] });
+      seg = new AzureSegmentation(stack, 'az', { policy: ir, resourceGroupName: 'rg', location: 'westeurope' });
+    });
+    expect(Object.values<any>(tf.resource.azurerm_application_security_group).map((a) => a.name).sort()).toEqual(['p-all-asg', 'p-b-asg', 'p.all-asg']);
+    expect(seg.applicationSecurityGroupsOf('all').map((a) => a.key)).toEqual(['segment', 'all']);
+    expect(seg.applicationSecurityGroupIds('b')).toHaveLength(2);
   });
 });
 
@@ -160,6 +217,36 @@ describe('counts', () => {
     expect(plan.segmentLabelAsgs.get('a')).toEqual([]);
   });
 
+  test('`{}` → one segment at 300 segments: one ASG reference instead of 300, compiled and verified equivalent', () => {
+    const n = 300;
+    const names = Array.from({ length: n }, (_, i) => `s${String(i).padStart(3, '0')}`);
+    const doc = {
+      apiVersion: 'microseg/v1',
+      kind: 'SegmentationPolicy',
+      metadata: { name: 'wide' },
+      labels: { n: names.map((x) => `v${x}`) },
+      segments: names.map((name) => ({ name, labels: { n: `v${name}` } })),
+      rules: [{ name: 'everyone-to-dns', from: {}, to: { segment: 's000' }, services: ['udp/53', 'tcp/53'] }],
+    };
+    const ir = irFromObject(doc, 'wide.yaml');
+    const plan = planAzure(ir);
+    // Per segment: own ASG and dns's (egress); dns's NSG: own and all. Shared: 300 own + all > 100, so per segment.
+    expect(plan.layout).toBe('perSegment');
+    expect(plan.nsgs.find((x) => x.key === 's000')!.asgCount).toBe(2);
+    expect(Math.max(...plan.nsgs.map((x) => x.asgCount))).toBe(2);
+    expect(plan.allAsg?.name).toBe('wide.all-asg');
+    const dnsIn = rulesOf(plan, 'everyone-to-dns').filter((r) => r.direction === 'Inbound');
+    expect(dnsIn.map((r) => [r.name, r.source])).toEqual([
+      ['everyone-to-dns.in.s000.tcp.asg', { kind: 'allAsg' }],
+      ['everyone-to-dns.in.s000.udp.asg', { kind: 'allAsg' }],
+    ]);
+    const out = backend.compile(ir, { synth: { stubVersions: true } });
+    expect(out.stats.identities).toBe(301);
+    const report = verifyOutput(ir, 'azure', out.terraform, out.identities);
+    expect({ verdict: report.verdict, mismatches: report.mismatchCount, errors: report.issues.filter((i) => i.severity === 'error') }).toEqual({ verdict: 'equivalent', mismatches: 0, errors: [] });
+    expect(report.checked.segments).toBe(n);
+  });
+
   test('more than 20 ASGs on one NIC: located MS5007', () => {
     const dims = Array.from({ length: 20 }, (_, i) => `d${String(i).padStart(2, '0')}`);
     const ir = irFromYaml(
@@ -188,6 +275,30 @@ describe('counts', () => {
     expect(err!.diagnostics[0].message).toMatch(/^azure: workloads of segment 'a' would carry 21 application security groups \(its own and label ASGs d00=x, .*d19=x\), over Azure's quota of 20 per NIC; .* rule 'r-d00'$/);
     // 19 label dimensions fit: 20 ASGs.
     expect(planAzure(ir, { limits: { asgsPerNic: 21 } }).segmentLabelAsgs.get('a')).toHaveLength(20);
+    // The all-segments ASG counts too: 19 label ASGs plus it and the own ASG are 21.
+    const withAll = irFromYaml(
+      [
+        'apiVersion: microseg/v1',
+        'kind: SegmentationPolicy',
+        'metadata: {name: wide}',
+        `labels: {${dims.map((d) => `${d}: [x, y]`).join(', ')}}`,
+        'segments:',
+        `  - {name: a, labels: {${dims.map((d) => `${d}: x`).join(', ')}}}`,
+        `  - {name: b, labels: {${dims.map((d) => `${d}: y`).join(', ')}}}`,
+        'rules:',
+        `  - {name: all-to-b, from: {}, to: {segment: b}, services: [tcp/80]}`,
+        ...dims.slice(0, 19).map((d) => `  - {name: r-${d}, from: {${d}: x}, to: {segment: b}, services: [tcp/443]}`),
+      ].join('\n'),
+      'wide.yaml',
+    );
+    let err2: PolicyError | undefined;
+    try {
+      planAzure(withAll);
+    } catch (e) {
+      err2 = e as PolicyError;
+    }
+    expect(err2!.diagnostics.map((d) => [d.code, d.location?.line])).toEqual([['MS5007', 9]]);
+    expect(err2!.diagnostics[0].message).toMatch(/^azure: workloads of segment 'a' would carry 21 application security groups \(its own and label ASGs d00=x, .*d18=x, the all-segments ASG\), .* sides written as \{\}, e.g. rule 'all-to-b'$/);
   });
 });
 
@@ -207,6 +318,24 @@ describe('stability', () => {
       }
       expect(after.labelAsgs.map((l) => l.key)).toEqual(['tier=db', 'tier=web']);
     }
+  });
+
+  test('`{}`: adding a segment changes no existing rule, ASG or workload ASG list; the new segment carries the all-segments ASG', () => {
+    const rs = [{ name: 'all-to-db', from: {}, to: { segment: 'shop-db-prod' }, services: ['tcp/5432'] }, { name: 'db-to-all', from: { segment: 'shop-db-prod' }, to: {}, services: ['udp/514'] }];
+    const before = compile(estate({ rules: rs }));
+    const after = compile(estate({ rules: rs, apps: ['shop', 'billing', 'crm'] }));
+    const rulesBefore = before.terraform.resource.azurerm_network_security_rule;
+    const rulesAfter = after.terraform.resource.azurerm_network_security_rule;
+    for (const [id, r] of Object.entries<any>(rulesBefore)) expect(rulesAfter[id]).toEqual(r);
+    // Only the new segments' own rules (egress to db, ingress from db) are new.
+    const added = Object.keys(rulesAfter).filter((id) => !(id in rulesBefore));
+    expect(added.every((id) => id.includes('-crm-') || id.includes('_crm-'))).toBe(true);
+    expect(added).toHaveLength(12);
+    const asgsBefore = before.terraform.resource.azurerm_application_security_group;
+    const asgsAfter = after.terraform.resource.azurerm_application_security_group;
+    for (const [id, a] of Object.entries<any>(asgsBefore)) expect(asgsAfter[id]).toEqual(a);
+    for (const [s, e] of Object.entries<any>(before.identities.segments)) expect(after.identities.segments[s]).toEqual(e);
+    expect(after.identities.segments['crm-web-prod'].applicationSecurityGroups!).toEqual([expect.stringContaining('_crm-web-prod-asg_'), before.identities.segments['shop-web-prod'].applicationSecurityGroups![1]]);
   });
 });
 
@@ -231,7 +360,7 @@ describe('exactness with label selectors', () => {
     ...(rules.length ? { rules } : {}),
   });
 
-  test('a deny by label wired with the own ASG only would leak: the label ASGs are what makes it exact', () => {
+  test('a deny by label wired with the own ASG only would leak: the label ASGs are what makes it exact; without the all-segments ASG `{}` is lost', () => {
     const ir = irFromObject(
       doc(
         [{ name: 'all', from: {}, to: {}, services: ['any'] }],
@@ -240,10 +369,20 @@ describe('exactness with label selectors', () => {
     );
     const out = compile(ir);
     expect(compareFlows(ir, out, { maxWorkloadAtoms: 3 }).mismatches).toEqual([]);
-    const ownOnly = { ...out.identities, segments: Object.fromEntries(Object.entries(out.identities.segments).map(([s, e]) => [s, { ...e, applicationSecurityGroups: (e.applicationSecurityGroups as string[]).slice(0, 1) }])) };
-    const leaks = compareFlows(ir, { ...out, identities: ownOnly }, { maxWorkloadAtoms: 3 }).mismatches;
+    const keep = (pick: (asg: string) => boolean) => ({
+      ...out.identities,
+      segments: Object.fromEntries(Object.entries(out.identities.segments).map(([s, e]) => [s, { ...e, applicationSecurityGroups: (e.applicationSecurityGroups as string[]).filter(pick) }])),
+    });
+    const isAll = (a: string) => a.includes('.az__all-asg_');
+    const isOwn = (a: string) => !isAll(a) && !/_(env|tier)_/.test(a);
+    expect(Object.values(out.identities.segments).every((e) => (e.applicationSecurityGroups as string[]).filter(isAll).length === 1)).toBe(true);
+    const leaks = compareFlows(ir, { ...out, identities: keep((a) => isOwn(a) || isAll(a)) }, { maxWorkloadAtoms: 3 }).mismatches;
     expect(leaks.length).toBeGreaterThan(0);
     expect(leaks.every((m) => m.azure && !m.meaning)).toBe(true);
+    // The rule `all` is written `{}` → `{}`: without the all-segments ASG no workload is its peer, so its flows are denied.
+    const lost = compareFlows(ir, { ...out, identities: keep((a) => !isAll(a)) }, { maxWorkloadAtoms: 3 }).mismatches;
+    expect(lost.length).toBeGreaterThan(0);
+    expect(lost.every((m) => !m.azure && m.meaning)).toBe(true);
   });
 
   const ENV = [{ env: 'prod' }, { env: 'staging' }, { env: ['prod', 'staging'] }];
@@ -260,6 +399,7 @@ describe('exactness with label selectors', () => {
   test('random policies over label selectors: exact at the flow level', () => {
     let checked = 0;
     let labelled = 0;
+    let everything = 0;
     fc.assert(
       fc.property(arb, (rs) => {
         const rules: object[] = [];
@@ -280,6 +420,7 @@ describe('exactness with label selectors', () => {
         checked++;
         const out = compile(ir);
         if (out.plan.labelAsgs.length > 0) labelled++;
+        if (out.plan.allAsg) everything++;
         expect(compareFlows(ir, out, { maxWorkloadAtoms: 2 }).mismatches).toEqual([]);
         return true;
       }),
@@ -287,5 +428,6 @@ describe('exactness with label selectors', () => {
     );
     expect(checked).toBeGreaterThan(30);
     expect(labelled).toBeGreaterThan(20);
+    expect(everything).toBeGreaterThan(5);
   });
 });

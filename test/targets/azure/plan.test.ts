@@ -165,7 +165,9 @@ describe('services and fields', () => {
 
 describe('ASG quotas', () => {
   test('more than 10 peer ASGs split into rules of 10 and stay exact', () => {
-    const ir = irFromYaml(manySegments(25, '  - {name: to-hub, from: {}, to: {segment: s000}, services: [tcp/443]}'));
+    // A segment list, not `{}` (which would be the one all-segments ASG, see labels.test.ts).
+    const every = Array.from({ length: 25 }, (_, i) => `s${String(i).padStart(3, '0')}`).join(', ');
+    const ir = irFromYaml(manySegments(25, `  - {name: to-hub, from: {segments: [${every}]}, to: {segment: s000}, services: [tcp/443]}`));
     const out = compileWith(ir);
     const hubIn = allRules(out.plan).filter((r) => r.key.startsWith('s000|in|to-hub|'));
     expect(hubIn.map((r) => (r.source.kind === 'asgs' ? r.source.segments.length : 0)).sort((a, b) => a - b)).toEqual([5, 10, 10]);
@@ -191,7 +193,8 @@ describe('ASG quotas', () => {
   });
 
   test('one segment talking to over 99 others cannot fit an NSG: located MS5003', () => {
-    const ir = irFromYaml(manySegments(102, '  - {name: all-to-hub, from: {}, to: {segment: s000}, services: [tcp/443]}'), 'big.yaml');
+    const every = Array.from({ length: 102 }, (_, i) => `s${String(i).padStart(3, '0')}`).join(', ');
+    const ir = irFromYaml(manySegments(102, `  - {name: all-to-hub, from: {segments: [${every}]}, to: {segment: s000}, services: [tcp/443]}`), 'big.yaml');
     const e = errorOf(() => planAzure(ir));
     expect(e.diagnostics).toHaveLength(1);
     expect(e.diagnostics[0]).toMatchObject({ code: 'MS5003', severity: 'error', location: { file: 'big.yaml', line: 110 } });
