@@ -21,8 +21,8 @@ export interface AzureSegmentationProps extends AzureSegmentationBaseProps, Segm
  * One policy as Azure application security groups (one per segment) and
  * network security groups whose rules name them, with explicit deny-all
  * rules that override Azure's defaults. Put every ASG of
- * `applicationSecurityGroupsOf(segment)` (the segment's own and the label ASGs
- * that broad rules name) on the NICs of its workloads and apply `networkSecurityGroupId()`
+ * `applicationSecurityGroupsOf(segment)` (the segment's own, the label ASGs and
+ * the all-segments ASG that broad rules name) on the NICs of its workloads and apply `networkSecurityGroupId()`
  * to their subnet (`subnetIds`) or NICs. Policy problems are cdktf
  * Annotations: an error fails `cdktf synth` with the policy's file:line:col.
  *
