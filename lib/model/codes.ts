@@ -395,7 +395,7 @@ export const CODES: Record<string, CodeInfo> = {
     severity: 'error',
     title: 'aws: too many rules for the groups of one interface',
     explanation:
-      'AWS allows 60 inbound and 60 outbound rules per security group, counted apart for IPv4 and IPv6 (a rule referencing a group counts in both), and 5 groups per network interface by default. A segment\'s rules are spread over up to `targets.aws.maxGroupsPerInterface` groups; beyond that the policy cannot be compiled. The message names the rules that contribute most; summarise externals, declare narrower `addresses`, or raise the quota and the setting together.',
+      'AWS allows 60 inbound and 60 outbound rules per security group, counted apart for IPv4 and IPv6 (a rule referencing a group counts in both), and 5 groups per network interface by default. A segment\'s rules are spread over up to `targets.aws.maxGroupsPerInterface` groups, less the label groups its workloads attach; a segment short of room first gives up its label groups (and is referenced by its own group instead), and only when even that cannot fit is the policy refused. The message names the rules that contribute most; summarise externals, declare narrower `addresses`, or raise the quota and the setting together.',
   },
   MS4003: {
     severity: 'error',

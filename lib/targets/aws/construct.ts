@@ -10,7 +10,9 @@
  * Terraform a group without `egress` blocks has no egress rule at all, so
  * AWS's default allow-all egress never exists. Large CIDR sets are
  * `aws_ec2_managed_prefix_list`s (entries inline) under the `prefix_lists`
- * scope, which no segment can be named (segment names have no `_`).
+ * scope, which no segment can be named (segment names have no `_`). Label
+ * groups (no rules; attached by the workloads of their segments, referenced
+ * by rules) live under the `label_groups` scope.
  */
 import { Ec2ManagedPrefixList } from '@cdktf/provider-aws/lib/ec2-managed-prefix-list';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
@@ -78,6 +80,10 @@ export class AwsSegmentation extends Construct {
   private readonly groupIds = new Map<string, string[]>();
   /** Prefix list id tokens by content key. */
   private readonly listIds = new Map<string, string>();
+  /** Label group id tokens by key (`label=value`, `*`). */
+  private readonly labelGroupIds = new Map<string, string>();
+  /** Label group keys each segment's workloads attach. */
+  private readonly segmentLabelGroups = new Map<string, readonly string[]>();
 
   /** Throws PolicyError when the policy cannot be compiled exactly within AWS quotas. */
   constructor(scope: Construct, id: string, props: AwsSegmentationProps) {
@@ -111,6 +117,24 @@ export class AwsSegmentation extends Construct {
       );
     }
     for (const [name, gs] of this.groups) this.groupIds.set(name, gs.map((g) => g.id));
+    // Label groups: no rules of their own; workloads of their segments attach them, rules reference them.
+    const labelGroups = new Map<string, SecurityGroup>();
+    if (this.plan.labelGroups.length > 0) {
+      const scopeOfLabels = new Construct(this, 'label_groups');
+      for (const l of this.plan.labelGroups) {
+        labelGroups.set(
+          l.key,
+          new SecurityGroup(scopeOfLabels, l.constructId, {
+            name: l.name,
+            description: l.description,
+            vpcId: props.vpcId,
+            revokeRulesOnDelete: true,
+            tags: { ...userTags, 'microseg:policy': ir.name, 'microseg:label': l.key === '*' ? 'all-segments' : l.key, Name: l.name },
+          }),
+        );
+      }
+      for (const [k, g] of labelGroups) this.labelGroupIds.set(k, g.id);
+    }
     if (this.plan.prefixLists.length > 0) {
       const scopeOfLists = new Construct(this, 'prefix_lists');
       for (const l of this.plan.prefixLists) {
@@ -131,7 +155,11 @@ export class AwsSegmentation extends Construct {
     }
 
     const segments: Record<string, { securityGroups: string[] }> = {};
-    for (const seg of this.plan.segments) segments[seg.name] = { securityGroups: this.groups.get(seg.name)!.map((g) => `aws_security_group.${g.friendlyUniqueId}`) };
+    for (const seg of this.plan.segments) {
+      this.segmentLabelGroups.set(seg.name, seg.labelGroups);
+      const all = [...this.groups.get(seg.name)!, ...seg.labelGroups.map((k) => labelGroups.get(k)!)];
+      segments[seg.name] = { securityGroups: all.map((g) => `aws_security_group.${g.friendlyUniqueId}`) };
+    }
     this.identities = { apiVersion: 'microseg/v1', policy: ir.name, target: 'aws', segments };
   }
 
@@ -139,6 +167,8 @@ export class AwsSegmentation extends Construct {
     const peer =
       r.peer.kind === 'group'
         ? { referencedSecurityGroupId: this.securityGroupId(r.peer.segment) }
+        : r.peer.kind === 'labelGroup'
+          ? { referencedSecurityGroupId: this.labelGroupIds.get(r.peer.key)! }
         : r.peer.kind === 'prefixList'
           ? { prefixListId: this.listIds.get(r.peer.list)! }
           : r.peer.family === 4
@@ -162,10 +192,10 @@ export class AwsSegmentation extends Construct {
     return this.securityGroupIds(segment)[0];
   }
 
-  /** Ids of every group a workload of the segment must attach (instances, launch templates, ENIs). */
+  /** Ids of every group a workload of the segment must attach (instances, launch templates, ENIs): its own groups, then its label groups. */
   securityGroupIds(segment: string): string[] {
     const g = this.groupIds.get(segment);
     if (!g) throw new Error(`unknown segment '${segment}'`);
-    return [...g];
+    return [...g, ...(this.segmentLabelGroups.get(segment) ?? []).map((k) => this.labelGroupIds.get(k)!)];
   }
 }

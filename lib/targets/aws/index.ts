@@ -14,7 +14,7 @@ import { CompileSettings, TargetBackend, TargetOutput } from '../target';
 import { AwsSegmentation } from './construct';
 
 export { AwsSegmentation, AwsSegmentationProps } from './construct';
-export { AWS_LIMITS, AwsPlan, AwsPlanOptions, describeRule, planAws, PlannedGroup, PlannedPrefixList, PlannedRule, PlannedSegment, PREFIX_LIST_MIN_ENTRIES, RulePeer } from './plan';
+export { AWS_LIMITS, AwsPlan, AwsPlanOptions, describeRule, planAws, PlannedGroup, PlannedLabelGroup, PlannedPrefixList, PlannedRule, PlannedSegment, PREFIX_LIST_MIN_ENTRIES, RulePeer } from './plan';
 
 function note(code: string, message: string, ir: ResolvedPolicy, path: (string | number)[]): Diagnostic {
   const location = ir.policy.locate(path);

@@ -32,6 +32,25 @@ export function groupDescription(policy: string, segment: string, index: number)
   return truncate(index === 0 ? base : `${base}, overflow group ${index + 1}`, AWS_TEXT_MAX);
 }
 
+/**
+ * Label group name: `<prefix><policy>-label-<label>=<value>`; the all-segments group `<prefix><policy>.all-segments`.
+ * Segment groups are `<prefix><policy>-<segment>[.<n>]` and names hold neither `=` nor `.`, so none can coincide.
+ */
+export function labelGroupName(prefix: string, policy: string, key: string): string {
+  return key === '*' ? `${prefix}${policy}.all-segments` : `${prefix}${policy}-label-${key}`;
+}
+
+/** Construct id of a label group within the `label_groups` scope: `env_prod`, `all` (`_` occurs in no name). */
+export function labelGroupConstructId(key: string): string {
+  return key === '*' ? 'all' : key.replace('=', '_');
+}
+
+export function labelGroupDescription(policy: string, key: string): string {
+  // Immutable in AWS like every group description: it names the value, never the segments.
+  const who = key === '*' ? 'every segment' : `segments with ${key}`;
+  return truncate(`microseg policy ${policy}: label group of ${who}, holds no rules; rules reference it`, AWS_TEXT_MAX);
+}
+
 /** `rule web-to-app`, `guardrail allow-monitoring`. */
 export function originLabel(o: Pick<Origin, 'kind' | 'name'>): string {
   return `${o.kind} ${o.name}`;

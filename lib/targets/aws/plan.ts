@@ -26,6 +26,10 @@
  * becomes a managed prefix list, referenced by one rule per protocol piece
  * instead of one rule per CIDR; see `prefix-lists.ts`.
  *
+ * Rule sides written as values of one label, or as `{}`, reference label
+ * groups (one per value, or the all-segments group) instead of one group per
+ * peer segment; see `label-groups.ts` and the fallback loop in `planAws`.
+ *
  * Then rules are spread over up to `maxGroupsPerInterface` groups per
  * segment, first fit in the order of their ids, and quotas are checked. A
  * prefix-list reference weighs its `max_entries` in both families' quotas;
@@ -39,8 +43,9 @@ import { ServiceSet } from '../../net/service';
 import { Direction, Origin, ResolvedPolicy, ResolvedSegment, Side, SideEntry } from '../../resolve/ir';
 import { sameFamilyAs, sharedFamilies } from '../../resolve/families';
 import { sideServices } from '../../resolve/meaning';
-import { AWS_TEXT_MAX, digest, groupConstructId, groupDescription, groupName, ruleDescription } from './naming';
+import { AWS_TEXT_MAX, digest, groupConstructId, groupDescription, groupName, labelGroupConstructId, labelGroupDescription, labelGroupName, ruleDescription } from './naming';
 import { AwsProtocol, awsProtocol, Piece, pieceKey, pieceServices, serviceAtoms, serviceKey, toPieces } from './pieces';
+import { ALL_KEY, LabelForms, SideCoverage } from './label-groups';
 import { listKey, listSource, PlannedPrefixList, planPrefixLists, PREFIX_LIST_MIN_ENTRIES } from './prefix-lists';
 
 export { PlannedPrefixList, PREFIX_LIST_MIN_ENTRIES } from './prefix-lists';
@@ -61,12 +66,16 @@ export interface AwsPlanOptions {
   readonly namePrefix?: string;
   /** Managed prefix lists for large CIDR sets. Default: `targets.aws.prefixLists`, else true. */
   readonly prefixLists?: boolean;
+  /** Label groups for rule sides written as values of one label or as `{}` (see label-groups.ts). Default true. */
+  readonly labelGroups?: boolean;
   /** Fewest CIDRs of one family that make a prefix list (default 3: one list + one rule per piece is then always fewer resources). */
   readonly prefixListMinEntries?: number;
 }
 
 export type RulePeer =
   | { readonly kind: 'group'; readonly segment: string }
+  /** A label group: `key` is `label=value`, or `*` for the all-segments group (`AwsPlan.labelGroups`). */
+  | { readonly kind: 'labelGroup'; readonly key: string; readonly family?: undefined }
   | { readonly kind: 'cidr'; readonly family: Family; readonly cidr: string }
   /** `list` is the content key of a PlannedPrefixList (`AwsPlan.prefixLists`). */
   | { readonly kind: 'prefixList'; readonly family: Family; readonly list: string; readonly source: string; readonly entries: number };
@@ -98,10 +107,23 @@ export interface PlannedGroup {
   readonly description: string;
 }
 
+/** A group that holds no rules: it stands for the workloads that attach it, for rules to reference. */
+export interface PlannedLabelGroup {
+  /** `label=value`, or `*` for the all-segments group. */
+  readonly key: string;
+  readonly constructId: string;
+  readonly name: string;
+  readonly description: string;
+  /** Segments whose workloads attach it, sorted: the carriers of the value that had room for it. */
+  readonly segments: readonly string[];
+}
+
 export interface PlannedSegment {
   readonly name: string;
   /** Primary group first; every workload of the segment attaches all of them. */
   readonly groups: readonly PlannedGroup[];
+  /** Keys of the label groups its workloads attach too (label keys sorted, then `*`). */
+  readonly labelGroups: readonly string[];
   /** Sorted by id. */
   readonly rules: readonly PlannedRule[];
 }
@@ -109,12 +131,15 @@ export interface PlannedSegment {
 export interface AwsPlan {
   readonly policy: string;
   readonly segments: readonly PlannedSegment[];
+  /** Label groups some rule references, sorted by key. */
+  readonly labelGroups: readonly PlannedLabelGroup[];
   /** Managed prefix lists the rules reference, sorted by id. */
   readonly prefixLists: readonly PlannedPrefixList[];
   /** Subtractions and other remarks (warnings and infos). */
   readonly notes: readonly Diagnostic[];
   readonly limits: { readonly rulesPerGroup: number; readonly maxGroupsPerInterface: number };
-  readonly stats: { readonly groups: number; readonly rules: number; readonly subtractions: number; readonly prefixLists: number };
+  /** `groups` counts segment and label groups. */
+  readonly stats: { readonly groups: number; readonly labelGroups: number; readonly rules: number; readonly subtractions: number; readonly prefixLists: number };
 }
 
 // ---------------------------------------------------------------------------
@@ -343,7 +368,7 @@ interface DraftRule {
 }
 
 function peerKey(p: RulePeer): string {
-  return p.kind === 'group' ? `sg:${p.segment}` : p.kind === 'cidr' ? `cidr:${p.cidr}` : `pl:${p.list}`;
+  return p.kind === 'group' ? `sg:${p.segment}` : p.kind === 'labelGroup' ? `lg:${p.key}` : p.kind === 'cidr' ? `cidr:${p.cidr}` : `pl:${p.list}`;
 }
 
 function ruleKey(r: Pick<DraftRule, 'direction' | 'peer' | 'protocol'>): string {
@@ -370,12 +395,31 @@ interface ListSettings {
   readonly maxEntries: number;
 }
 
-function emitSide(ir: ResolvedPolicy, w: SideWork, rep: Reporter, lists: ListSettings): DraftRule[] {
+function emitSide(ir: ResolvedPolicy, w: SideWork, rep: Reporter, lists: ListSettings, cov: SideCoverage): DraftRule[] {
   const out: DraftRule[] = [];
   const x = w.segment;
   const segAllows = w.side.allow.filter(isSegmentEntry);
+  for (const key of [...cov.refs.keys()].sort()) {
+    const { svc, origins, families } = cov.refs.get(key)!;
+    const pieces = toPieces(svc);
+    const ordered = [...origins.values()].sort(byName);
+    if (!pieces) {
+      otherError(rep, w, key === ALL_KEY ? 'every segment' : `segments with ${key}`, svc, segAllows.filter((e) => origins.has(e.origin.name)));
+      continue;
+    }
+    for (const piece of pieces) {
+      const ps = pieceServices(piece);
+      const os = ordered.filter((o) => segAllows.some((e) => e.origin.name === o.name && e.services.overlaps(ps)));
+      // ICMP per family, only those x and some member can both hold; a reference that can never match is left out.
+      const fams: Family[] = piece.proto === 'icmp' ? ([4, 6] as Family[]).filter((f) => families.has(f)) : [4];
+      for (const f of fams) out.push({ direction: w.dir, peer: { kind: 'labelGroup', key }, protocol: awsProtocol(piece, f), origins: os.length ? os : ordered, families: [4, 6], weight: 1 });
+    }
+  }
   for (const [p, svc] of [...w.refs].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const allows = segAllows.filter((e) => peerSegment(e) === p);
+    const covered = cov.covered.get(p) ?? ServiceSet.EMPTY;
+    // What a label group already admits for p needs no reference of its own; pieces stay whole (no fragmenting).
+    if (covered.containsSet(svc)) continue;
     const pieces = toPieces(svc);
     if (!pieces) {
       otherError(rep, w, `segment ${p}`, svc, allows);
@@ -383,6 +427,7 @@ function emitSide(ir: ResolvedPolicy, w: SideWork, rep: Reporter, lists: ListSet
     }
     const peerSeg = ir.segment(p);
     for (const piece of pieces) {
+      if (covered.containsSet(pieceServices(piece))) continue;
       const origins = uniqueOrigins(allows.filter((e) => e.services.overlaps(pieceServices(piece))));
       // ICMP and ICMPv6 are separate references, each only where both segments can hold that family.
       const families: Family[] = piece.proto === 'icmp' ? sharedFamilies(x, peerSeg) : [4];
@@ -502,10 +547,13 @@ function spread(
   ir: ResolvedPolicy,
   seg: ResolvedSegment,
   drafts: readonly DraftRule[],
-  limits: AwsPlan['limits'],
+  fullLimits: AwsPlan['limits'],
   prefix: string,
   rep: Reporter,
-): PlannedSegment {
+  labelGroups: readonly string[],
+): { segment: PlannedSegment; fits: boolean } {
+  // The label groups its workloads attach take their places in the per-interface quota.
+  const limits = { ...fullLimits, maxGroupsPerInterface: fullLimits.maxGroupsPerInterface - labelGroups.length };
   // Prefix lists save resources but weigh their max_entries in both families; they must never cost a group (a new
   // identity to attach) or the fit. Spelled CIDRs are the fallback for the whole segment, decided by its own rules only.
   const spelledDrafts = drafts.some((d) => d.spelled) ? drafts.flatMap((d) => d.spelled ?? [d]) : drafts;
@@ -542,7 +590,7 @@ function spread(
     const needed = relevant.reduce((n, d) => n + d.weight, 0);
     rep.add(
       'MS4002',
-      `segment ${seg.name} needs ${needed} IPv${fam} ${dir} rules, more than ${limits.maxGroupsPerInterface} groups (targets.aws.maxGroupsPerInterface) x ${limits.rulesPerGroup} rules per group hold; largest: ${top
+      `segment ${seg.name} needs ${needed} IPv${fam} ${dir} rules, more than ${limits.maxGroupsPerInterface} groups (targets.aws.maxGroupsPerInterface${labelGroups.length ? ` less ${labelGroups.length} label group(s)` : ''}) x ${limits.rulesPerGroup} rules per group hold; largest: ${top
         .slice(0, 3)
         .map((t) => `${t.origin.kind} ${t.origin.name} (${t.n})`)
         .join(', ')}${subtracted.length ? `; ${subtracted.length} guardrail subtraction(s) add CIDRs here` : ''}. Declare narrower addresses, merge externals into supernets, or raise maxGroupsPerInterface if the account allows.`,
@@ -560,7 +608,7 @@ function spread(
   } else if (primary.toLowerCase().startsWith('sg-')) {
     rep.add('MS4004', `security group name '${primary}' starts with 'sg-', which AWS reserves for group ids; rename the policy or set a name prefix`, ir.policy.locate(['metadata', 'name']));
   }
-  return { name: seg.name, groups, rules };
+  return { segment: { name: seg.name, groups, rules, labelGroups: [...labelGroups].sort((a, b) => (a === ALL_KEY ? 1 : b === ALL_KEY ? -1 : a < b ? -1 : a > b ? 1 : 0)) }, fits: chosen.failed.size === 0 };
 }
 
 // ---------------------------------------------------------------------------
@@ -580,23 +628,70 @@ export function planAws(ir: ResolvedPolicy, options: AwsPlanOptions = {}): AwsPl
   const work = new Map<string, SideWork>();
   for (const seg of ir.segments) for (const dir of ['ingress', 'egress'] as Direction[]) work.set(`${seg.name}/${dir}`, planSide(ir, seg, dir, rep));
   const subtractions = enforceIdentityDenies(ir, work, rep);
+  const prefix = options.namePrefix ?? '';
+
+  // Label groups. Every segment starts attaching every group its labels carry (priority order: the all-segments group,
+  // then label keys sorted). A segment whose own rules then need more groups than the quota leaves drops its
+  // lowest-priority referenced group and is referenced by its own group instead; that adds rules elsewhere, so repeat
+  // until nothing changes (attachments only shrink, so this ends). A segment's drops depend on its own rules and labels,
+  // never on the order or number of other segments.
+  const forms = new LabelForms(ir, options.labelGroups ?? true);
+  const attach = new Map(ir.segments.map((s) => [s.name, forms.keysOf(s.name)]));
+  const build = (r: Reporter) => {
+    const members = new Map<string, Set<string>>();
+    for (const [s, keys] of attach) for (const k of keys) (members.get(k) ?? members.set(k, new Set()).get(k)!).add(s);
+    const drafts = new Map<string, DraftRule[]>();
+    const referenced = new Set<string>();
+    for (const seg of ir.segments) {
+      const side = (dir: Direction) => {
+        const w = work.get(`${seg.name}/${dir}`)!;
+        return emitSide(ir, w, r, lists, forms.keys.length ? forms.cover(seg.name, dir, w.side, w.refs, members) : { refs: new Map(), covered: new Map() });
+      };
+      const d = [...side('ingress'), ...side('egress')];
+      for (const x of d) if (x.peer.kind === 'labelGroup') referenced.add(x.peer.key);
+      drafts.set(seg.name, d);
+    }
+    return { drafts, referenced };
+  };
+  for (let changed = forms.keys.length > 0; changed; ) {
+    changed = false;
+    const scratch = new Reporter(ir);
+    const { drafts, referenced } = build(scratch);
+    for (const seg of ir.segments) {
+      const keys = attach.get(seg.name)!.filter((k) => referenced.has(k));
+      if (keys.length === 0) continue;
+      const fits = keys.length < limits.maxGroupsPerInterface && spread(ir, seg, drafts.get(seg.name)!, limits, prefix, scratch, keys).fits;
+      if (fits) continue;
+      const drop = keys[keys.length - 1];
+      attach.set(seg.name, attach.get(seg.name)!.filter((k) => k !== drop));
+      changed = true;
+    }
+  }
+  const { drafts, referenced } = build(rep);
   const segments: PlannedSegment[] = [];
   for (const seg of ir.segments) {
-    const drafts = [...emitSide(ir, work.get(`${seg.name}/ingress`)!, rep, lists), ...emitSide(ir, work.get(`${seg.name}/egress`)!, rep, lists)];
-    segments.push(spread(ir, seg, drafts, limits, options.namePrefix ?? '', rep));
+    const keys = attach.get(seg.name)!.filter((k) => referenced.has(k));
+    segments.push(spread(ir, seg, drafts.get(seg.name)!, limits, prefix, rep, keys).segment);
   }
+  const labelGroups: PlannedLabelGroup[] = [...referenced].sort().map((key) => {
+    const name = labelGroupName(prefix, ir.name, key);
+    if (name.length > AWS_TEXT_MAX) rep.add('MS4004', `security group name '${name}' is longer than ${AWS_TEXT_MAX} characters`, undefined, ['metadata', 'name']);
+    return { key, constructId: labelGroupConstructId(key), name, description: labelGroupDescription(ir.name, key), segments: segments.filter((s) => s.labelGroups.includes(key)).map((s) => s.name).sort() };
+  });
   if (rep.errors.length > 0) throw new PolicyError([...rep.errors, ...rep.notes], `cannot compile policy '${ir.name}' exactly for aws`);
-  const prefixLists = planPrefixLists(ir.name, options.namePrefix ?? '', segments.flatMap((s) => s.rules.map((r) => r.peer)));
+ const prefixLists = planPrefixLists(ir.name, prefix, segments.flatMap((s) => s.rules.map((r) => r.peer)));
   for (const l of prefixLists) if (l.nameProblem) rep.add('MS4004', l.nameProblem, undefined, ['metadata', 'name']);
   if (rep.errors.length > 0) throw new PolicyError([...rep.errors, ...rep.notes], `cannot compile policy '${ir.name}' exactly for aws`);
   return {
     policy: ir.name,
     segments,
+    labelGroups,
     prefixLists,
     notes: rep.notes,
     limits,
     stats: {
-      groups: segments.reduce((n, s) => n + s.groups.length, 0),
+      groups: segments.reduce((n, s) => n + s.groups.length, 0) + labelGroups.length,
+      labelGroups: labelGroups.length,
       rules: segments.reduce((n, s) => n + s.rules.length, 0),
       subtractions,
       prefixLists: prefixLists.length,
@@ -609,7 +704,7 @@ export function planAws(ir: ResolvedPolicy, options: AwsPlanOptions = {}): AwsPl
  * a prefix-list peer reads `pl:internet/v4(38)` (source, family, entries).
  */
 export function describeRule(r: PlannedRule): string {
-  const peer = r.peer.kind === 'group' ? `sg:${r.peer.segment}` : r.peer.kind === 'cidr' ? r.peer.cidr : `pl:${r.peer.source}/v${r.peer.family}(${r.peer.entries})`;
+  const peer = r.peer.kind === 'group' ? `sg:${r.peer.segment}` : r.peer.kind === 'labelGroup' ? `lg:${r.peer.key}` : r.peer.kind === 'cidr' ? r.peer.cidr : `pl:${r.peer.source}/v${r.peer.family}(${r.peer.entries})`;
   const ports = r.protocol.fromPort === undefined ? '' : r.protocol.fromPort === -1 ? '' : ` ${r.protocol.fromPort}-${r.protocol.toPort}`;
   return `${r.segment} ${r.direction} ${peer} ${r.protocol.ipProtocol}${ports} [${r.origins.map((o) => o.name).join(',')}]`;
 }

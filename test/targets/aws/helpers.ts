@@ -26,7 +26,10 @@ export function ruleLines(plan: AwsPlan, segment?: string): string[] {
     .sort();
 }
 
-/** The plan with CIDRs spelled out (prefix lists off unless asked for), so rule tables show every CIDR. */
+/**
+ * The plan with CIDRs spelled out (prefix lists off unless asked for), so rule tables show every CIDR, and with
+ * segment references only (label groups off unless asked for: labels.test.ts covers them).
+ */
 export function plan(ir: ResolvedPolicy, options?: AwsPlanOptions): AwsPlan {
-  return planAws(ir, { prefixLists: false, ...options });
+  return planAws(ir, { prefixLists: false, labelGroups: false, ...options });
 }

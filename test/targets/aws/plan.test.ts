@@ -54,7 +54,7 @@ describe('the spec example', () => {
     // 38 CIDRs x tcp/udp 53, plus the reference to shop-db-prod, which sorts last and finds room in group 1 only.
     expect(perGroup).toEqual([60, 17]);
     // app-prod: 1 + 2 x 45 out, 1 in; staging: 2 x 45; db: 1; web: 38 IPv4 in (no IPv6 address), 1 out.
-    expect(p.stats).toEqual({ groups: 6, rules: 1 + 2 * 45 + 1 + 2 * 45 + 1 + 38 + 1, subtractions: 0, prefixLists: 0 });
+    expect(p.stats).toEqual({ groups: 6, labelGroups: 0, rules: 1 + 2 * 45 + 1 + 2 * 45 + 1 + 38 + 1, subtractions: 0, prefixLists: 0 });
     expect(p.notes).toEqual([]);
   });
 });

@@ -38,8 +38,8 @@ describe('the spec example', () => {
     ]);
     // shop-web-prod holds only IPv4 (10.1.0.0/24): the IPv6 list is referenced by the segments that hold IPv6 only.
     expect(ruleLines(p, 'shop-web-prod').filter((l) => l.includes('ingress'))).toEqual(['shop-web-prod ingress pl:internet/v4(38) tcp 443-443 [internet-to-web]']);
-    expect(p.stats).toEqual({ groups: 6, rules: 13, subtractions: 0, prefixLists: 2 });
-    expect(spelled.stats).toEqual({ groups: 6, rules: 222, subtractions: 0, prefixLists: 0 });
+    expect(p.stats).toEqual({ groups: 6, labelGroups: 0, rules: 13, subtractions: 0, prefixLists: 2 });
+    expect(spelled.stats).toEqual({ groups: 6, labelGroups: 0, rules: 222, subtractions: 0, prefixLists: 0 });
   });
 
   test('identities are unchanged: the same groups per segment', () => {
