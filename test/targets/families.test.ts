@@ -48,7 +48,7 @@ test('which families a segment can hold: those of its addresses, internalCidrs w
 });
 
 test('aws: CIDRs and prefix lists of a family only on segments holding it, ICMP references only where both do', () => {
-  const p = planAws(ir, { prefixLists: false });
+  const p = planAws(ir, { prefixLists: false, labelGroups: false }) // per-segment references: what family pruning acts on;
   for (const s of p.segments) {
     for (const r of s.rules) {
       if (r.peer.kind !== 'group') expect([s.name, families(s.name)]).toEqual([s.name, expect.arrayContaining([r.peer.family])]);
