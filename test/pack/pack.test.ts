@@ -142,7 +142,10 @@ maybe('npm pack', () => {
     expect(r.importMs).toBeLessThan(2000);
     expect(r.rssMb).toBeLessThan(400);
     const json = JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', 'packed', 'cdk.tf.json'), 'utf8'));
-    expect(Object.keys(json.resource.aws_security_group)).toHaveLength(2);
+    // One group per segment, plus the rule-less label groups the rules' one-label sides reference ({tier: web}, {tier: db}).
+    const groups = Object.keys(json.resource.aws_security_group);
+    expect(groups.filter((g) => g.includes('_sg_'))).toHaveLength(2);
+    expect(groups.filter((g) => g.includes('label_groups'))).toHaveLength(2);
 
     // The packed CLI runs on the packed example policy.
     const cli = path.join(proj, 'node_modules', 'cdktf-microseg', 'bin', 'microseg.js');

@@ -78,7 +78,10 @@ export function propertyTest(target: TargetName): void {
       expect(stats.invalid).toBeLessThan(stats.cases * 0.05);
       // The generator is adversarial (overlapping addresses, `any`, deny guardrails naming CIDRs), and AWS,
       // having no deny, must refuse some of it (MS4001, MS4003): about 7% measured over 2000 cases.
-      expect(refused).toBeLessThan(stats.cases * (target === 'aws' ? 0.15 : 0.05));
+      // AWS refuses, with located errors, what it cannot express exactly (MS4001 partial address denies,
+      // MS4003 "any except some"): about 5–12 % of these random policies. The bound keeps enough compiled
+      // cases for the property to mean something without failing on a seed's bad luck.
+      expect(refused).toBeLessThan(stats.cases * (target === 'aws' ? 0.25 : 0.05));
     },
     DEEP ? 600_000 : 60_000,
   );
