@@ -20,8 +20,7 @@
  * (see `planAws`); it is then no member of those groups, and the rules that
  * reference them reference its own group instead: exact, only more rules.
  */
-import { selectorTerms } from '../../model/selectors';
-import { LabelSelector, Selector } from '../../model/types';
+import { LabelForm, selectorLabelForm } from '../../model/selectors';
 import { Family } from '../../net/address';
 import { ServiceSet } from '../../net/service';
 import { sharedFamilies } from '../../resolve/families';
@@ -30,32 +29,7 @@ import { Direction, Origin, ResolvedPolicy, Side } from '../../resolve/ir';
 /** Key of the all-segments group (label keys are `label=value`; names hold neither `*` nor `=`). */
 export const ALL_KEY = '*';
 
-/** A rule side written as values of one label, or `all` for a side naming every segment. */
-type Form = { readonly label: string; readonly values: readonly string[] } | 'all';
 
-/**
- * The label-group form of a selector, if it has one: `all` when some term is
- * `{}`; a label form when every segment term is a one-key label term, the
- * same key in all (address terms are CIDR rules anyway). AWS references are
- * OR-ed, with no AND, so `{env: prod, tier: web}` and `{segment: …}` have none.
- */
-function selectorForm(sel: Selector): Form | undefined {
-  const terms = selectorTerms(sel, []);
-  if (terms.some((t) => t.kind === 'labels' && Object.keys(t.term).length === 0)) return 'all';
-  let label: string | undefined;
-  const values = new Set<string>();
-  for (const t of terms) {
-    if (t.kind === 'segment' || t.kind === 'segments') return undefined;
-    if (t.kind !== 'labels') continue;
-    const entries = Object.entries(t.term as LabelSelector);
-    if (entries.length !== 1) return undefined;
-    const [key, want] = entries[0];
-    if (label !== undefined && label !== key) return undefined;
-    label = key;
-    for (const v of typeof want === 'string' ? [want] : want) values.add(v);
-  }
-  return label === undefined ? undefined : { label, values: [...values].sort() };
-}
 
 /** What label groups admit on one side of one segment. */
 export interface SideCoverage {
@@ -66,7 +40,7 @@ export interface SideCoverage {
 }
 
 export class LabelForms {
-  private readonly forms = new Map<string, { from?: Form; to?: Form }>();
+  private readonly forms = new Map<string, { from?: LabelForm; to?: LabelForm }>();
   private readonly carriers = new Map<string, readonly string[]>();
   /** Keys the policy's text can use, in priority order: the all-segments group first, then label keys sorted. */
   readonly keys: readonly string[];
@@ -78,7 +52,7 @@ export class LabelForms {
     for (const r of enabled ? [...(doc.guardrails ?? []), ...(doc.rules ?? [])] : []) {
       // sameLabels pairs each segment with only some of the side's segments: segment references.
       if ((r.sameLabels ?? []).length > 0) continue;
-      const f = { from: selectorForm(r.from), to: selectorForm(r.to) };
+      const f = { from: selectorLabelForm(r.from), to: selectorLabelForm(r.to) };
       this.forms.set(r.name, f);
       for (const x of [f.from, f.to]) {
         if (x === 'all') all = true;

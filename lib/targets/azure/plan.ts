@@ -35,8 +35,7 @@
 import { createHash } from 'crypto';
 import { severityOf } from '../../model/codes';
 import { Diagnostic, PolicyError, SourceLocation } from '../../model/diagnostics';
-import { selectorTerms } from '../../model/selectors';
-import { LabelSelector, Selector } from '../../model/types';
+import { LabelForm, selectorLabelForm } from '../../model/selectors';
 import { AddressSet, Family } from '../../net/address';
 import { PortSet } from '../../net/ports';
 import { ServiceSet } from '../../net/service';
@@ -273,37 +272,7 @@ type Unprioritised = Omit<PlannedRule, 'priority'>;
 // ---------------------------------------------------------------------------
 // label ASGs
 
-/** A rule side written as values of one label. */
-interface LabelForm {
-  readonly label: string;
-  readonly values: readonly string[];
-}
 
-/**
- * The ASG form of a selector, if it has one. `all`: some term is `{}`, so
- * the side names every segment whatever else it lists. A label form: every
- * segment term is a label term with exactly one key, the same key in all of
- * them (address terms are compiled to prefixes anyway). Azure ORs the ASGs of
- * a rule side and has no AND, so `{env: prod, tier: web}` has none; nor has
- * `{segment: …}`.
- */
-function selectorForm(sel: Selector): LabelForm | 'all' | undefined {
-  const terms = selectorTerms(sel, []);
-  if (terms.some((t) => t.kind === 'labels' && Object.keys(t.term).length === 0)) return 'all';
-  let label: string | undefined;
-  const values = new Set<string>();
-  for (const t of terms) {
-    if (t.kind === 'segment' || t.kind === 'segments') return undefined;
-    if (t.kind !== 'labels') continue;
-    const entries = Object.entries(t.term as LabelSelector);
-    if (entries.length !== 1) return undefined;
-    const [key, want] = entries[0];
-    if (label !== undefined && label !== key) return undefined;
-    label = key;
-    for (const v of typeof want === 'string' ? [want] : want) values.add(v);
-  }
-  return label === undefined ? undefined : { label, values: [...values].sort() };
-}
 
 /**
  * Which rule sides use label ASGs, and who carries each label ASG.
@@ -315,7 +284,7 @@ function selectorForm(sel: Selector): LabelForm | 'all' | undefined {
  * segment with only some of the side's segments, so it keeps segment ASGs.
  */
 class LabelAsgs {
-  private readonly forms = new Map<string, { from?: LabelForm | 'all'; to?: LabelForm | 'all' }>();
+  private readonly forms = new Map<string, { from?: LabelForm; to?: LabelForm }>();
   /** `label=value` → segments with that value, sorted (built lazily per key). */
   private readonly carriers = new Map<string, string[]>();
   /** Keys some rule references. */
@@ -327,7 +296,7 @@ class LabelAsgs {
     const doc = ir.policy.doc;
     for (const r of [...(doc.guardrails ?? []), ...(doc.rules ?? [])]) {
       if ((r.sameLabels ?? []).length > 0) continue;
-      this.forms.set(r.name, { from: selectorForm(r.from), to: selectorForm(r.to) });
+      this.forms.set(r.name, { from: selectorLabelForm(r.from), to: selectorLabelForm(r.to) });
     }
   }
 
