@@ -3,18 +3,13 @@
  * policy, segment and rule names and from a digest of a rule's content,
  * never from positions, so adding one rule leaves every other id alone.
  */
-import { createHash } from 'crypto';
 import { Origin } from '../../resolve/ir';
+import { truncate } from '../kit/names';
 
 /** AWS limit for security group names and for group and rule descriptions. */
 export const AWS_TEXT_MAX = 255;
 /** AWS limit for tag values. */
 export const AWS_TAG_VALUE_MAX = 256;
-
-/** Short, stable digest of a content key (hex, 8 characters: collisions are checked by the plan). */
-export function digest(key: string, length = 8): string {
-  return createHash('sha256').update(key).digest('hex').slice(0, length);
-}
 
 /** Security group name: `<prefix><policy>-<segment>`, overflow groups `…<segment>.2`, `.3` (a `.` cannot occur in a segment name, so no two segments collide). */
 export function groupName(prefix: string, policy: string, segment: string, index: number): string {
@@ -74,10 +69,6 @@ export function joinWithin(head: string, items: readonly string[], sep: string, 
     out += piece;
   }
   return out;
-}
-
-export function truncate(s: string, max: number): string {
-  return s.length <= max ? s : s.slice(0, max);
 }
 
 /** Rule description: the policy and every rule or guardrail the emitted rule realises. */

@@ -36,14 +36,15 @@
  * a segment whose rules would need more groups (or not fit) with lists
  * than with spelled CIDRs keeps spelled CIDRs.
  */
-import { severityOf } from '../../model/codes';
-import { Diagnostic, PolicyError, SourceLocation } from '../../model/diagnostics';
+import { Diagnostic } from '../../model/diagnostics';
 import { AddressSet, addressAtoms, Family } from '../../net/address';
 import { ServiceSet } from '../../net/service';
 import { Direction, Origin, ResolvedPolicy, ResolvedSegment, Side, SideEntry } from '../../resolve/ir';
 import { sameFamilyAs, sharedFamilies } from '../../resolve/families';
 import { sideServices } from '../../resolve/meaning';
-import { AWS_TEXT_MAX, digest, groupConstructId, groupDescription, groupName, labelGroupConstructId, labelGroupDescription, labelGroupName, ruleDescription } from './naming';
+import { digest } from '../kit/names';
+import { largestContributors, Reporter } from '../kit/report';
+import { AWS_TEXT_MAX, groupConstructId, groupDescription, groupName, labelGroupConstructId, labelGroupDescription, labelGroupName, originLabel, ruleDescription } from './naming';
 import { AwsProtocol, awsProtocol, Piece, pieceKey, pieceServices, serviceAtoms, serviceKey, toPieces } from './pieces';
 import { ALL_KEY, LabelForms, SideCoverage } from './label-groups';
 import { listKey, listSource, PlannedPrefixList, planPrefixLists, PREFIX_LIST_MIN_ENTRIES } from './prefix-lists';
@@ -186,18 +187,6 @@ function unionAddresses(sets: readonly AddressSet[]): AddressSet {
 const isSegmentEntry = (e: SideEntry) => e.peer.kind === 'segment';
 const peerSegment = (e: SideEntry) => (e.peer.kind === 'segment' ? e.peer.segment : '');
 const peerAddresses = (e: SideEntry) => (e.peer.kind === 'addresses' ? e.peer.addresses : AddressSet.EMPTY);
-
-class Reporter {
-  readonly errors: Diagnostic[] = [];
-  readonly notes: Diagnostic[] = [];
-  constructor(private readonly ir: ResolvedPolicy) {}
-
-  add(code: string, message: string, location: SourceLocation | undefined, path?: (string | number)[]): void {
-    const loc = location ?? (path ? this.ir.policy.locate(path) : undefined);
-    const d: Diagnostic = { code, severity: severityOf(code), message: `aws: ${message}`, location: loc, path: loc ? undefined : path, file: loc ? undefined : this.ir.policy.file };
-    (d.severity === 'error' ? this.errors : this.notes).push(d);
-  }
-}
 
 /** Does the `dir` side of segment `p` admit any service of `t` for some workload of `x` (at any of x's addresses of a family p can hold)? Per the meaning. */
 function sideAdmitsAny(ir: ResolvedPolicy, p: string, dir: Direction, x: string, t: ServiceSet): boolean {
@@ -583,18 +572,16 @@ function spread(
     const dir = k.slice(0, -1) as Direction;
     const fam = Number(k.slice(-1)) as Family;
     const relevant = finalDrafts.filter((d) => d.direction === dir && d.families.includes(fam));
-    const perOrigin = new Map<string, { origin: Origin; n: number }>();
-    for (const d of relevant) for (const o of d.origins) perOrigin.set(o.name, { origin: o, n: (perOrigin.get(o.name)?.n ?? 0) + d.weight });
-    const top = [...perOrigin.values()].sort((a, b) => b.n - a.n || (a.origin.name < b.origin.name ? -1 : 1));
+    const largest = largestContributors(
+      relevant.flatMap((d) => d.origins.map((origin) => ({ origin, weight: d.weight }))),
+      originLabel,
+    );
     const subtracted = rep.notes.filter((n) => n.code === 'MS4101' && n.message.includes(`${dir} CIDRs of ${seg.name},`));
     const needed = relevant.reduce((n, d) => n + d.weight, 0);
     rep.add(
       'MS4002',
-      `segment ${seg.name} needs ${needed} IPv${fam} ${dir} rules, more than ${limits.maxGroupsPerInterface} groups (targets.aws.maxGroupsPerInterface${labelGroups.length ? ` less ${labelGroups.length} label group(s)` : ''}) x ${limits.rulesPerGroup} rules per group hold; largest: ${top
-        .slice(0, 3)
-        .map((t) => `${t.origin.kind} ${t.origin.name} (${t.n})`)
-        .join(', ')}${subtracted.length ? `; ${subtracted.length} guardrail subtraction(s) add CIDRs here` : ''}. Declare narrower addresses, merge externals into supernets, or raise maxGroupsPerInterface if the account allows.`,
-      top[0]?.origin.location ?? seg.location,
+      `segment ${seg.name} needs ${needed} IPv${fam} ${dir} rules, more than ${limits.maxGroupsPerInterface} groups (targets.aws.maxGroupsPerInterface${labelGroups.length ? ` less ${labelGroups.length} label group(s)` : ''}) x ${limits.rulesPerGroup} rules per group hold; ${largest.text}${subtracted.length ? `; ${subtracted.length} guardrail subtraction(s) add CIDRs here` : ''}. Declare narrower addresses, merge externals into supernets, or raise maxGroupsPerInterface if the account allows.`,
+      largest.location ?? seg.location,
     );
   }
   const groups: PlannedGroup[] = [];
@@ -624,7 +611,7 @@ export function planAws(ir: ResolvedPolicy, options: AwsPlanOptions = {}): AwsPl
   };
   const useLists = options.prefixLists ?? ir.policy.doc.targets?.aws?.prefixLists ?? true;
   const lists: ListSettings = { minEntries: useLists ? Math.max(1, options.prefixListMinEntries ?? PREFIX_LIST_MIN_ENTRIES) : Infinity, maxEntries: limits.rulesPerGroup };
-  const rep = new Reporter(ir);
+  const rep = new Reporter(ir, 'aws');
   const work = new Map<string, SideWork>();
   for (const seg of ir.segments) for (const dir of ['ingress', 'egress'] as Direction[]) work.set(`${seg.name}/${dir}`, planSide(ir, seg, dir, rep));
   const subtractions = enforceIdentityDenies(ir, work, rep);
@@ -655,7 +642,7 @@ export function planAws(ir: ResolvedPolicy, options: AwsPlanOptions = {}): AwsPl
   };
   for (let changed = forms.keys.length > 0; changed; ) {
     changed = false;
-    const scratch = new Reporter(ir);
+    const scratch = new Reporter(ir, 'aws');
     const { drafts, referenced } = build(scratch);
     for (const seg of ir.segments) {
       const keys = attach.get(seg.name)!.filter((k) => referenced.has(k));
@@ -678,10 +665,10 @@ export function planAws(ir: ResolvedPolicy, options: AwsPlanOptions = {}): AwsPl
     if (name.length > AWS_TEXT_MAX) rep.add('MS4004', `security group name '${name}' is longer than ${AWS_TEXT_MAX} characters`, undefined, ['metadata', 'name']);
     return { key, constructId: labelGroupConstructId(key), name, description: labelGroupDescription(ir.name, key), segments: segments.filter((s) => s.labelGroups.includes(key)).map((s) => s.name).sort() };
   });
-  if (rep.errors.length > 0) throw new PolicyError([...rep.errors, ...rep.notes], `cannot compile policy '${ir.name}' exactly for aws`);
- const prefixLists = planPrefixLists(ir.name, prefix, segments.flatMap((s) => s.rules.map((r) => r.peer)));
+  rep.failIfErrors();
+  const prefixLists = planPrefixLists(ir.name, prefix, segments.flatMap((s) => s.rules.map((r) => r.peer)));
   for (const l of prefixLists) if (l.nameProblem) rep.add('MS4004', l.nameProblem, undefined, ['metadata', 'name']);
-  if (rep.errors.length > 0) throw new PolicyError([...rep.errors, ...rep.notes], `cannot compile policy '${ir.name}' exactly for aws`);
+  rep.failIfErrors();
   return {
     policy: ir.name,
     segments,

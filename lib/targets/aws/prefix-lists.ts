@@ -17,7 +17,8 @@
  * fixed by the key, so it never has to grow in place.
  */
 import { Family } from '../../net/address';
-import { AWS_TAG_VALUE_MAX, AWS_TEXT_MAX, digest, truncate } from './naming';
+import { digest, truncate } from '../kit/names';
+import { AWS_TAG_VALUE_MAX, AWS_TEXT_MAX } from './naming';
 
 /** Fewest CIDRs of one family that become a list: with 3, one list plus one rule per piece is always fewer resources than the CIDR rules. */
 export const PREFIX_LIST_MIN_ENTRIES = 3;

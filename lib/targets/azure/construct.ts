@@ -16,7 +16,8 @@ import { SegmentationPolicy } from '../../model/policy';
 import { ResolvedPolicy } from '../../resolve/ir';
 import { resolve } from '../../resolve/resolve';
 import { IdentitiesFile } from '../target';
-import { ALL_ASG_KEY, AzureLimits, AzurePlan, digest, NsgLayout, planAzure, RuleEndpoint } from './plan';
+import { digest } from '../kit/names';
+import { ALL_ASG_KEY, AzureLimits, AzurePlan, NsgLayout, planAzure, RuleEndpoint } from './plan';
 
 export interface AzureSegmentationProps {
   /**

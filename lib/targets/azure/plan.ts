@@ -32,15 +32,16 @@
  * Address prefixes of a family X's workloads cannot hold (resolve/families.ts)
  * are left out of X's rules: no packet of X has that family.
  */
-import { createHash } from 'crypto';
-import { severityOf } from '../../model/codes';
-import { Diagnostic, PolicyError, SourceLocation } from '../../model/diagnostics';
+import { Diagnostic } from '../../model/diagnostics';
 import { LabelForm, selectorLabelForm } from '../../model/selectors';
 import { AddressSet, Family } from '../../net/address';
-import { PortSet } from '../../net/ports';
 import { ServiceSet } from '../../net/service';
 import { segmentFamilies } from '../../resolve/families';
 import { Action, Direction, Origin, ResolvedPolicy, SideEntry } from '../../resolve/ir';
+import { chunk } from '../kit/chunks';
+import { fitName, fitText, hash32 } from '../kit/names';
+import { largestContributors, Reporter } from '../kit/report';
+import { portTexts } from '../kit/services';
 
 /** Azure's limits (and our priority bands). Overridable for tests. */
 export interface AzureLimits {
@@ -185,39 +186,7 @@ export interface AzurePlan {
 // ---------------------------------------------------------------------------
 // helpers
 
-function diag(code: string, message: string, location?: SourceLocation, file?: string): Diagnostic {
-  return { code, severity: severityOf(code), message, location, file: location ? undefined : file };
-}
-
-/** Short stable digest for names: 6 hex chars of sha256. */
-export function digest(text: string, n = 6): string {
-  return createHash('sha256').update(text).digest('hex').slice(0, n);
-}
-
-/** A stable 32-bit hash for priority slots. */
-function hash32(text: string): number {
-  return createHash('sha256').update(text).digest().readUInt32BE(0);
-}
-
 const NAME_OK = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9_])?$/;
-
-/** Keep a name within `max`: long names keep their head and get a digest of the whole, so they stay unique and readable. */
-export function fitName(name: string, max: number): string {
-  if (name.length <= max) return name;
-  const d = digest(name);
-  let head = name.slice(0, max - d.length - 1);
-  head = head.replace(/[-._]+$/, '');
-  return `${head}-${d}`;
-}
-
-function fitDescription(text: string, max: number): string {
-  return text.length <= max ? text : text.slice(0, max - 3) + '...';
-}
-
-function portSpecs(p: PortSet): '*' | string[] {
-  if (p.isAll()) return '*';
-  return p.ranges.map((r) => (r.lo === r.hi ? `${r.lo}` : `${r.lo}-${r.hi}`));
-}
 
 /**
  * One Azure protocol per rule: `any` is `*`; otherwise Tcp, Udp and Icmp
@@ -230,15 +199,9 @@ export function protocolParts(s: ServiceSet): { protocol: AzureProtocol; ports: 
   if (s.isAny()) return [{ protocol: '*', ports: '*' }];
   if (s.other) return undefined;
   const out: { protocol: AzureProtocol; ports: '*' | readonly string[] }[] = [];
-  if (!s.tcp.isEmpty()) out.push({ protocol: 'Tcp', ports: portSpecs(s.tcp) });
-  if (!s.udp.isEmpty()) out.push({ protocol: 'Udp', ports: portSpecs(s.udp) });
+  if (!s.tcp.isEmpty()) out.push({ protocol: 'Tcp', ports: portTexts(s.tcp) ?? '*' });
+  if (!s.udp.isEmpty()) out.push({ protocol: 'Udp', ports: portTexts(s.udp) ?? '*' });
   if (s.icmp) out.push({ protocol: 'Icmp', ports: '*' });
-  return out;
-}
-
-function chunk<T>(xs: readonly T[], n: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < xs.length; i += n) out.push(xs.slice(i, i + n));
   return out;
 }
 
@@ -348,7 +311,7 @@ function sideRules(
   dir: Direction,
   action: Action,
   limits: AzureLimits,
-  errors: Diagnostic[],
+  rep: Reporter,
   labels: LabelAsgs,
 ): Unprioritised[] {
   const side = ir.sides.get(segment)![dir];
@@ -360,14 +323,11 @@ function sideRules(
     const parts = protocolParts(g.services);
     if (!parts) {
       // Reported once per rule, not once per segment side it reaches.
-      if (errors.some((d) => d.code === 'MS5001' && d.message.includes(`'${g.origin.name}'`))) continue;
-      errors.push(
-        diag(
-          'MS5001',
-          `azure: ${g.origin.kind} '${g.origin.name}' has services ${g.services} (other IP protocols without all of tcp, udp and icmp), which Azure rules (Tcp, Udp, Icmp or *) cannot express exactly`,
-          g.origin.location,
-          ir.policy.file,
-        ),
+      if (rep.errors.some((d) => d.code === 'MS5001' && d.message.includes(`'${g.origin.name}'`))) continue;
+      rep.add(
+        'MS5001',
+        `${g.origin.kind} '${g.origin.name}' has services ${g.services} (other IP protocols without all of tcp, udp and icmp), which Azure rules (Tcp, Udp, Icmp or *) cannot express exactly`,
+        g.origin.location,
       );
       continue;
     }
@@ -422,7 +382,7 @@ function sideRules(
           ports: part.ports,
           source: dir === 'ingress' ? peer.ep : own,
           destination: dir === 'ingress' ? own : peer.ep,
-          description: fitDescription(`policy ${ir.name}, ${g.origin.kind} ${g.origin.name}: ${what} ${where}`, limits.descriptionMax),
+          description: fitText(`policy ${ir.name}, ${g.origin.kind} ${g.origin.name}: ${what} ${where}`, limits.descriptionMax),
           segment,
           origin: g.origin,
         });
@@ -468,7 +428,7 @@ function denyAll(direction: AzureDirection, policy: string, limits: AzureLimits)
     ports: '*',
     source: { kind: 'any' },
     destination: { kind: 'any' },
-    description: fitDescription(
+    description: fitText(
       `policy ${policy}: default deny ${direction.toLowerCase()}, overrides Azure's default ${direction === 'Inbound' ? 'AllowVnetInBound and AllowAzureLoadBalancerInBound' : 'AllowVnetOutBound and AllowInternetOutBound'}`,
       limits.descriptionMax,
     ),
@@ -493,15 +453,14 @@ function asgsOf(rules: readonly Unprioritised[]): Set<string> {
 
 export function planAzure(ir: ResolvedPolicy, options: AzurePlanOptions = {}): AzurePlan {
   const limits: AzureLimits = { ...AZURE_LIMITS, ...options.limits };
-  const errors: Diagnostic[] = [];
-  const notes: Diagnostic[] = [];
+  const rep = new Reporter(ir, 'azure');
   const policyLoc = ir.policy.locate(['metadata', 'name']);
   const prefix = options.namePrefix ?? '';
   if (prefix !== '' && !/^[A-Za-z0-9][-A-Za-z0-9_.]*$/.test(prefix)) {
-    throw new PolicyError([diag('MS5005', `azure: namePrefix '${prefix}' must start with a letter or digit and hold only letters, digits, '-', '_' and '.'`, policyLoc, ir.policy.file)], 'cannot compile for azure');
+    rep.fail('MS5005', `namePrefix '${prefix}' must start with a letter or digit and hold only letters, digits, '-', '_' and '.'`, policyLoc);
   }
   if (prefix.length > 30) {
-    throw new PolicyError([diag('MS5005', `azure: namePrefix '${prefix}' is ${prefix.length} characters; at most 30 keep names within Azure's ${limits.nameMax}`, policyLoc, ir.policy.file)], 'cannot compile for azure');
+    rep.fail('MS5005', `namePrefix '${prefix}' is ${prefix.length} characters; at most 30 keep names within Azure's ${limits.nameMax}`, policyLoc);
   }
 
   const asgs: PlannedAsg[] = ir.segments.map((s) => ({ segment: s.name, name: fitName(`${prefix}${ir.name}-${s.name}-asg`, limits.nameMax) }));
@@ -510,10 +469,10 @@ export function planAzure(ir: ResolvedPolicy, options: AzurePlanOptions = {}): A
   const labels = new LabelAsgs(ir);
   const bySegment = new Map<string, { deny: Unprioritised[]; allow: Unprioritised[] }>();
   for (const s of ir.segments) {
-    const side = (dir: Direction, action: Action) => sideRules(ir, s.name, dir, action, limits, errors, labels);
+    const side = (dir: Direction, action: Action) => sideRules(ir, s.name, dir, action, limits, rep, labels);
     bySegment.set(s.name, { deny: [...side('ingress', 'deny'), ...side('egress', 'deny')], allow: [...side('ingress', 'allow'), ...side('egress', 'allow')] });
   }
-  if (errors.length > 0) throw new PolicyError(errors, 'cannot compile for azure');
+  rep.failIfErrors();
 
   // Label ASGs and who carries them; then the per-NIC quota: own ASG plus the label ASGs of its values.
   const labelAsgs: PlannedLabelAsg[] = [...labels.used].sort().map((key) => {
@@ -535,35 +494,26 @@ export function planAzure(ir: ResolvedPolicy, options: AzurePlanOptions = {}): A
       .map((r) => r.origin!)
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     const carried = [...keys, ...(allAsg ? ['the all-segments ASG'] : [])];
-    errors.push(
-      diag(
-        'MS5007',
-        `azure: workloads of segment '${segment}' would carry ${1 + keys.length + extra} application security groups (its own and ${keys.length > 0 ? `label ASGs ${carried.join(', ')}` : carried.join(', ')}), over Azure's quota of ${limits.asgsPerNic} per NIC; label ASGs are used by rule sides written as values of one label${allAsg ? ', the all-segments ASG by sides written as {}' : ''}, e.g. ${users[0]?.kind} '${users[0]?.name}'`,
-        users[0]?.location ?? policyLoc,
-        ir.policy.file,
-      ),
+    rep.add(
+      'MS5007',
+      `workloads of segment '${segment}' would carry ${1 + keys.length + extra} application security groups (its own and ${keys.length > 0 ? `label ASGs ${carried.join(', ')}` : carried.join(', ')}), over Azure's quota of ${limits.asgsPerNic} per NIC; label ASGs are used by rule sides written as values of one label${allAsg ? ', the all-segments ASG by sides written as {}' : ''}, e.g. ${users[0]?.kind} '${users[0]?.name}'`,
+      users[0]?.location ?? policyLoc,
     );
   }
-  if (errors.length > 0) throw new PolicyError(errors, 'cannot compile for azure');
+  rep.failIfErrors();
 
   // Layout: shared while it fits, else one NSG per segment.
   const all = [...bySegment.values()].flatMap((x) => [...x.deny, ...x.allow]);
   const sharedFits = all.length + 2 <= limits.rulesPerNsg && asgsOf(all).size <= limits.asgsPerNsg && fitsBands(all, limits);
   if (options.subnets && options.layout === 'perSegment') {
-    throw new PolicyError(
-      [diag('MS5006', `azure: subnetIds associate one NSG with every workload of a subnet, which needs the shared layout, not perSegment`, ir.policy.locate(['targets', 'azure', 'subnetIds']) ?? policyLoc, ir.policy.file)],
-      'cannot compile for azure',
-    );
+    rep.fail('MS5006', `subnetIds associate one NSG with every workload of a subnet, which needs the shared layout, not perSegment`, ir.policy.locate(['targets', 'azure', 'subnetIds']) ?? policyLoc);
   }
   const layout: 'shared' | 'perSegment' = options.subnets || options.layout === 'shared' || (options.layout !== 'perSegment' && sharedFits) ? 'shared' : 'perSegment';
   if (options.layout !== 'shared' && layout === 'perSegment' && !sharedFits) {
-    notes.push(
-      diag(
-        'MS5102',
-        `azure: one NSG cannot hold this policy (${all.length + 2} rules, ${asgsOf(all).size} ASGs referenced; quotas ${limits.rulesPerNsg} and ${limits.asgsPerNsg}), so each segment gets its own NSG; attach it to that segment's NICs`,
-        policyLoc,
-        ir.policy.file,
-      ),
+    rep.add(
+      'MS5102',
+      `one NSG cannot hold this policy (${all.length + 2} rules, ${asgsOf(all).size} ASGs referenced; quotas ${limits.rulesPerNsg} and ${limits.asgsPerNsg}), so each segment gets its own NSG; attach it to that segment's NICs`,
+      policyLoc,
     );
   }
 
@@ -578,23 +528,18 @@ export function planAzure(ir: ResolvedPolicy, options: AzurePlanOptions = {}): A
     const allow = g.segments.flatMap((s) => bySegment.get(s)!.allow);
     const rules = [...deny, ...allow];
     const where = layout === 'shared' ? `NSG '${g.name}'` : `NSG '${g.name}' of segment '${g.segments[0]}'`;
-    const blame = () => {
-      // Locate at the rule or guardrail contributing the most rules; the message names the quota.
-      const count = new Map<string, { o: Origin; n: number }>();
-      for (const r of rules) if (r.origin) count.set(r.origin.name, { o: r.origin, n: (count.get(r.origin.name)?.n ?? 0) + 1 });
-      const top = [...count.values()].sort((a, b) => b.n - a.n || (a.o.name < b.o.name ? -1 : 1)).slice(0, 3);
-      return { loc: top[0]?.o.location ?? policyLoc, names: top.map((t) => `${t.o.kind} '${t.o.name}' (${t.n})`).join(', ') };
-    };
+    // Located at the rule or guardrail contributing the most rules; the message names the quota.
+    const blame = () => largestContributors(rules.flatMap((r) => (r.origin ? [{ origin: r.origin, weight: 1 }] : [])));
     const why = layout === 'shared' && options.subnets && !sharedFits ? ' (subnetIds need one shared NSG; without them each segment would get its own)' : '';
     if (rules.length + 2 > limits.rulesPerNsg) {
       const b = blame();
-      errors.push(diag('MS5002', `azure: ${where} needs ${rules.length + 2} security rules, over Azure's quota of ${limits.rulesPerNsg} rules per NSG${why}; largest contributors: ${b.names}`, b.loc, ir.policy.file));
+      rep.add('MS5002', `${where} needs ${rules.length + 2} security rules, over Azure's quota of ${limits.rulesPerNsg} rules per NSG${why}; ${b.text}`, b.location ?? policyLoc);
       continue;
     }
     const asgCount = asgsOf(rules).size;
     if (asgCount > limits.asgsPerNsg) {
       const b = blame();
-      errors.push(diag('MS5003', `azure: ${where} references ${asgCount} application security groups, over Azure's quota of ${limits.asgsPerNsg} per NSG${why}; largest contributors: ${b.names}`, b.loc, ir.policy.file));
+      rep.add('MS5003', `${where} references ${asgCount} application security groups, over Azure's quota of ${limits.asgsPerNsg} per NSG${why}; ${b.text}`, b.location ?? policyLoc);
       continue;
     }
     const prioritised: PlannedRule[] = [];
@@ -610,13 +555,10 @@ export function planAzure(ir: ResolvedPolicy, options: AzurePlanOptions = {}): A
         );
         if (!prios) {
           const o = mine[0]?.origin;
-          errors.push(
-            diag(
-              'MS5004',
-              `azure: ${where} needs ${mine.length} ${direction.toLowerCase()} ${access} rules, more than the ${band[1] - band[0] + 1} priorities of its band ${band[0]}–${band[1]}`,
-              o?.location ?? policyLoc,
-              ir.policy.file,
-            ),
+          rep.add(
+            'MS5004',
+            `${where} needs ${mine.length} ${direction.toLowerCase()} ${access} rules, more than the ${band[1] - band[0] + 1} priorities of its band ${band[0]}–${band[1]}`,
+            o?.location ?? policyLoc,
           );
           continue;
         }
@@ -634,12 +576,12 @@ export function planAzure(ir: ResolvedPolicy, options: AzurePlanOptions = {}): A
     }
     nsgs.push({ key: g.key, name: g.name, segments: g.segments, rules: prioritised, asgCount });
   }
-  if (errors.length > 0) throw new PolicyError(errors, 'cannot compile for azure');
+  rep.failIfErrors();
 
   const segmentNsgs = new Map<string, string[]>();
   for (const n of nsgs) for (const s of n.segments) segmentNsgs.set(s, [...(segmentNsgs.get(s) ?? []), n.key]);
 
-  return { policy: ir.name, layout, asgs, labelAsgs, segmentLabelAsgs, allAsg, nsgs: nsgs.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)), segmentNsgs, notes, limits };
+  return { policy: ir.name, layout, asgs, labelAsgs, segmentLabelAsgs, allAsg, nsgs: nsgs.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)), segmentNsgs, notes: rep.notes, limits };
 }
 
 function fitsBands(rules: readonly Unprioritised[], limits: AzureLimits): boolean {

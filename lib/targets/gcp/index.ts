@@ -1,17 +1,12 @@
 /**
  * The GCP back end: plan + construct, synthesized with the google provider.
- * Settings come from the policy's `targets.gcp`; `project` and `network`,
- * when absent, become Terraform variables (`gcp_project`, `gcp_network`)
- * so the output stays valid, says what it needs, and cannot silently land in
- * a default network.
+ * `project` and `network`, when the policy's `targets.gcp` leaves them out,
+ * become Terraform variables (`gcp_project`, `gcp_network`), so the output
+ * says what it needs and cannot silently land in a default network.
  */
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
-import { TerraformVariable } from 'cdktf';
-import { severityOf } from '../../model/codes';
-import { Diagnostic } from '../../model/diagnostics';
-import { ResolvedPolicy } from '../../resolve/ir';
-import { synthStack } from '../synth';
-import { CompileSettings, TargetBackend, TargetOutput } from '../target';
+import { compileBackend } from '../kit/compile';
+import { TargetBackend } from '../target';
 import { GcpSegmentation } from './construct';
 
 export { GcpSegmentation, GcpSegmentationProps } from './construct';
@@ -31,40 +26,23 @@ export {
   serviceAccountIdFor,
 } from './plan';
 
-function note(code: string, message: string, ir: ResolvedPolicy, path: (string | number)[]): Diagnostic {
-  const location = ir.policy.locate(path);
-  return { code, severity: severityOf(code), message, location, file: location ? undefined : ir.policy.file };
-}
-
 export const backend: TargetBackend = {
   name: 'gcp',
-  compile(ir: ResolvedPolicy, settings: CompileSettings = {}): TargetOutput {
-    const cfg = ir.policy.doc.targets?.gcp ?? {};
-    const notes: Diagnostic[] = [];
-    let seg: GcpSegmentation | undefined;
-    const terraform = synthStack(
-      settings.stackName ?? ir.name,
-      (stack) => {
-        const variable = (name: string, what: string) => {
-          notes.push(note('MS6103', `gcp: targets.gcp.${what} is not set; the output declares Terraform variable '${name}'`, ir, ['targets', 'gcp']));
-          return new TerraformVariable(stack, name, { type: 'string', description: `GCP ${what} for the microseg policy '${ir.name}' (targets.gcp.${what} not set)` }).stringValue;
-        };
-        const project = cfg.project ?? variable('gcp_project', 'project');
-        const network = cfg.network ?? variable('gcp_network', 'network');
-        new GoogleProvider(stack, 'google', { project });
-        seg = new GcpSegmentation(stack, 'gcp', { policy: ir, network, project, identity: cfg.identity });
+  compile: (ir, settings) =>
+    compileBackend(
+      {
+        target: 'gcp',
+        title: 'GCP',
+        variableNote: 'MS6103',
+        build({ stack, settings: cfg, setting }) {
+          const project = setting('project', 'gcp_project');
+          const network = setting('network', 'gcp_network');
+          new GoogleProvider(stack, 'google', { project });
+          const seg = new GcpSegmentation(stack, 'gcp', { policy: ir, network, project, identity: cfg.identity });
+          return () => ({ identities: seg.identities, notes: seg.plan.notes, rules: seg.plan.firewalls.length, identityCount: Object.keys(seg.plan.identities).length });
+        },
       },
-      settings.synth,
-    );
-    const plan = seg!.plan;
-    notes.push(...plan.notes);
-    const resources = Object.values((terraform.resource ?? {}) as Record<string, Record<string, unknown>>).reduce((n, byName) => n + Object.keys(byName).length, 0);
-    return {
-      target: 'gcp',
-      terraform,
-      identities: seg!.identities,
-      notes,
-      stats: { resources, rules: plan.firewalls.length, identities: Object.keys(plan.identities).length },
-    };
-  },
+      ir,
+      settings,
+    ),
 };

@@ -32,14 +32,15 @@
  * priorities move when an unrelated rule is inserted. Denies are strictly
  * above allows, so nothing relies on "deny wins ties".
  */
-import { createHash } from 'crypto';
-import { severityOf } from '../../model/codes';
-import { Diagnostic, PolicyError, SourceLocation } from '../../model/diagnostics';
+import { Diagnostic } from '../../model/diagnostics';
 import { AddressSet, Family } from '../../net/address';
-import { PortSet } from '../../net/ports';
 import { ServiceSet } from '../../net/service';
 import { holdsFamily } from '../../resolve/families';
 import { Origin, ResolvedPolicy, ResolvedRule } from '../../resolve/ir';
+import { chunkNonEmpty, nonEmpty } from '../kit/chunks';
+import { digest, fitName } from '../kit/names';
+import { Reporter } from '../kit/report';
+import { portTexts } from '../kit/services';
 
 /** Deny guardrails: above every allow. */
 export const DENY_PRIORITY = 1000;
@@ -129,27 +130,14 @@ export interface GcpPlan {
 // ---------------------------------------------------------------------------
 // Names
 
-/** Short stable digest: 6 hex characters of sha256. */
-export function digest(text: string, n = 6): string {
-  return createHash('sha256').update(text).digest('hex').slice(0, n);
-}
-
-/**
- * Fit a name built from valid parts into `max` characters: unchanged when it
- * fits, else cut and suffixed with a digest of the whole name, so that two
- * long names differing only at the end stay distinct and the result is the
- * same on every run.
- */
-export function fitName(full: string, max: number = LIMITS.nameLength): string {
-  if (full.length <= max) return full;
-  const h = digest(full);
-  const head = full.slice(0, max - h.length - 1).replace(/-+$/, '');
-  return `${head}-${h}`;
+/** A GCP name: fitted to 63 characters (`fitName`); valid because its parts are. */
+export function gcpName(full: string): string {
+  return fitName(full, LIMITS.nameLength);
 }
 
 /** Network tag of a segment: `<prefix>-<segment>`, fitted to 63 characters. */
 export function networkTagFor(prefix: string, segment: string): string {
-  return fitName(`${prefix}-${segment}`);
+  return gcpName(`${prefix}-${segment}`);
 }
 
 /** Service-account id (the part before `@`): 6–30 characters, `[a-z]([-a-z0-9]*[a-z0-9])`. */
@@ -162,11 +150,6 @@ export function serviceAccountIdFor(prefix: string, segment: string): string {
 // ---------------------------------------------------------------------------
 // Services → protocol blocks
 
-function ports(p: PortSet): string[] | undefined {
-  if (p.isAll()) return undefined;
-  return p.ranges.map((r) => (r.lo === r.hi ? `${r.lo}` : `${r.lo}-${r.hi}`));
-}
-
 /**
  * Protocol blocks for a set without `other` (or `any`). ICMP is `icmp` for
  * IPv4 rules and `58` (ICMPv6) for IPv6 rules; a rule without family carries
@@ -176,8 +159,8 @@ export function protocolBlocks(s: ServiceSet, family: Family | undefined): GcpPr
   if (s.isAny()) return [{ protocol: 'all' }];
   if (s.other) throw new Error(`internal: services '${s}' need an exception rule`);
   const out: GcpProtocolBlock[] = [];
-  if (!s.tcp.isEmpty()) out.push(withPorts('tcp', ports(s.tcp)));
-  if (!s.udp.isEmpty()) out.push(withPorts('udp', ports(s.udp)));
+  if (!s.tcp.isEmpty()) out.push(withPorts('tcp', portTexts(s.tcp)));
+  if (!s.udp.isEmpty()) out.push(withPorts('udp', portTexts(s.udp)));
   if (s.icmp) {
     if (family === undefined) throw new Error('internal: ICMP in a rule without address family');
     out.push({ protocol: family === 4 ? 'icmp' : '58' });
@@ -194,17 +177,6 @@ function withPorts(protocol: string, p: string[] | undefined): GcpProtocolBlock 
 
 const FAMILIES: readonly Family[] = [4, 6];
 const ALL_OF: Record<Family, string> = { 4: '0.0.0.0/0', 6: '::/0' };
-
-function chunks<T>(xs: readonly T[], n: number): T[][] {
-  if (xs.length === 0) return [[]];
-  const out: T[][] = [];
-  for (let i = 0; i < xs.length; i += n) out.push(xs.slice(i, i + n));
-  return out;
-}
-
-function code(c: string, message: string, location?: SourceLocation): Diagnostic {
-  return { code: c, severity: severityOf(c), message, location };
-}
 
 interface Draft {
   /** Readable base name before the chunk suffix and fitting. */
@@ -229,9 +201,9 @@ const DIR_CODE: Record<GcpDirection, string> = { INGRESS: 'in', EGRESS: 'eg' };
 export function planGcp(ir: ResolvedPolicy, opts: GcpPlanOptions = {}): GcpPlan {
   const prefix = opts.namePrefix ?? ir.name;
   const identity: GcpIdentityKind = opts.identity ?? 'tags';
-  const errors: Diagnostic[] = [];
+  const rep = new Reporter(ir, 'gcp');
   if (!GCP_NAME.test(prefix) || prefix.length > 40) {
-    throw new PolicyError([code('MS6001', `GCP name prefix '${prefix}' must match [a-z]([-a-z0-9]*[a-z0-9])? and be at most 40 characters`)], 'cannot compile for gcp');
+    rep.fail('MS6001', `name prefix '${prefix}' must match [a-z]([-a-z0-9]*[a-z0-9])? and be at most 40 characters`);
   }
 
   const identities: Record<string, string> = {};
@@ -241,15 +213,14 @@ export function planGcp(ir: ResolvedPolicy, opts: GcpPlanOptions = {}): GcpPlan 
       const given = opts.serviceAccounts?.[s.name];
       if (given) identities[s.name] = given;
       else if (opts.project !== undefined) identities[s.name] = `${serviceAccountIdFor(prefix, s.name)}@${opts.project}.iam.gserviceaccount.com`;
-      else errors.push(code('MS6002', `segment '${s.name}': service-account identities need targets.gcp.project (or an explicit service account per segment)`, s.location));
+      else rep.add('MS6002', `segment '${s.name}': service-account identities need targets.gcp.project (or an explicit service account per segment)`, s.location);
     }
   }
-  if (errors.length) throw new PolicyError(errors, 'cannot compile for gcp');
+  rep.failIfErrors();
 
   const tagLimits =
     identity === 'tags' ? { source: LIMITS.sourceTags, target: LIMITS.targetTags } : { source: LIMITS.sourceServiceAccounts, target: LIMITS.targetServiceAccounts };
   const drafts: Draft[] = [];
-  const notes: Diagnostic[] = [];
   // Segments whose workloads can hold family f (resolve/families.ts): only they get rules of that family.
   const holding = (segs: readonly string[], f: Family) => segs.filter((x) => holdsFamily(ir.segment(x), f));
 
@@ -381,11 +352,11 @@ export function planGcp(ir: ResolvedPolicy, opts: GcpPlanOptions = {}): GcpPlan 
     }
   }
 
-  checkExceptions(ir, drafts);
-  notes.push(...deviationNotes(ir));
+  checkExceptions(ir, drafts, rep);
+  deviationNotes(ir, rep);
 
-  const firewalls = materialise(ir, drafts, tagLimits, prefix);
-  return { policy: ir.name, prefix, identity, identities, firewalls, notes };
+  const firewalls = materialise(ir, drafts, tagLimits, prefix, rep);
+  return { policy: ir.name, prefix, identity, identities, firewalls, notes: rep.notes };
 }
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -486,12 +457,11 @@ function egressTowardsSegments(
  * above the exception) covering the overlap. Otherwise fail: never emit a
  * stricter or looser policy silently.
  */
-function checkExceptions(ir: ResolvedPolicy, drafts: readonly Draft[]): void {
+function checkExceptions(ir: ResolvedPolicy, drafts: readonly Draft[], rep: Reporter): void {
   const excepts = drafts.filter((d) => d.kind === 'except');
   if (excepts.length === 0) return;
   const broads = drafts.filter((d) => d.kind === 'broad');
   const plains = drafts.filter((d) => d.direction === 'EGRESS' && d.kind === 'allow');
-  const errors: Diagnostic[] = [];
   const ranges = (d: Draft) => AddressSet.fromCidrs(d.destinationRanges ?? []);
   for (const x of excepts) {
     for (const b of broads) {
@@ -505,33 +475,20 @@ function checkExceptions(ir: ResolvedPolicy, drafts: readonly Draft[]): void {
         for (const p of plains) if (p.family === x.family && p.targets.includes(seg) && ranges(p).containsSet(overlap)) hidden = hidden.subtract(p.services);
         if (!hidden.isEmpty()) {
           const rule = ir.rule(b.origins[0]);
-          errors.push(
-            code(
-              'MS6003',
-              `gcp: cannot compile egress of segment '${seg}' exactly: rule '${x.origins[0]}' (allow all but ${ServiceSet.ANY.subtract(x.services)}) needs an exception denying ${x.services} towards ${overlap.toCidrs().slice(0, 3).join(', ')}${overlap.cidrCount() > 3 ? ', …' : ''}, which would also hide ${hidden} that rule '${b.origins[0]}' allows there; give the segments disjoint addresses or narrow the services`,
-              rule.origin.location,
-            ),
+          rep.add(
+            'MS6003',
+            `cannot compile egress of segment '${seg}' exactly: rule '${x.origins[0]}' (allow all but ${ServiceSet.ANY.subtract(x.services)}) needs an exception denying ${x.services} towards ${overlap.toCidrs().slice(0, 3).join(', ')}${overlap.cidrCount() > 3 ? ', …' : ''}, which would also hide ${hidden} that rule '${b.origins[0]}' allows there; give the segments disjoint addresses or narrow the services`,
+            rule.origin.location,
           );
         }
       }
     }
   }
-  if (errors.length) throw new PolicyError(dedupe(errors), 'cannot compile for gcp');
-}
-
-function dedupe(ds: Diagnostic[]): Diagnostic[] {
-  const seen = new Set<string>();
-  return ds.filter((d) => {
-    const k = `${d.code}|${d.message}`;
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
+  rep.failIfErrors();
 }
 
 /** Where the GCP deviation applies, and where guardrails went. */
-function deviationNotes(ir: ResolvedPolicy): Diagnostic[] {
-  const notes: Diagnostic[] = [];
+function deviationNotes(ir: ResolvedPolicy, rep: Reporter): void {
   // Destinations reached by egress by identity, with the rules that do it.
   const reachedBy = new Map<string, Set<string>>();
   for (const r of ir.rules) {
@@ -543,34 +500,27 @@ function deviationNotes(ir: ResolvedPolicy): Diagnostic[] {
     const shared = ir.segments.filter((o) => o.name !== t && o.addresses.overlaps(seg.addresses)).map((o) => o.name);
     const via = [...rules].sort().join(', ');
     if (!seg.declaredAddresses) {
-      notes.push(
-        code(
-          'MS6101',
-          `gcp: egress towards segment '${t}' (rules ${via}) is expressed by its addresses, which default to network.internalCidrs: that egress also reaches any other host there${shared.length ? `, including segments ${shared.join(', ')}` : ''} (their own ingress still applies); declare addresses for '${t}' to narrow it`,
-          seg.location,
-        ),
+      rep.add(
+        'MS6101',
+        `egress towards segment '${t}' (rules ${via}) is expressed by its addresses, which default to network.internalCidrs: that egress also reaches any other host there${shared.length ? `, including segments ${shared.join(', ')}` : ''} (their own ingress still applies); declare addresses for '${t}' to narrow it`,
+        seg.location,
       );
     } else if (shared.length > 0) {
-      notes.push(
-        code(
-          'MS6100',
-          `gcp: egress towards segment '${t}' (rules ${via}) is expressed by its addresses ${seg.addresses.toCidrs().slice(0, 3).join(', ')}, shared with segments ${shared.join(', ')}: that egress also reaches them there (their own ingress still applies)`,
-          seg.location,
-        ),
+      rep.add(
+        'MS6100',
+        `egress towards segment '${t}' (rules ${via}) is expressed by its addresses ${seg.addresses.toCidrs().slice(0, 3).join(', ')}, shared with segments ${shared.join(', ')}: that egress also reaches them there (their own ingress still applies)`,
+        seg.location,
       );
     }
   }
   for (const r of ir.rules) {
     if (r.origin.action !== 'deny' || r.segmentPairs.length === 0) continue;
-    notes.push(
-      code(
-        'MS6102',
-        `gcp: guardrail '${r.origin.name}' between segments is enforced on the ingress of ${[...new Set(r.segmentPairs.map(([, t]) => t))].sort().join(', ')} by source identity; egress allows towards them leave out ${r.services}`,
-        r.origin.location,
-      ),
+    rep.add(
+      'MS6102',
+      `guardrail '${r.origin.name}' between segments is enforced on the ingress of ${[...new Set(r.segmentPairs.map(([, t]) => t))].sort().join(', ')} by source identity; egress allows towards them leave out ${r.services}`,
+      r.origin.location,
     );
   }
-  return notes;
 }
 
 function describe(policy: string, d: Draft): string {
@@ -583,14 +533,16 @@ function describe(policy: string, d: Draft): string {
 }
 
 /** Split drafts at the per-rule limits, name them, and check what splitting cannot fix. */
-function materialise(ir: ResolvedPolicy, drafts: readonly Draft[], tagLimits: { source: number; target: number }, prefix: string): GcpFirewallPlan[] {
+function materialise(ir: ResolvedPolicy, drafts: readonly Draft[], tagLimits: { source: number; target: number }, prefix: string, rep: Reporter): GcpFirewallPlan[] {
   const out: GcpFirewallPlan[] = [];
   const originKind = (name: string): Origin['kind'] => ir.rule(name).origin.kind;
   for (const d of drafts) {
-    const targetChunks = chunks(d.targets, tagLimits.target);
-    const sourceChunks = d.sourceSegments ? chunks(d.sourceSegments, tagLimits.source) : [undefined];
-    const srcRangeChunks = d.sourceRanges ? chunks(d.sourceRanges, LIMITS.ranges) : [undefined];
-    const dstRangeChunks = d.destinationRanges ? chunks(d.destinationRanges, LIMITS.ranges) : [undefined];
+    // A rule without targets would apply to every instance, one without sources or ranges to none: never emit either.
+    const split = (xs: readonly string[] | undefined, size: number, what: string) => (xs ? chunkNonEmpty(nonEmpty(xs, `${what} of ${d.base}`), size) : [undefined]);
+    const targetChunks = chunkNonEmpty(nonEmpty(d.targets, `targets of ${d.base}`), tagLimits.target);
+    const sourceChunks = split(d.sourceSegments, tagLimits.source, 'source segments');
+    const srcRangeChunks = split(d.sourceRanges, LIMITS.ranges, 'source ranges');
+    const dstRangeChunks = split(d.destinationRanges, LIMITS.ranges, 'destination ranges');
     const total = targetChunks.length * sourceChunks.length * srcRangeChunks.length * dstRangeChunks.length;
     let n = 0;
     for (const targets of targetChunks)
@@ -598,7 +550,7 @@ function materialise(ir: ResolvedPolicy, drafts: readonly Draft[], tagLimits: { 
         for (const sr of srcRangeChunks)
           for (const dr of dstRangeChunks) {
             n++;
-            const name = fitName(total > 1 ? `${d.base}-${n}` : d.base);
+            const name = gcpName(total > 1 ? `${d.base}-${n}` : d.base);
             out.push({
               name,
               direction: d.direction,
@@ -619,16 +571,13 @@ function materialise(ir: ResolvedPolicy, drafts: readonly Draft[], tagLimits: { 
           }
   }
   out.sort((a, b) => cmp(a.name, b.name));
-  const errors: Diagnostic[] = [];
   for (let i = 1; i < out.length; i++) {
     if (out[i].name === out[i - 1].name) {
       const o = out[i].origins[0] ?? out[i - 1].origins[0];
-      errors.push(
-        code(
-          'MS6004',
-          `gcp: two firewall rules would both be named '${out[i].name}'${o ? ` (from ${originKind(o)} '${o}')` : ''}; rename the rule or guardrail`,
-          o ? ir.rule(o).origin.location : undefined,
-        ),
+      rep.add(
+        'MS6004',
+        `two firewall rules would both be named '${out[i].name}'${o ? ` (from ${originKind(o)} '${o}')` : ''}; rename the rule or guardrail`,
+        o ? ir.rule(o).origin.location : undefined,
       );
     }
   }
@@ -636,6 +585,6 @@ function materialise(ir: ResolvedPolicy, drafts: readonly Draft[], tagLimits: { 
     if (!GCP_NAME.test(f.name) || f.name.length > LIMITS.nameLength) throw new Error(`internal: invalid GCP name '${f.name}' (prefix '${prefix}')`);
     if (f.priority < LIMITS.priorityMin || f.priority > LIMITS.priorityMax) throw new Error(`internal: priority ${f.priority} out of range`);
   }
-  if (errors.length) throw new PolicyError(errors, 'cannot compile for gcp');
+  rep.failIfErrors();
   return out;
 }

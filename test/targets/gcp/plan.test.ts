@@ -14,7 +14,7 @@ import {
   DEFAULT_DENY_PRIORITY,
   DENY_PRIORITY,
   EXCEPT_PRIORITY,
-  fitName,
+  gcpName,
   GCP_NAME,
   GcpFirewallPlan,
   LIMITS,
@@ -114,15 +114,15 @@ describe('v4/v6 split', () => {
 });
 
 describe('names', () => {
-  test('fitName keeps short names, cuts long ones with a stable digest', () => {
-    expect(fitName('shop-web')).toBe('shop-web');
+  test('gcpName keeps short names, cuts long ones with a stable digest', () => {
+    expect(gcpName('shop-web')).toBe('shop-web');
     const long = 'a'.repeat(40) + '-' + 'b'.repeat(40);
-    const cut = fitName(long);
+    const cut = gcpName(long);
     expect(cut).toHaveLength(63);
     expect(cut).toMatch(GCP_NAME);
-    expect(fitName(long)).toBe(cut);
-    expect(fitName(long + 'c')).not.toBe(cut);
-    expect(fitName('x'.repeat(56) + '-----' + 'yy')).toMatch(GCP_NAME); // no dash before the digest doubled up
+    expect(gcpName(long)).toBe(cut);
+    expect(gcpName(long + 'c')).not.toBe(cut);
+    expect(gcpName('x'.repeat(56) + '-----' + 'yy')).toMatch(GCP_NAME); // no dash before the digest doubled up
   });
 
   test('long policy, segment and rule names give valid, distinct names and tags within 63 characters', () => {
