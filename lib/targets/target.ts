@@ -1,12 +1,19 @@
 /**
  * What every back end provides to the CLI, the verifier and the analyses.
  * A back end lives in lib/targets/<cloud>/: plan.ts (pure IR → cloud rules),
- * construct.ts (the only code importing provider classes, by deep import),
- * and index.ts exporting a `TargetBackend`.
+ * emit.ts (plan → Terraform resources as plain data, for the CLI and the
+ * constructs alike), and index.ts exporting a `TargetBackend`. Nothing under
+ * lib/targets/ imports a CDKTF core or a provider package: the constructs
+ * (lib/constructs/) are thin adapters over the emitters.
  */
 import { Diagnostic } from '../model/diagnostics';
 import { ResolvedPolicy } from '../resolve/ir';
-import { SynthOptions, TerraformJson } from './synth';
+import { TerraformJson } from './serialise';
+
+export interface SynthOptions {
+  /** Write "stubbed" instead of the format and provider versions, as snapshot tests want. */
+  readonly stubVersions?: boolean;
+}
 
 export type TargetName = 'aws' | 'azure' | 'gcp';
 export const TARGET_NAMES: readonly TargetName[] = ['aws', 'azure', 'gcp'];

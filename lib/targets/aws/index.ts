@@ -1,16 +1,19 @@
 /**
- * The AWS back end: plan + construct, synthesized with the AWS provider.
- * `region` and `vpcId`, when the policy's `targets.aws` leaves them out,
- * become Terraform variables (`aws_region`, `vpc_id`): the output never
- * guesses a region or falls back to the default VPC.
+ * The AWS back end of the CLI: plan, emit, and the Terraform document, with
+ * no CDKTF core loaded. `region` and `vpcId`, when the policy's
+ * `targets.aws` leaves them out, become Terraform variables (`aws_region`,
+ * `vpc_id`): the output never guesses a region or falls back to the default VPC.
  */
-import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { compileBackend } from '../kit/compile';
 import { TargetBackend } from '../target';
-import { AwsSegmentation } from './construct';
+import { emitAws } from './emit';
+import { planAws } from './plan';
 
-export { AwsSegmentation, AwsSegmentationProps } from './construct';
+export { emitAws, AwsEmission, AwsEmitOptions } from './emit';
 export { AWS_LIMITS, AwsPlan, AwsPlanOptions, describeRule, planAws, PlannedGroup, PlannedLabelGroup, PlannedPrefixList, PlannedRule, PlannedSegment, PREFIX_LIST_MIN_ENTRIES, RulePeer } from './plan';
+
+/** Where the CLI's stack puts the segmentation: the construct id every resource name starts with. */
+export const CLI_SCOPE: readonly string[] = ['microseg'];
 
 export const backend: TargetBackend = {
   name: 'aws',
@@ -20,12 +23,12 @@ export const backend: TargetBackend = {
         target: 'aws',
         title: 'AWS',
         variableNote: 'MS4102',
-        build({ stack, setting }) {
+        build({ setting }) {
           const region = setting('region', 'aws_region', `AWS region for the microseg policy '${ir.name}' (targets.aws.region not set)`);
-          new AwsProvider(stack, 'aws', { region });
           const vpcId = setting('vpcId', 'vpc_id', `VPC of the security groups of the microseg policy '${ir.name}' (targets.aws.vpcId not set)`);
-          const seg = new AwsSegmentation(stack, 'microseg', { policy: ir, vpcId });
-          return () => ({ identities: seg.identities, notes: seg.plan.notes, rules: seg.plan.stats.rules, identityCount: seg.plan.stats.groups });
+          const plan = planAws(ir);
+          const emission = emitAws(plan, { scope: CLI_SCOPE, vpcId });
+          return { provider: 'aws', providerConfig: { region }, emission, notes: plan.notes, rules: plan.stats.rules, identityCount: plan.stats.groups };
         },
       },
       ir,

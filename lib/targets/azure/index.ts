@@ -1,16 +1,19 @@
 /**
- * The Azure back end: plan + construct, synthesized with the azurerm provider.
- * `location` and `resourceGroupName`, when the policy's `targets.azure`
- * leaves them out, become Terraform variables, so the output stays valid and
- * says what it needs.
+ * The Azure back end of the CLI: plan, emit, and the Terraform document,
+ * with no CDKTF core loaded. `location` and `resourceGroupName`, when the
+ * policy's `targets.azure` leaves them out, become Terraform variables, so
+ * the output stays valid and says what it needs.
  */
-import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { compileBackend } from '../kit/compile';
 import { TargetBackend } from '../target';
-import { AzureSegmentation } from './construct';
+import { emitAzure } from './emit';
+import { planAzure } from './plan';
 
-export { AzureSegmentation, AzureSegmentationProps } from './construct';
+export { emitAzure, AzureEmission, AzureEmitOptions } from './emit';
 export { AZURE_LIMITS, AzureLimits, AzurePlan, AzurePlanOptions, NsgLayout, planAzure, PlannedAllAsg, PlannedLabelAsg, PlannedRule } from './plan';
+
+/** Where the CLI's stack puts the segmentation. */
+export const CLI_SCOPE: readonly string[] = ['azure'];
 
 export const backend: TargetBackend = {
   name: 'azure',
@@ -20,25 +23,25 @@ export const backend: TargetBackend = {
         target: 'azure',
         title: 'Azure',
         variableNote: 'MS5101',
-        build({ stack, settings: cfg, setting, reporter }) {
-          new AzurermProvider(stack, 'azurerm', { features: [{}] });
+        build({ settings: cfg, setting, reporter }) {
           const location = setting('location', 'location');
           const resourceGroupName = setting('resourceGroupName', 'resource_group_name');
-          const seg = new AzureSegmentation(stack, 'azure', { policy: ir, location, resourceGroupName, subnetIds: cfg.subnetIds });
-          return () => {
-            const plan = seg.plan;
-            const denyAll = reporter.diagnostic(
-              'MS5103',
-              `deny-all rules at ${plan.limits.denyAllPriority} override Azure's default allow rules in both directions (load balancer health probes included)`,
-              undefined,
-              ['metadata', 'name'],
-            );
-            return {
-              identities: seg.identities,
-              notes: [...plan.notes, denyAll],
-              rules: plan.nsgs.reduce((n, g) => n + g.rules.length, 0),
-              identityCount: plan.asgs.length + plan.labelAsgs.length + (plan.allAsg ? 1 : 0),
-            };
+          const subnetIds = cfg.subnetIds ?? [];
+          const plan = planAzure(ir, { subnets: subnetIds.length > 0 });
+          const emission = emitAzure(plan, { scope: CLI_SCOPE, location, resourceGroupName, subnetIds });
+          const denyAll = reporter.diagnostic(
+            'MS5103',
+            `deny-all rules at ${plan.limits.denyAllPriority} override Azure's default allow rules in both directions (load balancer health probes included)`,
+            undefined,
+            ['metadata', 'name'],
+          );
+          return {
+            provider: 'azurerm',
+            providerConfig: { features: [{}] },
+            emission,
+            notes: [...plan.notes, denyAll],
+            rules: plan.nsgs.reduce((n, g) => n + g.rules.length, 0),
+            identityCount: plan.asgs.length + plan.labelAsgs.length + (plan.allAsg ? 1 : 0),
           };
         },
       },

@@ -1,15 +1,16 @@
 /**
- * The GCP back end: plan + construct, synthesized with the google provider.
- * `project` and `network`, when the policy's `targets.gcp` leaves them out,
- * become Terraform variables (`gcp_project`, `gcp_network`), so the output
- * says what it needs and cannot silently land in a default network.
+ * The GCP back end of the CLI: plan, emit, and the Terraform document, with
+ * no CDKTF core loaded. `project` and `network`, when the policy's
+ * `targets.gcp` leaves them out, become Terraform variables (`gcp_project`,
+ * `gcp_network`), so the output says what it needs and cannot silently land
+ * in a default network.
  */
-import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { compileBackend } from '../kit/compile';
 import { TargetBackend } from '../target';
-import { GcpSegmentation } from './construct';
+import { emitGcp } from './emit';
+import { planGcp } from './plan';
 
-export { GcpSegmentation, GcpSegmentationProps } from './construct';
+export { emitGcp, GcpEmission, GcpEmitOptions } from './emit';
 export {
   ALLOW_PRIORITY,
   BROAD_ALLOW_PRIORITY,
@@ -26,6 +27,9 @@ export {
   serviceAccountIdFor,
 } from './plan';
 
+/** Where the CLI's stack puts the segmentation. */
+export const CLI_SCOPE: readonly string[] = ['gcp'];
+
 export const backend: TargetBackend = {
   name: 'gcp',
   compile: (ir, settings) =>
@@ -34,12 +38,12 @@ export const backend: TargetBackend = {
         target: 'gcp',
         title: 'GCP',
         variableNote: 'MS6103',
-        build({ stack, settings: cfg, setting }) {
+        build({ settings: cfg, setting }) {
           const project = setting('project', 'gcp_project');
           const network = setting('network', 'gcp_network');
-          new GoogleProvider(stack, 'google', { project });
-          const seg = new GcpSegmentation(stack, 'gcp', { policy: ir, network, project, identity: cfg.identity });
-          return () => ({ identities: seg.identities, notes: seg.plan.notes, rules: seg.plan.firewalls.length, identityCount: Object.keys(seg.plan.identities).length });
+          const plan = planGcp(ir, { identity: cfg.identity ?? 'tags', project });
+          const emission = emitGcp(plan, { scope: CLI_SCOPE, network, project });
+          return { provider: 'google', providerConfig: { project }, emission, notes: plan.notes, rules: plan.firewalls.length, identityCount: Object.keys(plan.identities).length };
         },
       },
       ir,

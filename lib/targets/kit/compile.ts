@@ -1,37 +1,39 @@
 /**
- * What every back end's `compile` does around its own construct: synthesize
- * one stack, turn each missing setting of the policy's `targets.<cloud>`
+ * What every back end's `compile` does around its own emitter, without any
+ * CDKTF core: turn each missing setting of the policy's `targets.<cloud>`
  * block into a Terraform variable with a note (so the output stays valid,
- * says what it needs, and never guesses a region or a network), gather the
+ * says what it needs, and never guesses a region or a network), write the
+ * Terraform document (../document.ts) from the emitted resources, gather the
  * plan's notes and count the resources.
  */
-import { TerraformStack, TerraformVariable } from 'cdktf';
 import { TargetsDoc } from '../../model/types';
 import { Diagnostic } from '../../model/diagnostics';
 import { ResolvedPolicy } from '../../resolve/ir';
-import { synthStack, TerraformJson } from '../synth';
-import { CompileSettings, IdentitiesFile, TargetName, TargetOutput } from '../target';
+import { terraformDocument, ProviderName, TerraformVariableSpec } from '../document';
+import { Emission } from '../emit';
+import { CompileSettings, TargetName, TargetOutput } from '../target';
 import { Reporter } from './report';
 
 /** The policy's settings for one cloud (`targets.aws` …), empty when absent. */
 export type CloudSettings<T extends TargetName> = NonNullable<NonNullable<TargetsDoc[T]>>;
 
-export interface StackContext<T extends TargetName> {
-  readonly stack: TerraformStack;
+export interface CompileContext<T extends TargetName> {
   readonly settings: CloudSettings<T>;
   /**
-   * The policy's `targets.<cloud>.<key>` when set; else a string Terraform
-   * variable `variable` (described by `description`, by default
-   * "<Cloud> <key> for the microseg policy …") and a note saying so.
+   * The policy's `targets.<cloud>.<key>` when set; else a reference to a
+   * string Terraform variable `variable` (described by `description`, by
+   * default "<Cloud> <key> for the microseg policy …") and a note saying so.
    */
   setting(key: keyof CloudSettings<T> & string, variable: string, description?: string): string;
   /** For notes of the back end's own (`reporter.diagnostic`), returned in `Built.notes`. */
   readonly reporter: Reporter;
 }
 
-/** What the built construct tells the compile. */
+/** What the back end planned and emitted. */
 export interface Built {
-  readonly identities: IdentitiesFile;
+  readonly provider: ProviderName;
+  readonly providerConfig: Readonly<Record<string, unknown>>;
+  readonly emission: Emission;
   /** The plan's notes, then any the back end adds. */
   readonly notes: readonly Diagnostic[];
   readonly rules: number;
@@ -44,40 +46,37 @@ export interface BackendRecipe<T extends TargetName> {
   readonly title: string;
   /** Code of the note "a setting is missing, the output declares a variable". */
   readonly variableNote: string;
-  /** Declare the provider and the construct; return what the compile reports. Called once, inside the stack. */
-  build(ctx: StackContext<T>): () => Built;
-}
-
-/** Resources in a synthesized stack: every `resource.<type>.<name>`. */
-export function resourceCount(terraform: TerraformJson): number {
-  return Object.values((terraform.resource ?? {}) as Record<string, Record<string, unknown>>).reduce((n, byName) => n + Object.keys(byName).length, 0);
+  /** Plan and emit. Throws PolicyError when the policy cannot be compiled exactly. */
+  build(ctx: CompileContext<T>): Built;
 }
 
 export function compileBackend<T extends TargetName>(recipe: BackendRecipe<T>, ir: ResolvedPolicy, settings: CompileSettings = {}): TargetOutput {
   const { target } = recipe;
   const cfg = (ir.policy.doc.targets?.[target] ?? {}) as CloudSettings<T>;
   const rep = new Reporter(ir, target);
-  let report: (() => Built) | undefined;
-  const terraform = synthStack(
-    settings.stackName ?? ir.name,
-    (stack) => {
-      const setting = (key: keyof CloudSettings<T> & string, variable: string, description?: string): string => {
-        const given = (cfg as Record<string, unknown>)[key];
-        if (given !== undefined) return given as unknown as string;
-        rep.add(recipe.variableNote, `targets.${target}.${key} is not set; the output declares Terraform variable '${variable}'`, undefined, ['targets', target]);
-        const text = description ?? `${recipe.title} ${key} for the microseg policy '${ir.name}' (targets.${target}.${key} not set)`;
-        return new TerraformVariable(stack, variable, { type: 'string', description: text }).stringValue;
-      };
-      report = recipe.build({ stack, settings: cfg, setting, reporter: rep });
-    },
-    settings.synth,
-  );
-  const built = report!();
+  const variables: Record<string, TerraformVariableSpec> = {};
+  const setting = (key: keyof CloudSettings<T> & string, variable: string, description?: string): string => {
+    const given = (cfg as Record<string, unknown>)[key];
+    if (given !== undefined) return given as unknown as string;
+    rep.add(recipe.variableNote, `targets.${target}.${key} is not set; the output declares Terraform variable '${variable}'`, undefined, ['targets', target]);
+    variables[variable] = { description: description ?? `${recipe.title} ${key} for the microseg policy '${ir.name}' (targets.${target}.${key} not set)`, type: 'string' };
+    return `\${var.${variable}}`;
+  };
+  const built = recipe.build({ settings: cfg, setting, reporter: rep });
+  const terraform = terraformDocument({
+    stackName: settings.stackName ?? ir.name,
+    provider: built.provider,
+    providerConfig: built.providerConfig,
+    variables,
+    resources: built.emission.resources,
+    moved: built.emission.moved,
+    stubVersions: settings.synth?.stubVersions,
+  });
   return {
     target,
     terraform,
-    identities: built.identities,
+    identities: built.emission.identities,
     notes: [...rep.notes, ...built.notes],
-    stats: { resources: resourceCount(terraform), rules: built.rules, identities: built.identityCount },
+    stats: { resources: built.emission.resources.length, rules: built.rules, identities: built.identityCount },
   };
 }

@@ -1,0 +1,105 @@
+/**
+ * The Azure plan as Terraform resources (plain data, see ../emit.ts).
+ *
+ * An `azurerm_application_security_group` per segment, per label value a
+ * rule names and for `{}` (the all-segments ASG); the NSGs; every rule a
+ * separate `azurerm_network_security_rule`, never an inline `security_rule`
+ * block, so that a one-rule change is a one-resource diff; one
+ * `azurerm_subnet_network_security_group_association` per subnet given.
+ */
+import { defined, Emission, EmittedResource, ResourceList, addressOf, refOf } from '../emit';
+import { digest } from '../kit/names';
+import { ALL_ASG_KEY, AzurePlan, RuleEndpoint } from './plan';
+
+export interface AzureEmitOptions {
+  /** Construct path of the segmentation below the stack (`['azure']` in the CLI's stack). */
+  readonly scope: readonly string[];
+  /** Resource group of every ASG, NSG and rule: literal, `${var.…}` or a CDKTF token. */
+  readonly resourceGroupName: string;
+  readonly location: string;
+  /** Subnets the shared NSG is associated with (the plan must have been made with `subnets: true`). */
+  readonly subnetIds?: readonly string[];
+  /** Extra tags on ASGs and NSGs (rules take no tags). */
+  readonly tags?: Readonly<Record<string, string>>;
+  /** Whether a value is a CDKTF token (no stable text): a constructs' core tells; the CLI has none. */
+  readonly isToken?: (s: string) => boolean;
+}
+
+export interface AzureEmission extends Emission {
+  /** ASG resources by key: segment name, `label=value`, ALL_ASG_KEY. */
+  readonly asgs: ReadonlyMap<string, EmittedResource>;
+  /** NSG resources by plan key (`shared` or a segment). */
+  readonly nsgs: ReadonlyMap<string, EmittedResource>;
+}
+
+export function emitAzure(plan: AzurePlan, opts: AzureEmitOptions): AzureEmission {
+  const out = new ResourceList(opts.scope);
+  const place = { location: opts.location, resource_group_name: opts.resourceGroupName };
+  const tags = (extra: Record<string, string>) => ({ ...(opts.tags ?? {}), 'microseg-policy': plan.policy, ...extra });
+  const asg = (id: string, name: string, extra: Record<string, string>) => out.add('azurerm_application_security_group', [id], { ...place, name, tags: tags(extra) });
+
+  const asgs = new Map<string, EmittedResource>();
+  for (const a of plan.asgs) asgs.set(a.segment, asg(`${a.segment}-asg`, a.name, { 'microseg-segment': a.segment }));
+  // Construct id `label_value-asg`: segment names hold no '_', so it never meets a segment's `<segment>-asg`.
+  for (const l of plan.labelAsgs) asgs.set(l.key, asg(`${l.label}_${l.value}-asg`, l.name, { 'microseg-label': l.key }));
+  // Construct id `_all-asg`: no segment's `<segment>-asg` nor label's `<label>_<value>-asg` starts with '_' (a segment may be named `all`).
+  if (plan.allAsg) asgs.set(ALL_ASG_KEY, asg('_all-asg', plan.allAsg.name, { 'microseg-segments': 'all' }));
+  // One reference string per ASG, shared by every rule naming it.
+  const asgId = new Map<string, string>();
+  for (const [k, a] of asgs) asgId.set(k, refOf(a, 'id'));
+  const asgIds = (ep: RuleEndpoint) => (ep.kind === 'asgs' ? ep.segments : ep.kind === 'labelAsgs' ? ep.labels : ep.kind === 'allAsg' ? [ALL_ASG_KEY] : []).map((k) => asgId.get(k)!);
+  // Convention (docs/azure.md): `*` is always written in the singular field, concrete values always in the plural one.
+  const side = (ep: RuleEndpoint, end: 'source' | 'destination'): Record<string, unknown> =>
+    ep.kind === 'any' ? { [`${end}_address_prefix`]: '*' } : ep.kind === 'prefixes' ? { [`${end}_address_prefixes`]: [...ep.cidrs] } : { [`${end}_application_security_group_ids`]: asgIds(ep) };
+
+  const nsgs = new Map<string, EmittedResource>();
+  for (const n of plan.nsgs) {
+    const nsg = out.add('azurerm_network_security_group', [`${n.key}-nsg`], { ...place, name: n.name, tags: tags(plan.layout === 'shared' ? {} : { 'microseg-segment': n.key }) });
+    nsgs.set(n.key, nsg);
+    const nsgName = refOf(nsg, 'name');
+    for (const r of n.rules) {
+      // Construct ids are rule names ('.' read as '_', which logical ids keep), unique across NSGs since they name the segment.
+      const rid = r.name.replace(/\./g, '_');
+      out.add(
+        'azurerm_network_security_rule',
+        [r.segment === undefined ? `${n.key}_${rid}` : rid],
+        defined({
+          access: r.access,
+          description: r.description,
+          destination_port_range: r.ports === '*' ? '*' : undefined,
+          destination_port_ranges: r.ports === '*' ? undefined : [...r.ports],
+          direction: r.direction,
+          name: r.name,
+          network_security_group_name: nsgName,
+          priority: r.priority,
+          protocol: r.protocol,
+          resource_group_name: opts.resourceGroupName,
+          source_port_range: '*',
+          ...side(r.source, 'source'),
+          ...side(r.destination, 'destination'),
+        }),
+      );
+    }
+  }
+
+  const subnetIds = opts.subnetIds ?? [];
+  if (subnetIds.length > 0) {
+    const isToken = opts.isToken ?? (() => false);
+    const shared = refOf(nsgs.get('shared')!, 'id');
+    subnetIds.forEach((sid, i) => {
+      // Named after the subnet id when it is a literal; a token has no stable text, so its position it is.
+      const sub = isToken(sid) ? `subnet-${i}` : `subnet-${digest(sid, 8)}`;
+      out.add('azurerm_subnet_network_security_group_association', [sub], { network_security_group_id: shared, subnet_id: sid });
+    });
+  }
+
+  const segments: Record<string, { applicationSecurityGroups: string[]; networkSecurityGroups: string[] }> = {};
+  for (const a of plan.asgs) {
+    segments[a.segment] = {
+      // Its own ASG first, then the label ASGs of its label values (by key), then the all-segments ASG.
+      applicationSecurityGroups: [a.segment, ...(plan.segmentLabelAsgs.get(a.segment) ?? []), ...(plan.allAsg ? [ALL_ASG_KEY] : [])].map((k) => addressOf(asgs.get(k)!)),
+      networkSecurityGroups: (plan.segmentNsgs.get(a.segment) ?? []).map((k) => addressOf(nsgs.get(k)!)),
+    };
+  }
+  return { resources: out.resources, moved: [], identities: { apiVersion: 'microseg/v1', policy: plan.policy, target: 'azure', segments }, asgs, nsgs };
+}
