@@ -3,7 +3,8 @@ import * as fs from 'fs';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { TerraformOutput, TerraformVariable } from 'cdktf';
 import { SegmentationPolicy } from '../../../lib/model/policy';
-import { AwsSegmentation, backend } from '../../../lib/targets/aws';
+import { backend } from '../../../lib/targets/aws';
+import { AwsSegmentation } from '../../../lib/targets/aws/construct';
 import { serialiseTerraform, synthStack } from '../../../lib/targets/synth';
 import { loadFile, SPEC_EXAMPLE } from './helpers';
 

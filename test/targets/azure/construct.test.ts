@@ -9,7 +9,8 @@ import { TerraformOutput, TerraformStack } from 'cdktf';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { PolicyError } from '../../../lib/model/diagnostics';
 import { serialiseTerraform, synthStack } from '../../../lib/targets/synth';
-import { AzureSegmentation, backend } from '../../../lib/targets/azure';
+import { backend } from '../../../lib/targets/azure';
+import { AzureSegmentation } from '../../../lib/targets/azure/construct';
 import { compareFlows, irFromYaml, readAzure } from './helpers';
 
 const specFile = path.join(__dirname, '../../fixtures/good/spec-example.yaml');

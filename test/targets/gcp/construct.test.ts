@@ -9,7 +9,8 @@ import * as path from 'path';
 import { formatDiagnostic } from '../../../lib/model/diagnostics';
 import { SegmentationPolicy } from '../../../lib/model/policy';
 import { resolve } from '../../../lib/resolve/resolve';
-import { backend, GcpSegmentation } from '../../../lib/targets/gcp';
+import { backend } from '../../../lib/targets/gcp';
+import { GcpSegmentation } from '../../../lib/targets/gcp/construct';
 import { loadBackend } from '../../../lib/targets/registry';
 import { serialiseTerraform, synthStack } from '../../../lib/targets/synth';
 
