@@ -1,0 +1,168 @@
+/**
+ * What `terraform plan` will do to each resource between two outputs: keep,
+ * update in place, replace (destroying first, or creating first when
+ * `lifecycle.create_before_destroy` is set), create or destroy. Which
+ * attribute changes force a replacement is taken from the providers'
+ * resource documentation and schemas (RequiresReplace / ForceNew), per
+ * resource type; a type missing from the table is taken to be replaced on
+ * any change, so the check can only err on the unsafe side.
+ */
+import { TerraformJson } from '../../targets/serialise';
+
+export type ChangeAction = 'keep' | 'update' | 'replace' | 'create' | 'destroy';
+
+export interface ResourceChange {
+  /** `TYPE.NAME`. */
+  readonly address: string;
+  readonly type: string;
+  readonly action: ChangeAction;
+  /** For `replace`: the new configuration sets `lifecycle.create_before_destroy`. */
+  readonly createBeforeDestroy: boolean;
+  /** For `replace`: the attributes whose change forces it; for `update`: the attributes that change. */
+  readonly attributes: readonly string[];
+  readonly old?: Record<string, any>;
+  readonly new?: Record<string, any>;
+}
+
+interface TypeRule {
+  /** Top-level attributes whose change forces a new resource. */
+  readonly forceNew: readonly string[];
+  /** Extra provider logic: a replacement the attribute list alone does not show. */
+  readonly replaceWhen?: (a: Record<string, any>, b: Record<string, any>) => string | undefined;
+}
+
+/** aws_vpc_security_group_*_rule: "you cannot change the rule's source type" (ModifyPlan in the provider). */
+function awsRuleSourceKind(a: Record<string, any>, b: Record<string, any>): string | undefined {
+  const kind = (x: Record<string, any>) => ['cidr_ipv4', 'cidr_ipv6', 'prefix_list_id', 'referenced_security_group_id'].find((k) => x[k] !== undefined && x[k] !== null);
+  const ka = kind(a);
+  const kb = kind(b);
+  return ka !== kb ? `${ka ?? 'none'} → ${kb ?? 'none'}` : undefined;
+}
+
+/**
+ * Force-new attributes per resource type (terraform-provider-aws 5–6,
+ * azurerm 3–4, google 5–6). Attributes not listed update in place.
+ */
+export const REPLACEMENT_TABLE: Readonly<Record<string, TypeRule>> = {
+  aws_security_group: { forceNew: ['name', 'name_prefix', 'description', 'vpc_id'] },
+  aws_vpc_security_group_ingress_rule: { forceNew: ['security_group_id'], replaceWhen: awsRuleSourceKind },
+  aws_vpc_security_group_egress_rule: { forceNew: ['security_group_id'], replaceWhen: awsRuleSourceKind },
+  aws_ec2_managed_prefix_list: { forceNew: ['address_family'] },
+  google_compute_firewall: { forceNew: ['name', 'network', 'project', 'direction', 'deny'] },
+  azurerm_network_security_rule: { forceNew: ['name', 'resource_group_name', 'network_security_group_name'] },
+  azurerm_network_security_group: { forceNew: ['name', 'location', 'resource_group_name'] },
+  azurerm_application_security_group: { forceNew: ['name', 'location', 'resource_group_name'] },
+  azurerm_subnet_network_security_group_association: { forceNew: ['subnet_id', 'network_security_group_id'] },
+  azurerm_network_interface_security_group_association: { forceNew: ['network_interface_id', 'network_security_group_id'] },
+  azurerm_network_interface_application_security_group_association: { forceNew: ['network_interface_id', 'application_security_group_id'] },
+};
+
+/** Meta-arguments: Terraform's, not the provider's; they never cause a change of their own. */
+const META = new Set(['depends_on', 'lifecycle', 'provider', 'count', 'for_each', '//']);
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+
+export function resourcesOf(json: TerraformJson): Map<string, { type: string; body: Record<string, any> }> {
+  const out = new Map<string, { type: string; body: Record<string, any> }>();
+  for (const [type, byName] of Object.entries<Record<string, any>>(json?.resource ?? {})) {
+    for (const [name, body] of Object.entries(byName ?? {})) out.set(`${type}.${name}`, { type, body });
+  }
+  return out;
+}
+
+/** `moved` blocks of the new output: old address → new address. */
+export function movesOf(json: TerraformJson): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const m of (json?.moved as { from: string; to: string }[] | undefined) ?? []) if (m && typeof m.from === 'string' && typeof m.to === 'string') out.set(m.from, m.to);
+  return out;
+}
+
+/** Classify every resource of the old and the new output, following the new output's `moved` blocks. */
+export function classifyChanges(oldJson: TerraformJson, newJson: TerraformJson): ResourceChange[] {
+  const oldRes = resourcesOf(oldJson);
+  const newRes = resourcesOf(newJson);
+  const moves = movesOf(newJson);
+  // The old resource each new address inherits (moved ones under their new address).
+  const inherited = new Map<string, { type: string; body: Record<string, any> }>();
+  for (const [addr, r] of oldRes) inherited.set(moves.get(addr) ?? addr, r);
+  const out: ResourceChange[] = [];
+  for (const [addr, r] of newRes) {
+    const o = inherited.get(addr);
+    const cbd = r.body?.lifecycle?.create_before_destroy === true;
+    if (!o) {
+      out.push({ address: addr, type: r.type, action: 'create', createBeforeDestroy: cbd, attributes: [], new: r.body });
+      continue;
+    }
+    const keys = [...new Set([...Object.keys(o.body), ...Object.keys(r.body)])].filter((k) => !META.has(k)).sort();
+    const changed = keys.filter((k) => !same(o.body[k], r.body[k]));
+    if (changed.length === 0) {
+      out.push({ address: addr, type: r.type, action: 'keep', createBeforeDestroy: cbd, attributes: [], old: o.body, new: r.body });
+      continue;
+    }
+    const rule = REPLACEMENT_TABLE[r.type];
+    const forced = rule ? changed.filter((k) => rule.forceNew.includes(k)) : changed;
+    const extra = rule?.replaceWhen?.(o.body, r.body);
+    if (extra) forced.push(`source (${extra})`);
+    out.push({
+      address: addr,
+      type: r.type,
+      action: forced.length > 0 ? 'replace' : 'update',
+      createBeforeDestroy: cbd,
+      attributes: forced.length > 0 ? forced : changed,
+      old: o.body,
+      new: r.body,
+    });
+  }
+  propagateReplacements(out);
+  const kept = new Set(newRes.keys());
+  for (const [addr, r] of oldRes) {
+    if (kept.has(moves.get(addr) ?? addr)) continue;
+    out.push({ address: addr, type: r.type, action: 'destroy', createBeforeDestroy: false, attributes: [], old: r.body });
+  }
+  return out.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
+}
+
+/** The addresses a body refers to: `${TYPE.NAME.attr}` anywhere in it, and `depends_on`. */
+export function referencesOf(body: Record<string, any> | undefined): Set<string> {
+  const out = new Set<string>();
+  if (!body) return out;
+  const walk = (v: unknown) => {
+    if (typeof v === 'string') for (const m of v.matchAll(/\$\{([a-z][a-z0-9_]*)\.([A-Za-z_][-A-Za-z0-9_]*)\./g)) out.add(`${m[1]}.${m[2]}`);
+    else if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) if (k !== 'depends_on' && k !== 'lifecycle') walk(x);
+  };
+  walk(body);
+  for (const d of (body.depends_on as string[] | undefined) ?? []) if (typeof d === 'string') out.add(d);
+  return out;
+}
+
+/**
+ * A reference to a replaced resource changes value (its id is new) even
+ * when the text does not: the referring attribute changes too, which may in
+ * turn force a replacement (an AWS rule's security_group_id). To a fixpoint.
+ */
+function propagateReplacements(changes: ResourceChange[]): void {
+  for (let again = true; again; ) {
+    again = false;
+    const replaced = new Set(changes.filter((c) => c.action === 'replace').map((c) => c.address));
+    changes.forEach((c, i) => {
+      if ((c.action !== 'keep' && c.action !== 'update') || !c.new) return;
+      const touched = Object.keys(c.new).filter((k) => !META.has(k) && [...referencesOf({ [k]: c.new![k] })].some((a) => replaced.has(a)));
+      const attrs = [...new Set([...c.attributes, ...touched])].sort();
+      if (attrs.length === c.attributes.length) return;
+      const rule = REPLACEMENT_TABLE[c.type];
+      const forced = rule ? attrs.filter((k) => rule.forceNew.includes(k)) : attrs;
+      changes[i] = { ...c, action: forced.length > 0 ? 'replace' : 'update', attributes: forced.length > 0 ? forced : attrs };
+      again = true;
+    });
+  }
+}
+
+/** Attributes that only describe a resource: changing them changes no flow and no uniqueness key. */
+export const DESCRIPTIVE = new Set(['description', 'tags', 'tags_all', 'labels']);
+
+/** Does an update change only descriptive attributes (so it cannot make any moment worse)? */
+export function isDescriptiveOnly(c: ResourceChange): boolean {
+  // An AWS group's description forces replacement, so only rules and firewalls are exempted by this test.
+  return c.action === 'update' && c.attributes.every((a) => DESCRIPTIVE.has(a));
+}

@@ -1,0 +1,52 @@
+/** `microseg diff OLD NEW --apply-check`: exit codes and the three formats. */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import YAML from 'yaml';
+import { memoryIO } from '../../../lib/cli/io';
+import { main } from '../../../lib/cli/main';
+import { smallPolicy } from './helpers';
+
+const root = path.join(__dirname, '../../..');
+let tmp: string;
+beforeAll(() => (tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'microseg-apply-'))));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+async function run(...argv: string[]) {
+  const io = memoryIO(root);
+  const code = await main(argv, io);
+  return { code, out: io.stdout, err: io.stderr };
+}
+
+function write(name: string, doc: Record<string, any>): string {
+  const p = path.join(tmp, name);
+  fs.writeFileSync(p, YAML.stringify(doc));
+  return p;
+}
+
+test('an unchanged policy is safe on every target (exit 0), a removed rule too', async () => {
+  const a = write('a.yaml', smallPolicy());
+  const r = await run('diff', a, a, '--apply-check');
+  expect(r.code).toBe(0);
+  expect(r.out).toMatch(/^apply check .* safe\n/);
+  for (const t of ['aws', 'azure', 'gcp']) expect(r.out).toContain(`\n${t}: safe\n`);
+  const doc = smallPolicy();
+  doc.rules.pop();
+  const b = write('b.yaml', doc);
+  const j = JSON.parse((await run('diff', a, b, '--apply-check', '--format', 'json', '--target', 'gcp')).out);
+  expect(j.targets.map((t: any) => [t.target, t.safe, t.counts.destroy > 0])).toEqual([['gcp', true, true]]);
+});
+
+test('a change the apply check finds unsafe exits 1, with the worst moment in markdown', async () => {
+  const a = write('c.yaml', smallPolicy());
+  const doc = smallPolicy();
+  // Today a rule's name is part of every resource address, so renaming it destroys and recreates them.
+  doc.rules[0].name = 'web-calls-app';
+  const b = write('d.yaml', doc);
+  const r = await run('diff', a, b, '--apply-check', '--format', 'markdown', '--target', 'gcp');
+  expect(r.code).toBe(1);
+  expect(r.out).toContain('### microseg apply check: ❌ unsafe');
+  expect(r.out).toMatch(/\| gcp \| ❌ \|/);
+  expect(r.out).toContain('worst moment');
+  expect((await run('diff', a, b, '--apply-check', '--target', 'mars')).code).toBe(2);
+});
