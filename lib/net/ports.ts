@@ -131,6 +131,11 @@ export class PortSet {
   /** `443`, `8000-8099`, joined by commas; `all` for every port. */
   toString(): string {
     if (this.isAll()) return 'all';
-    return this.ranges.map((r) => (r.lo === r.hi ? `${r.lo}` : `${r.lo}-${r.hi}`)).join(',');
+    return this.ranges.map((r) => rangeText(r.lo, r.hi)).join(',');
   }
+}
+
+/** A port (or ICMP type) range as every cloud and report writes it: `443`, `8000-8099`. */
+export function rangeText(lo: number, hi: number): string {
+  return lo === hi ? `${lo}` : `${lo}-${hi}`;
 }

@@ -16,8 +16,10 @@
  */
 import { AddressSet } from '../net/address';
 import { PortSet } from '../net/ports';
-import { Boundaries, Chain, CloudModel, Direction, EndpointMatch, NormRule, PROTO, ProtoMatch } from './model';
+import { ResolvedPolicy, ResolvedRule } from '../resolve/ir';
+import { Boundaries, Chain, CloudModel, Direction, EndpointMatch, NormRule, Packet, PROTO, ProtoMatch } from './model';
 import { IdentitiesLike, readIdentities, TerraformDoc, TfResource } from './terraform';
+import { PacketContext, PacketTolerance, Tolerance } from './tolerance';
 
 const GROUP = 'aws_security_group';
 const PREFIX_LIST = 'aws_ec2_managed_prefix_list';
@@ -246,4 +248,66 @@ export function readAws(json: Record<string, any>, identities: IdentitiesLike, s
       return c;
     },
   };
+}
+
+/**
+ * AWS's permitted deviation: stricter where a deny guardrail was enforced by
+ * subtracting addresses from CIDR rules (targets/aws/plan.ts, MS4101). At a
+ * packet a deny guardrail covers, a flow the output blocks is tolerated when
+ * its source may hold the addresses of a segment (or external) the guardrail
+ * denies towards the destination, or its destination those the guardrail
+ * denies from the source; never where the side admits the peer by identity
+ * (a group reference admits a peer at every address), and never looser.
+ */
+export function awsTolerance(ir: ResolvedPolicy): Tolerance {
+  const denyGuardrails = ir.rules.filter((r) => r.origin.kind === 'guardrail' && r.origin.action === 'deny');
+  return {
+    at(ctx: PacketContext): PacketTolerance {
+      const p = ctx.packet;
+      const cache = new Map<string, AddressSet>();
+      // 'dst': seg is the destination; addresses of sources whose denial is tolerated (TS).
+      // 'src': seg is the source; addresses of destinations whose denial is tolerated (TD).
+      const tolerated = (seg: string, role: 'src' | 'dst'): AddressSet => {
+        const k = `${seg}|${role}`;
+        let t = cache.get(k);
+        if (!t) cache.set(k, (t = guardrailAddresses(ir, denyGuardrails, p, seg, role)));
+        return t;
+      };
+      return {
+        outside(s, dir, extra, missing) {
+          const badMissing = missing.subtract(tolerated(s, dir === 'egress' ? 'src' : 'dst'));
+          return { ok: extra.isEmpty() && badMissing.isEmpty(), badExtra: extra, badMissing };
+        },
+        pair(s, d, E, I) {
+          const mI = ctx.meaning(d, 'ingress');
+          const mE = ctx.meaning(s, 'egress');
+          const TS = mI.idAllow.has(s) && !mI.idDeny.has(s) ? AddressSet.EMPTY : tolerated(d, 'dst');
+          const TD = mE.idAllow.has(d) && !mE.idDeny.has(d) ? AddressSet.EMPTY : tolerated(s, 'src');
+          const actEmpty = E.act.isEmpty() || I.act.isEmpty();
+          const subset = actEmpty || (E.exp.containsSet(E.act) && I.exp.containsSet(I.act));
+          const dE = E.exp.subtract(E.act);
+          const dI = I.exp.subtract(I.act);
+          const part1 = dE.isEmpty() || I.exp.isEmpty() || TD.containsSet(dE) || TS.containsSet(I.exp);
+          const part2 = dI.isEmpty() || E.exp.isEmpty() || TS.containsSet(dI) || TD.containsSet(E.exp);
+          return { ok: subset && part1 && part2, stricterSrc: TS, stricterDst: TD, looserDst: AddressSet.EMPTY };
+        },
+      };
+    },
+  };
+}
+
+/** The addresses the deny guardrails covering `p` deny towards `seg` (role 'dst') or from it (role 'src'). */
+function guardrailAddresses(ir: ResolvedPolicy, guardrails: readonly ResolvedRule[], p: Packet, seg: string, role: 'src' | 'dst'): AddressSet {
+  let t = AddressSet.EMPTY;
+  for (const g of guardrails) {
+    if (!g.services.has(p.family, p.proto, p.port)) continue;
+    if (role === 'dst') {
+      for (const [q, d] of g.segmentPairs) if (d === seg) t = t.union(ir.segment(q).addresses);
+      if (g.toSegments.includes(seg)) for (const a of g.fromAddresses) t = t.union(a.addresses);
+    } else {
+      for (const [s, y] of g.segmentPairs) if (s === seg) t = t.union(ir.segment(y).addresses);
+      if (g.fromSegments.includes(seg)) for (const a of g.toAddresses) t = t.union(a.addresses);
+    }
+  }
+  return t;
 }

@@ -19,6 +19,7 @@ import { AddressSet } from '../net/address';
 import { PortSet } from '../net/ports';
 import { Boundaries, Chain, CloudModel, Direction, EndpointMatch, NormRule, PORT_PROTOCOLS, PROTO, ProtoMatch } from './model';
 import { IdentitiesLike, readIdentities, TerraformDoc, TfResource } from './terraform';
+import { PacketContext, PacketTolerance, Tolerance } from './tolerance';
 
 const FIREWALL = 'google_compute_firewall';
 const UNMODELLED = /^google_compute_(network_firewall_policy|region_network_firewall_policy|firewall_policy|organization_security_policy)/;
@@ -193,6 +194,46 @@ export function readGcp(json: Record<string, any>, identities: IdentitiesLike, s
     protocols: reader.bounds.protocols,
     chains(_segment: string, dir: Direction): Chain[] {
       return [{ name: 'firewall rules of the network', rules: reader[dir] }];
+    },
+  };
+}
+
+/**
+ * GCP's permitted deviation: egress rules cannot name destination tags, so
+ * egress towards a segment Y goes to Y's addresses (targets/gcp/plan.ts) and
+ * also reaches whatever else is there. Tolerated: S's egress admitting more,
+ * but only at the addresses of segments S's egress admits by identity (less
+ * what it denies by address), and never less, never on ingress.
+ */
+export function gcpTolerance(): Tolerance {
+  return {
+    at(ctx: PacketContext): PacketTolerance {
+      const cache = new Map<string, AddressSet>();
+      const looser = (s: string): AddressSet => {
+        let t = cache.get(s);
+        if (t) return t;
+        const m = ctx.meaning(s, 'egress');
+        t = AddressSet.EMPTY;
+        for (const y of m.idAllow) if (!m.idDeny.has(y)) t = t.union(ctx.addrOf.get(y) ?? AddressSet.EMPTY);
+        t = t.subtract(m.addrDeny);
+        cache.set(s, t);
+        return t;
+      };
+      return {
+        outside(s, dir, extra, missing) {
+          if (dir !== 'egress') return { ok: false, badExtra: extra, badMissing: missing };
+          const badExtra = extra.subtract(looser(s));
+          return { ok: missing.isEmpty() && badExtra.isEmpty(), badExtra, badMissing: missing };
+        },
+        pair(s, _d, E, I) {
+          const T = looser(s);
+          const actEmpty = E.act.isEmpty() || I.act.isEmpty();
+          const expEmpty = E.exp.isEmpty() || I.exp.isEmpty();
+          const sup = expEmpty || (E.act.containsSet(E.exp) && I.act.containsSet(I.exp));
+          const looserOk = actEmpty || (I.exp.containsSet(I.act) && E.exp.union(T).containsSet(E.act));
+          return { ok: sup && looserOk, stricterSrc: AddressSet.EMPTY, stricterDst: AddressSet.EMPTY, looserDst: T };
+        },
+      };
     },
   };
 }
