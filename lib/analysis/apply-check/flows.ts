@@ -14,7 +14,7 @@
 import { AddressSet, Family, formatAddress } from '../../net/address';
 import { PortSet } from '../../net/ports';
 import { ResolvedPolicy } from '../../resolve/ir';
-import { serviceAtoms } from '../../verify/equivalence';
+import { serviceAtoms } from '../../verify/atoms';
 import { Chain, CloudModel, Direction, localAddressSets, ruleMatchesLocal, ruleMatchesPacket, walkChain, Packet } from '../../verify/model';
 
 export interface FlowProblem {
