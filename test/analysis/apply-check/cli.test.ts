@@ -50,3 +50,22 @@ test('a change the apply check finds unsafe exits 1, with the worst moment in ma
   expect(r.out).toContain('worst moment');
   expect((await run('diff', a, b, '--apply-check', '--target', 'mars')).code).toBe(2);
 });
+
+test('with --base-ref the old version comes from git', async () => {
+  const { execFileSync } = require('child_process');
+  const repo = fs.mkdtempSync(path.join(tmp, 'repo-'));
+  const git = (...a: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...a], { cwd: repo, stdio: 'pipe' });
+  git('init', '-q');
+  const file = path.join(repo, 'policy.yaml');
+  fs.writeFileSync(file, YAML.stringify(smallPolicy()));
+  git('add', 'policy.yaml');
+  git('commit', '-qm', 'base');
+  const doc = smallPolicy();
+  doc.rules.reverse();
+  fs.writeFileSync(file, YAML.stringify(doc));
+  const r = await run('diff', file, '--base-ref', 'HEAD', '--apply-check', '--format', 'json');
+  expect(r.code).toBe(0);
+  const j = JSON.parse(r.out);
+  expect(j.old.file).toMatch(/^HEAD:/);
+  expect(j.targets.map((t: any) => [t.target, t.safe])).toEqual([['aws', true], ['azure', true], ['gcp', true]]);
+});
