@@ -2,10 +2,11 @@
  * The public API of cdktf-microseg, and nothing else.
  *
  * Importing this module loads the policy model only. The constructs are
- * lazy: `AwsSegmentation` loads `@cdktf/provider-aws` classes the first time
- * it is read, and never the azurerm or google ones, so a user who targets
- * one cloud installs and loads one provider package. (The same classes are
- * also entry points of their own: `cdktf-microseg/aws`, `/azure`, `/gcp`.)
+ * lazy: `AwsSegmentation` loads its planner and emitter the first time it is
+ * read, and the CDKTF core of the stack it is created in (cdktf or cdktn,
+ * whichever built the stack); no provider package is ever loaded or needed.
+ * (The same classes are also entry points of their own:
+ * `cdktf-microseg/aws`, `/azure`, `/gcp`.)
  *
  * ```ts
  * import { SegmentationPolicy, AwsSegmentation } from 'cdktf-microseg';
@@ -66,7 +67,10 @@ export type {
   Action,
 } from './resolve/ir';
 export type { IdentitiesFile, TargetName, TargetOutput } from './targets/target';
-export type { SegmentationExtras } from './targets/annotate';
+export type { SegmentationExtras, SegmentationProps, Segmentation } from './constructs/segmentation';
+export { FAILED_IDENTITY } from './constructs/failed';
+export type { EmittedResource, Emission, MovedBlock, EmittedLifecycle } from './targets/emit';
+export type { CoreName } from './constructs/core';
 export type { VerifyReport, VerifyOptions, Mismatch } from './verify';
 
 // ---- constructs (lazy: see the file comment) ----
@@ -74,13 +78,13 @@ export type AwsSegmentation = AwsEntry.AwsSegmentation;
 export type AzureSegmentation = AzureEntry.AzureSegmentation;
 export type GcpSegmentation = GcpEntry.GcpSegmentation;
 export type MultiCloudSegmentation = MultiCloudEntry.MultiCloudSegmentation;
-/** AWS security groups per segment; see `cdktf-microseg/aws`. Loads the AWS provider classes on first use. */
+/** AWS security groups per segment; see `cdktf-microseg/aws`. */
 export declare const AwsSegmentation: typeof AwsEntry.AwsSegmentation;
-/** Azure ASGs and NSGs per segment; see `cdktf-microseg/azure`. Loads the azurerm provider classes on first use. */
+/** Azure ASGs and NSGs per segment; see `cdktf-microseg/azure`. */
 export declare const AzureSegmentation: typeof AzureEntry.AzureSegmentation;
-/** GCP firewall rules and network tags per segment; see `cdktf-microseg/gcp`. Loads the google provider classes on first use. */
+/** GCP firewall rules and network tags per segment; see `cdktf-microseg/gcp`. */
 export declare const GcpSegmentation: typeof GcpEntry.GcpSegmentation;
-/** One policy compiled to every cloud given in its props. Loads only those clouds' provider classes. */
+/** One policy compiled to every cloud given in its props. */
 export declare const MultiCloudSegmentation: typeof MultiCloudEntry.MultiCloudSegmentation;
 export type { AwsSegmentationProps } from './aws';
 export type { AzureSegmentationProps } from './azure';

@@ -25,7 +25,8 @@ export interface CheckResult {
   readonly diagnostics: Diagnostic[];
 }
 
-export class SegmentationPolicy {
+/** `S`: the segment names, known to the compiler for policies made with `define` (else `string`). */
+export class SegmentationPolicy<S extends string = string> {
   /** The document, deep-frozen, with defaults NOT filled in (resolve does that). */
   readonly doc: PolicyDocument;
   /** File the policy came from (`<object>` / `<define>` for the typed front doors). */
@@ -44,6 +45,11 @@ export class SegmentationPolicy {
 
   get name(): string {
     return this.doc.metadata.name;
+  }
+
+  /** The segments' names, in policy order. */
+  get segmentNames(): readonly S[] {
+    return this.doc.segments.map((s) => s.name as S);
   }
 
   /**
@@ -84,8 +90,8 @@ export class SegmentationPolicy {
    * });
    * ```
    */
-  static define<const L extends LabelDecl>(body: TypedPolicyBody<L>): SegmentationPolicy {
-    return orThrow(checkPolicyObject(bodyToDocument(body as unknown as PolicyBody), '<define>'));
+  static define<const L extends LabelDecl, const S extends string>(body: TypedPolicyBody<L, S>): SegmentationPolicy<S> {
+    return orThrow(checkPolicyObject(bodyToDocument(body as unknown as PolicyBody), '<define>')) as SegmentationPolicy<S>;
   }
 }
 

@@ -56,9 +56,10 @@ export interface TypedGuardrail<L extends LabelDecl> extends TypedRule<L> {
 }
 
 /** What `define` takes: a `PolicyBody` whose labels type everything that refers to them. */
-export type TypedPolicyBody<L extends LabelDecl> = Omit<PolicyBody, 'labels' | 'segments' | 'rules' | 'guardrails'> & {
+export type TypedPolicyBody<L extends LabelDecl, S extends string = string> = Omit<PolicyBody, 'labels' | 'segments' | 'rules' | 'guardrails'> & {
   readonly labels: L;
-  readonly segments: NoInfer<readonly TypedSegment<L>[]>;
+  /** Segment names are inferred (`S`), so constructs take only the policy's segments. */
+  readonly segments: readonly (NoInfer<TypedSegment<L>> & { readonly name: S })[];
   readonly rules?: NoInfer<readonly TypedRule<L>[]>;
   readonly guardrails?: NoInfer<readonly TypedGuardrail<L>[]>;
 };

@@ -15,7 +15,7 @@ import { ComputeFirewall } from '@cdktf/provider-google/lib/compute-firewall';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { App, TerraformStack, Testing } from 'cdktf';
 import { AwsSegmentation, AzureSegmentation, GcpSegmentation, MultiCloudSegmentation, SegmentationPolicy } from '../../lib';
-import { FAILED_IDENTITY } from '../../lib/targets/annotate';
+import { FAILED_IDENTITY } from '../../lib/constructs/failed';
 import { annotations, SHOP_POLICY } from '../examples/helpers';
 
 const TINY = `apiVersion: microseg/v1

@@ -10,7 +10,7 @@ import { GcpShopStack } from '../../examples/gcp-shop/stack';
 import { MultiCloudStack } from '../../examples/multi-cloud/stack';
 import { TypedBuilderStack } from '../../examples/typed-builder/stack';
 import { paymentsPolicy } from '../../examples/typed-builder/policy';
-import { serialiseTerraform, sortKeys, stubVersions } from '../../lib/targets/synth';
+import { serialiseTerraform, sortKeys, stubVersions } from '../../lib/constructs/synth';
 import { IdentitiesFile, SegmentationPolicy, TargetName } from '../../lib';
 
 export interface BuiltExample {

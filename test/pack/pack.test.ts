@@ -1,9 +1,10 @@
 /**
  * The published package, as a user gets it: build, `npm pack`, install the
  * tarball into an empty project (from the local npm cache when it has the
- * packages: `--prefer-offline`), type-check a small CDKTF program against
- * the packed `.d.ts` (package exports and subpath entries, node16
- * resolution), run it with `app.synth()`, and run the packed CLI.
+ * packages: `--prefer-offline`) once with cdktf and once with cdktn, neither
+ * with a provider package, type-check a small program against the packed
+ * `.d.ts` (package exports and subpath entries, node16 resolution), run it
+ * with `app.synth()` (all three clouds), and run the packed CLI.
  *
  * Slow (~25 s on two cores for the install of the AWS provider and the
  * consumer's tsc; ~50 s when dist/ is stale and must be built first) but
@@ -21,7 +22,8 @@ const TSC = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 const maybe = process.env.MICROSEG_SKIP_PACK ? describe.skip : describe;
 
 // The measured import must come first in the emitted code: written as require so its position is explicit.
-const CONSUMER_MAIN = `
+// One program per core: the same code with the core's package name, no provider package at all.
+const consumerMain = (core: 'cdktf' | 'cdktn') => `
 // The consumer has no @types/node: just what it uses.
 declare const require: { (id: string): any; cache: Record<string, unknown> };
 declare const process: { argv: string[]; hrtime: { bigint(): bigint }; memoryUsage(): { rss: number }; stdout: { write(s: string): void } };
@@ -34,11 +36,9 @@ const t0 = process.hrtime.bigint();
 const microseg: typeof Microseg = require('cdktf-microseg');
 const importMs = Number(process.hrtime.bigint() - t0) / 1e6;
 const importRssMb = (process.memoryUsage().rss - rss0) / 2 ** 20;
-const afterImport = { aws: loaded('@cdktf/provider-aws'), cdktf: loaded('cdktf') };
+const afterImport = { core: loaded('${core}') };
 
-import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { Vpc } from '@cdktf/provider-aws/lib/vpc';
-import { App, TerraformStack } from 'cdktf';
+import { App, TerraformStack } from '${core}';
 
 const policy = microseg.SegmentationPolicy.define({
   name: 'packed',
@@ -52,10 +52,10 @@ const policy = microseg.SegmentationPolicy.define({
 const t1 = process.hrtime.bigint();
 const app = new App({ outdir: process.argv[2] });
 const stack = new TerraformStack(app, 'packed');
-new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
-const vpc = new Vpc(stack, 'vpc', { cidrBlock: '10.0.0.0/16' });
-const seg = new microseg.AwsSegmentation(stack, 'seg', { policy, vpcId: vpc.id });
-const ids: string[] = seg.securityGroupIds('web');
+const seg = new microseg.MultiCloudSegmentation(stack, 'seg', { policy, aws: { vpcId: 'vpc-1' }, azure: { resourceGroupName: 'rg', location: 'westeurope' }, gcp: { network: 'default' } });
+const aws = new microseg.AwsSegmentation(stack, 'aws', { policy, vpcId: 'vpc-1' });
+const ids: string[] = aws.securityGroupIds('web');
+const all = seg.identitiesOf('db');
 const Sub: typeof AwsFromSubpath = require('cdktf-microseg/aws').AwsSegmentation;
 app.synth();
 process.stdout.write(JSON.stringify({
@@ -64,9 +64,11 @@ process.stdout.write(JSON.stringify({
   afterImport,
   useMs: Number(process.hrtime.bigint() - t1) / 1e6,
   rssMb: process.memoryUsage().rss / 2 ** 20,
-  loaded: { aws: loaded('@cdktf/provider-aws'), azurerm: loaded('@cdktf/provider-azurerm'), google: loaded('@cdktf/provider-google') },
+  loaded: { cdktf: loaded('cdktf'), cdktn: loaded('cdktn'), providers: loaded('@cdktf') + loaded('@cdktn') },
+  core: aws.core,
   sameClass: Sub === microseg.AwsSegmentation,
   ids: ids.length,
+  clouds: Object.keys(all),
 }) + '\\n');
 `;
 
@@ -110,17 +112,18 @@ maybe('npm pack', () => {
     expect(files.filter((f) => /(^|\/)(test|fixtures|__snapshots__)\//.test(f) || /\.test\./.test(f))).toEqual([]);
   });
 
-  it('installs into an empty project, type-checks and synthesizes a stack, and loads no other provider', () => {
-    const proj = path.join(tmp, 'consumer');
+  it.each(['cdktf', 'cdktn'] as const)('installs with %s and no provider package into an empty project, type-checks and synthesizes all three clouds', (core) => {
+    const proj = path.join(tmp, `consumer-${core}`);
     fs.mkdirSync(proj);
     fs.writeFileSync(path.join(proj, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
-    const awsVersion = JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', '@cdktf', 'provider-aws', 'package.json'), 'utf8')).version;
-    execFileSync(NPM, ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', tarball, `@cdktf/provider-aws@${awsVersion}`], { cwd: proj, stdio: 'pipe' });
-    // Only the optional peer that was asked for.
-    expect(fs.existsSync(path.join(proj, 'node_modules', '@cdktf', 'provider-azurerm'))).toBe(false);
-    expect(fs.existsSync(path.join(proj, 'node_modules', '@cdktf', 'provider-google'))).toBe(false);
+    const version = (pkg: string) => JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', pkg, 'package.json'), 'utf8')).version;
+    execFileSync(NPM, ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', tarball, `${core}@${version(core)}`, `constructs@${version('constructs')}`], { cwd: proj, stdio: 'pipe' });
+    // No provider package, and not the other core.
+    expect(fs.existsSync(path.join(proj, 'node_modules', '@cdktf'))).toBe(false);
+    expect(fs.existsSync(path.join(proj, 'node_modules', '@cdktn'))).toBe(false);
+    expect(fs.existsSync(path.join(proj, 'node_modules', core === 'cdktf' ? 'cdktn' : 'cdktf'))).toBe(false);
 
-    fs.writeFileSync(path.join(proj, 'main.ts'), CONSUMER_MAIN);
+    fs.writeFileSync(path.join(proj, 'main.ts'), consumerMain(core));
     fs.writeFileSync(
       path.join(proj, 'tsconfig.json'),
       JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'node16', moduleResolution: 'node16', strict: true, skipLibCheck: true, types: [] }, files: ['main.ts'] }),
@@ -134,22 +137,25 @@ maybe('npm pack', () => {
     const outdir = path.join(proj, 'cdktf.out');
     const r = JSON.parse(execFileSync(process.execPath, [path.join(proj, 'main.js'), outdir], { cwd: proj, encoding: 'utf8' }));
     if (process.env.MICROSEG_PRINT) console.log(r);
-    expect(r.afterImport).toEqual({ aws: 0, cdktf: 0 });
-    expect(r.loaded.azurerm).toBe(0);
-    expect(r.loaded.google).toBe(0);
-    expect(r.loaded.aws).toBeGreaterThan(0);
+    expect(r.afterImport).toEqual({ core: 0 });
+    expect(r.loaded.providers).toBe(0);
+    expect(r.core).toBe(core);
     expect(r.sameClass).toBe(true);
+    expect(r.clouds).toEqual(['aws', 'azure', 'gcp']);
     expect(r.importMs).toBeLessThan(2000);
     expect(r.rssMb).toBeLessThan(400);
     const json = JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', 'packed', 'cdk.tf.json'), 'utf8'));
-    // One group per segment, plus the rule-less label groups the rules' one-label sides reference ({tier: web}, {tier: db}).
+    // Per AWS construct: one group per segment, plus the rule-less label groups the rules' one-label sides reference ({tier: web}, {tier: db}).
     const groups = Object.keys(json.resource.aws_security_group);
-    expect(groups.filter((g) => g.includes('_sg_'))).toHaveLength(2);
-    expect(groups.filter((g) => g.includes('label_groups'))).toHaveLength(2);
+    expect(groups.filter((g) => g.startsWith('aws_') && g.includes('_sg_'))).toHaveLength(2);
+    expect(groups.filter((g) => g.startsWith('aws_') && g.includes('label_groups'))).toHaveLength(2);
+    expect(Object.keys(json.resource.google_compute_firewall).length).toBeGreaterThan(0);
+    expect(Object.keys(json.resource.azurerm_network_security_rule).length).toBeGreaterThan(0);
 
     // The packed CLI runs on the packed example policy.
     const cli = path.join(proj, 'node_modules', 'cdktf-microseg', 'bin', 'microseg.js');
-    const policy = path.join(proj, 'node_modules', 'cdktf-microseg', 'examples', 'shop', 'policy.yaml');
-    execFileSync(process.execPath, [cli, 'validate', policy], { cwd: proj, stdio: 'pipe' });
-  }, 120_000);
+    const policyFile = path.join(proj, 'node_modules', 'cdktf-microseg', 'examples', 'shop', 'policy.yaml');
+    execFileSync(process.execPath, [cli, 'compile', policyFile, '--out', path.join(proj, 'out')], { cwd: proj, stdio: 'pipe' });
+    expect(fs.existsSync(path.join(proj, 'out', 'gcp', 'cdk.tf.json'))).toBe(true);
+  }, 180_000);
 });

@@ -7,7 +7,7 @@ import * as YAML from 'yaml';
 import { SegmentationPolicy } from '../../lib/model/policy';
 import { resolve } from '../../lib/resolve/resolve';
 import { loadBackend } from '../../lib/targets/registry';
-import { serialiseTerraform } from '../../lib/targets/synth';
+import { serialiseTerraform } from '../../lib/constructs/synth';
 import { TargetName } from '../../lib/targets/target';
 import { generatePolicy } from '../../bench/generate';
 

@@ -30,6 +30,10 @@ export interface AzureEmission extends Emission {
   readonly asgs: ReadonlyMap<string, EmittedResource>;
   /** NSG resources by plan key (`shared` or a segment). */
   readonly nsgs: ReadonlyMap<string, EmittedResource>;
+  /** Segment → keys (`label=value`) of the label ASGs its workloads carry besides its own (sorted). */
+  readonly segmentLabels: ReadonlyMap<string, readonly string[]>;
+  /** Segment → keys of the NSGs that apply to its workloads. */
+  readonly segmentNsgs: ReadonlyMap<string, readonly string[]>;
 }
 
 export function emitAzure(plan: AzurePlan, opts: AzureEmitOptions): AzureEmission {
@@ -101,5 +105,5 @@ export function emitAzure(plan: AzurePlan, opts: AzureEmitOptions): AzureEmissio
       networkSecurityGroups: (plan.segmentNsgs.get(a.segment) ?? []).map((k) => addressOf(nsgs.get(k)!)),
     };
   }
-  return { resources: out.resources, moved: [], identities: { apiVersion: 'microseg/v1', policy: plan.policy, target: 'azure', segments }, asgs, nsgs };
+  return { resources: out.resources, moved: [], identities: { apiVersion: 'microseg/v1', policy: plan.policy, target: 'azure', segments }, asgs, nsgs, segmentLabels: plan.segmentLabelAsgs, segmentNsgs: plan.segmentNsgs };
 }

@@ -4,8 +4,8 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { TerraformOutput, TerraformVariable } from 'cdktf';
 import { SegmentationPolicy } from '../../../lib/model/policy';
 import { backend } from '../../../lib/targets/aws';
-import { AwsSegmentation } from '../../../lib/targets/aws/construct';
-import { serialiseTerraform, synthStack } from '../../../lib/targets/synth';
+import { AwsSegmentation } from '../../../lib/constructs/aws';
+import { serialiseTerraform, synthStack } from '../../../lib/constructs/synth';
 import { loadFile, SPEC_EXAMPLE } from './helpers';
 
 describe('AwsSegmentation in a user stack', () => {

@@ -9,10 +9,10 @@ import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { PolicyError } from '../../../lib/model/diagnostics';
 import { ServiceSet } from '../../../lib/net/service';
 import { ResolvedPolicy } from '../../../lib/resolve/ir';
-import { AzureSegmentation, AzureSegmentationProps } from '../../../lib/targets/azure/construct';
+import { AzureSegmentation, AzureSegmentationProps } from '../../../lib/constructs/azure';
 import { assignPriorities, AzurePlan, planAzure, PlannedRule, protocolParts } from '../../../lib/targets/azure/plan';
 import { fitName } from '../../../lib/targets/kit/names';
-import { synthStack } from '../../../lib/targets/synth';
+import { synthStack } from '../../../lib/constructs/synth';
 import { TargetOutput } from '../../../lib/targets/target';
 import { compareFlows, irFromYaml } from './helpers';
 

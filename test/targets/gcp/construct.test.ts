@@ -10,9 +10,9 @@ import { formatDiagnostic } from '../../../lib/model/diagnostics';
 import { SegmentationPolicy } from '../../../lib/model/policy';
 import { resolve } from '../../../lib/resolve/resolve';
 import { backend } from '../../../lib/targets/gcp';
-import { GcpSegmentation } from '../../../lib/targets/gcp/construct';
+import { GcpSegmentation } from '../../../lib/constructs/gcp';
 import { loadBackend } from '../../../lib/targets/registry';
-import { serialiseTerraform, synthStack } from '../../../lib/targets/synth';
+import { serialiseTerraform, synthStack } from '../../../lib/constructs/synth';
 
 const file = path.join(__dirname, '../../fixtures/good/spec-example.yaml');
 const policy = SegmentationPolicy.fromFile(file);
@@ -69,8 +69,9 @@ test('construct API: tokens as props, networkTag, serviceAccount, identities', (
     new GoogleProvider(stack, 'google', {});
     const project = new TerraformVariable(stack, 'project', { type: 'string' }).stringValue;
     const net = new ComputeNetwork(stack, 'net', { name: 'main', autoCreateSubnetworks: false });
-    seg = new GcpSegmentation(stack, 'seg', { policy, network: net.id, namePrefix: 'prod' });
-    sa = new GcpSegmentation(stack, 'sa', { policy, network: net.id, project, namePrefix: 'sa', identity: 'serviceAccounts' });
+    // Two segmentations of one policy in one stack (and service-account emails made of a variable): nothing the verifier can judge.
+    seg = new GcpSegmentation(stack, 'seg', { policy, network: net.id, namePrefix: 'prod', verify: false });
+    sa = new GcpSegmentation(stack, 'sa', { policy, network: net.id, project, namePrefix: 'sa', identity: 'serviceAccounts', verify: false });
   });
   expect(seg!.networkTag('shop-web-prod')).toBe('prod-shop-web-prod');
   expect(() => seg!.serviceAccount('shop-web-prod')).toThrow(/network tags/);
@@ -81,5 +82,5 @@ test('construct API: tokens as props, networkTag, serviceAccount, identities', (
   expect(fws['prod-web-to-app-in-id'].network).toBe('${google_compute_network.net.id}');
   expect(fws['sa-web-to-app-in-id'].target_service_accounts).toEqual(['sa-shop-app-prod@${var.project}.iam.gserviceaccount.com']);
   expect(seg!.identities.segments['shop-app-staging']).toEqual({ networkTags: ['prod-shop-app-staging'] });
-  expect(seg!.firewalls.size).toBe(13);
+  expect(seg!.emission.firewalls.size).toBe(13);
 });

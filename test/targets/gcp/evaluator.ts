@@ -8,7 +8,7 @@
  */
 import { AddressSet, Family } from '../../../lib/net/address';
 import { PROTO_ICMP, PROTO_TCP, PROTO_UDP } from '../../../lib/net/service';
-import { TerraformJson } from '../../../lib/targets/synth';
+import { TerraformJson } from '../../../lib/constructs/synth';
 
 interface Block {
   protocol: string;

@@ -8,8 +8,8 @@ import * as path from 'path';
 import { SegmentationPolicy } from '../../../lib/model/policy';
 import { resolve } from '../../../lib/resolve/resolve';
 import { backend } from '../../../lib/targets/gcp';
-import { GcpSegmentation } from '../../../lib/targets/gcp/construct';
-import { synthStack } from '../../../lib/targets/synth';
+import { GcpSegmentation } from '../../../lib/constructs/gcp';
+import { synthStack } from '../../../lib/constructs/synth';
 import { verifyOutput } from '../../../lib/verify';
 import { checkExactness } from './exactness';
 

@@ -1,20 +1,22 @@
 /**
  * Synthesize one stack to Terraform JSON in memory, the way `cdktf synth`
- * does (aspects, validations, error annotations fail), without touching the
- * disk. Keys are sorted so the same policy always gives the same bytes.
+ * (or `cdktn synth`) does — aspects, validations, error annotations fail —
+ * without touching the disk. Keys are sorted so the same stack always gives
+ * the same bytes. For tests and programs that want a stack's JSON; the CLI
+ * never loads this (it writes its documents from the emitters directly).
  */
-import { App, TerraformStack } from 'cdktf';
-// Deep import: cdktf exposes no public in-memory synth besides Testing, which skips annotation checks.
-import { invokeAspects } from 'cdktf/lib/synthesize/synthesizer';
+import type { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { serialiseTerraform, sortKeys, TerraformJson } from './serialise';
+import { serialiseTerraform, sortKeys, TerraformJson } from '../targets/serialise';
+import { SynthOptions } from '../targets/target';
+import { CoreName, coreOf } from './core';
 
 export { serialiseTerraform, sortKeys };
-export type { TerraformJson };
+export type { TerraformJson, SynthOptions };
 
-export interface SynthOptions {
-  /** Replace cdktf and provider versions with "stubbed", as snapshot tests want. */
-  readonly stubVersions?: boolean;
+export interface StackSynthOptions extends SynthOptions {
+  /** The core to build the stack with. @default 'cdktf' */
+  readonly core?: CoreName;
 }
 
 function collectErrors(scope: Construct): string[] {
@@ -28,27 +30,31 @@ function collectErrors(scope: Construct): string[] {
 }
 
 /** Build a stack with `build`, then synthesize it to Terraform JSON. Throws on error annotations or failed validations. */
-export function synthStack(stackName: string, build: (stack: TerraformStack) => void, opts: SynthOptions = {}): TerraformJson {
-  const app = new App({ outdir: '.microseg-unused', skipValidation: false });
+export function synthStack(stackName: string, build: (stack: TerraformStack) => void, opts: StackSynthOptions = {}): TerraformJson {
+  const core = require(opts.core ?? 'cdktf');
+  const app = new core.App({ outdir: '.microseg-unused', skipValidation: false });
   if (opts.stubVersions) app.node.setContext('cdktfVersion', 'stubbed');
-  const stack = new TerraformStack(app, stackName);
+  const stack = new core.TerraformStack(app, stackName);
   build(stack);
   return synthExisting(stack, opts);
 }
 
-/** Synthesize a stack someone else built. */
+/** Synthesize a stack someone else built (of either core). */
 export function synthExisting(stack: TerraformStack, opts: SynthOptions = {}): TerraformJson {
+  const name: CoreName = coreOf(stack).name;
+  // Deep import: the cores expose no public in-memory synth besides Testing, which skips annotation checks.
+  const { invokeAspects } = require(`${name}/lib/synthesize/synthesizer`);
   invokeAspects(stack);
   const errors = collectErrors(stack);
   if (errors.length > 0) throw new Error(errors.join('\n'));
   // Throws on construct validation failures, e.g. "resources without a matching provider construct".
-  stack.runAllValidations();
+  (stack as any).runAllValidations();
   const json = stack.toTerraform() as TerraformJson;
   if (opts.stubVersions) stubVersions(json);
   return sortKeys(json);
 }
 
-/** Replace the cdktf version in metadata and every provider version constraint with "stubbed". */
+/** Replace the core version in metadata and every provider version constraint with "stubbed". */
 export function stubVersions(json: TerraformJson): TerraformJson {
   const meta = json['//']?.metadata;
   if (meta && 'version' in meta) meta.version = 'stubbed';

@@ -1,0 +1,158 @@
+/**
+ * `AzureSegmentation`: the Azure emission (lib/targets/azure/emit.ts) added
+ * to a cdktf or cdktn stack, no provider package needed. See docs/azure.md.
+ */
+import { Construct } from 'constructs';
+import { AzureEmission, emitAzure } from '../targets/azure/emit';
+import { ALL_ASG_KEY, AzureLimits, AzurePlan, NsgLayout, planAzure } from '../targets/azure/plan';
+import { coreOf } from './core';
+import { FAILED_IDENTITY, InternalProps, Segmentation, SegmentationProps } from './segmentation';
+
+export interface AzureSegmentationProps<S extends string = string> extends SegmentationProps<S> {
+  /**
+   * Resource group of every ASG and NSG; may be a token.
+   * @example rg.name
+   */
+  readonly resourceGroupName: string;
+  /**
+   * Region of every ASG and NSG; may be a token.
+   * @example rg.location
+   */
+  readonly location: string;
+  /**
+   * Associate the (single, shared) NSG with these subnets. Elements may be tokens; the list itself must be literal.
+   * @default [] (apply the NSG to NICs yourself, or rely on subnet associations made elsewhere)
+   * @example [subnet.id]
+   */
+  readonly subnetIds?: readonly string[];
+  /**
+   * Prepended to ASG and NSG names.
+   * @default '' (names are `<policy>-<segment>-asg` and so on)
+   * @example 'prod-'
+   */
+  readonly namePrefix?: string;
+  /**
+   * Extra tags on ASGs and NSGs (rules take no tags; their description names policy and rule).
+   * @default {}
+   */
+  readonly tags?: Readonly<Record<string, string>>;
+  /**
+   * NSG layout: `shared` (one NSG for every segment), `perSegment` (one NSG per segment), or `auto` (shared while it fits Azure's quotas).
+   * @default 'auto'
+   */
+  readonly layout?: NsgLayout;
+  /**
+   * Override Azure's limits (tests, or a subscription with raised quotas).
+   * @default Azure's published limits (AZURE_LIMITS)
+   */
+  readonly limits?: Partial<AzureLimits>;
+}
+
+/**
+ * One policy as Azure application security groups (one per segment) and
+ * network security groups whose rules name them, with explicit deny-all
+ * rules that override Azure's defaults. Put every ASG of
+ * `applicationSecurityGroupsOf(segment)` (the segment's own, the label ASGs and
+ * the all-segments ASG that broad rules name) on the NICs of its workloads and apply `networkSecurityGroupId()`
+ * to their subnet (`subnetIds`) or NICs. Policy problems are Annotations: an
+ * error fails the synth with the policy's file:line:col.
+ *
+ * @example
+ * const seg = new AzureSegmentation(stack, 'seg', { policy, resourceGroupName: rg.name, location: rg.location });
+ * for (const { key, id } of seg.applicationSecurityGroupsOf('shop-web-prod')) {
+ *   new NetworkInterfaceApplicationSecurityGroupAssociation(stack, `web-asg-${key}`, { networkInterfaceId: nic.id, applicationSecurityGroupId: id });
+ * }
+ */
+export class AzureSegmentation<S extends string = string> extends Segmentation<S, AzureEmission, AzurePlan> {
+  /** Segments whose single-ASG accessor has warned already (once each). */
+  private readonly warned = new Set<string>();
+
+  constructor(scope: Construct, id: string, props: AzureSegmentationProps<S>) {
+    super(scope, id, 'azure', props as AzureSegmentationProps<S> & InternalProps, (ir, path, core) => {
+      const subnetIds = props.subnetIds ?? [];
+      // A list token cannot be counted or iterated at synth time, and one association per subnet needs both.
+      if (core.module.Token.isUnresolved(subnetIds)) throw new Error('AzureSegmentation: subnetIds must be a literal list (its elements may be tokens)');
+      const plan = planAzure(ir, { namePrefix: props.namePrefix, layout: props.layout, limits: props.limits, subnets: subnetIds.length > 0 });
+      const emission = emitAzure(plan, { scope: path, resourceGroupName: props.resourceGroupName, location: props.location, subnetIds, tags: props.tags, isToken: (s) => core.module.Token.isUnresolved(s) });
+      return { plan, emission, notes: plan.notes };
+    });
+  }
+
+  identitiesOf(segment: S): string[] {
+    return this.applicationSecurityGroupIds(segment);
+  }
+
+  /**
+   * The id of the segment's own application security group. Its workloads may
+   * need label ASGs and the all-segments ASG too: wire NICs with
+   * {@link applicationSecurityGroupIds}, or a deny written by label (or as
+   * `{}`) would not apply to them.
+   */
+  applicationSecurityGroupId(segment: S): string {
+    this.known(segment);
+    if (this.failed) return FAILED_IDENTITY;
+    const plan = this.emission;
+    const labels = this.labelKeys(segment);
+    const all = plan.asgs.has(ALL_ASG_KEY);
+    if ((labels.length > 0 || all) && !this.warned.has(segment)) {
+      // A NIC with only this ASG escapes every rule written by label or as `{}` (a deny among them): say so at synth.
+      this.warned.add(segment);
+      const what = [...(labels.length > 0 ? [`the label ASGs ${labels.join(', ')}`] : []), ...(all ? ['the all-segments ASG'] : [])].join(' and ');
+      coreOf(this).module.Annotations.of(this).addWarning(`segment '${segment}': its workloads must also carry ${what}; wire NICs with applicationSecurityGroupIds('${segment}'), not applicationSecurityGroupId`);
+    }
+    return this.attribute(plan.asgs.get(segment)!, 'id');
+  }
+
+  /**
+   * The ids of every application security group a workload of the segment
+   * carries: its own first, then the label ASGs of its label values that some
+   * rule references, then the all-segments ASG when some rule side written as
+   * `{}` references it (as identities.json lists them). Put all of them on the
+   * NICs (IP configurations) of its workloads; at most 20 (Azure's quota per
+   * NIC, checked at compile time).
+   */
+  applicationSecurityGroupIds(segment: S): string[] {
+    return this.applicationSecurityGroupsOf(segment).map((a) => a.id);
+  }
+
+  /**
+   * The same ASGs with a stable key each, for naming one NIC association per
+   * ASG (`azurerm_network_interface_application_security_group_association`
+   * takes one): `segment` for its own ASG, `<label>_<value>` for a label ASG,
+   * `all` for the all-segments ASG (label keys hold '_', so none is `all`).
+   * Name associations by key, not position, so a label ASG added later does
+   * not replace the others.
+   */
+  applicationSecurityGroupsOf(segment: S): { key: string; id: string }[] {
+    this.known(segment);
+    if (this.failed) return [{ key: 'segment', id: FAILED_IDENTITY }];
+    const asgs = this.emission.asgs;
+    return [
+      { key: 'segment', id: this.attribute(asgs.get(segment)!, 'id') },
+      ...this.labelKeys(segment).map((k) => ({ key: k.replace('=', '_'), id: this.attribute(asgs.get(k)!, 'id') })),
+      ...(asgs.has(ALL_ASG_KEY) ? [{ key: 'all', id: this.attribute(asgs.get(ALL_ASG_KEY)!, 'id') }] : []),
+    ];
+  }
+
+  /**
+   * The id of the NSG that applies to a segment's workloads (associate it with
+   * their NICs, or their subnet in the shared layout). Without a segment: the
+   * shared NSG (throws in the per-segment layout).
+   */
+  networkSecurityGroupId(segment?: S): string {
+    if (segment !== undefined) this.known(segment);
+    if (this.failed) return FAILED_IDENTITY;
+    const nsgs = this.emission.nsgs;
+    if (segment === undefined) {
+      const shared = nsgs.get('shared');
+      if (!shared) throw new Error('AzureSegmentation: the per-segment layout has one NSG per segment; name the segment');
+      return this.attribute(shared, 'id');
+    }
+    return this.attribute(nsgs.get(this.emission.segmentNsgs.get(segment)![0])!, 'id');
+  }
+
+  /** Keys (`label=value`) of the label ASGs the segment's workloads carry. */
+  private labelKeys(segment: string): readonly string[] {
+    return this.emission.segmentLabels.get(segment) ?? [];
+  }
+}

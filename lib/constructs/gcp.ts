@@ -1,0 +1,80 @@
+/**
+ * `GcpSegmentation`: the GCP emission (lib/targets/gcp/emit.ts) added to a
+ * cdktf or cdktn stack, no provider package needed. See docs/gcp.md.
+ */
+import { Construct } from 'constructs';
+import { GcpEmission, emitGcp } from '../targets/gcp/emit';
+import { GcpIdentityKind, GcpPlan, planGcp } from '../targets/gcp/plan';
+import { FAILED_IDENTITY, InternalProps, Segmentation, SegmentationProps } from './segmentation';
+
+export interface GcpSegmentationProps<S extends string = string> extends SegmentationProps<S> {
+  /** The VPC network every rule applies to: a self link, `projects/P/global/networks/N`, a name, or a token (e.g. `network.id`). */
+  readonly network: string;
+  /**
+   * Project of the rules; may be a token. Also used to derive service-account
+   * emails when `identity` is `serviceAccounts`.
+   * @default the provider's project
+   */
+  readonly project?: string;
+  /**
+   * Prefix of every firewall rule name and network tag; `[a-z]([-a-z0-9]*[a-z0-9])?`, at most 40 characters.
+   * @default the policy name
+   */
+  readonly namePrefix?: string;
+  /**
+   * What identifies a segment's workloads: network tags (`<prefix>-<segment>`) or service accounts.
+   * @default 'tags' (or `targets.gcp.identity` of the policy)
+   */
+  readonly identity?: GcpIdentityKind;
+  /**
+   * With `identity: 'serviceAccounts'`: the email per segment. Segments not
+   * listed get `<prefix>-<segment>@<project>.iam.gserviceaccount.com`
+   * (the id cut to 30 characters with a digest suffix when longer).
+   */
+  readonly serviceAccounts?: Readonly<Record<string, string>>;
+}
+
+/**
+ * One policy as `google_compute_firewall` rules on one VPC network: a network
+ * tag (or service account) per segment, deny rules above allows, an explicit
+ * egress deny-all. Give `networkTag(segment)` (= `identitiesOf(segment)`) to
+ * the instances or instance templates of the segment. Policy problems are
+ * Annotations: an error fails the synth with the policy's file:line:col.
+ *
+ * @example
+ * const seg = new GcpSegmentation(stack, 'seg', { policy, network: network.id });
+ * new ComputeInstanceTemplate(stack, 'web', { tags: [seg.networkTag('shop-web-prod')], ... });
+ */
+export class GcpSegmentation<S extends string = string> extends Segmentation<S, GcpEmission, GcpPlan> {
+  /** What identifies a segment's workloads. */
+  readonly identity: GcpIdentityKind;
+
+  constructor(scope: Construct, id: string, props: GcpSegmentationProps<S>) {
+    let identity: GcpIdentityKind = props.identity ?? 'tags';
+    super(scope, id, 'gcp', props as GcpSegmentationProps<S> & InternalProps, (ir, path) => {
+      identity = props.identity ?? ir.policy.doc.targets?.gcp?.identity ?? 'tags';
+      const plan = planGcp(ir, { namePrefix: props.namePrefix, identity, project: props.project, serviceAccounts: props.serviceAccounts });
+      return { plan, emission: emitGcp(plan, { scope: path, network: props.network, project: props.project }), notes: plan.notes };
+    });
+    this.identity = identity;
+  }
+
+  identitiesOf(segment: S): string[] {
+    this.known(segment);
+    if (this.failed) return [FAILED_IDENTITY];
+    const s = this.identities.segments[segment];
+    return [...(s.networkTags ?? s.serviceAccounts ?? [])];
+  }
+
+  /** Network tag a workload of `segment` carries (with `identity: 'tags'`). */
+  networkTag(segment: S): string {
+    if (this.identity !== 'tags') throw new Error(`GcpSegmentation: identity is '${this.identity}', segments carry service accounts, not tags`);
+    return this.identitiesOf(segment)[0];
+  }
+
+  /** Service-account email a workload of `segment` runs as (with `identity: 'serviceAccounts'`). */
+  serviceAccount(segment: S): string {
+    if (this.identity !== 'serviceAccounts') throw new Error(`GcpSegmentation: identity is '${this.identity}', segments carry network tags, not service accounts`);
+    return this.identitiesOf(segment)[0];
+  }
+}
