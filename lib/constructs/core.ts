@@ -27,6 +27,8 @@ export interface GenericResource extends Construct {
   readonly friendlyUniqueId: string;
   getStringAttribute(attr: string): string;
   overrideLogicalId(id: string): void;
+  /** Adds a `moved` block from an earlier address (`TYPE.NAME`) to this resource. */
+  moveFromId(id: string): void;
 }
 
 export interface Core {

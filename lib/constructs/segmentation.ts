@@ -121,6 +121,8 @@ export abstract class Segmentation<S extends string = string, E extends Emission
     this.planned = compiled.plan;
     this.identities = compiled.emission.identities;
     this.addResources(core, compiled.emission.resources);
+    // Earlier addresses of the same resources (a library upgrade renamed them): moves, not replacements.
+    for (const m of compiled.emission.moved) this.resources.get(m.to)?.moveFromId(m.from);
     annotateDiagnostics(this, compiled.notes, core);
     if (props.verify !== false) this.verifyAtSynth(ir);
   }

@@ -12,7 +12,8 @@
  * groups (no rules; attached by the workloads of their segments, referenced
  * by rules) live under the `label_groups` scope.
  */
-import { defined, Emission, EmittedResource, ResourceList, addressOf, refOf } from '../emit';
+import { defined, Emission, EmittedResource, MovedBlock, ResourceList, addressOf, refOf } from '../emit';
+import { logicalId } from '../logical-id';
 import { originsTag } from './naming';
 import { AwsPlan, PlannedRule } from './plan';
 
@@ -72,10 +73,11 @@ export function emitAws(plan: AwsPlan, opts: AwsEmitOptions): AwsEmission {
           : r.peer.family === 4
             ? { cidr_ipv4: r.peer.cidr }
             : { cidr_ipv6: r.peer.cidr };
+  const moved: MovedBlock[] = [];
   for (const seg of plan.segments) {
     const groups = own.get(seg.name)!;
     for (const r of seg.rules) {
-      out.add(
+      const added = out.add(
         r.direction === 'ingress' ? 'aws_vpc_security_group_ingress_rule' : 'aws_vpc_security_group_egress_rule',
         [seg.name, r.id],
         defined({
@@ -88,6 +90,7 @@ export function emitAws(plan: AwsPlan, opts: AwsEmitOptions): AwsEmission {
           to_port: r.protocol.toPort,
         }),
       );
+      for (const f of r.formerIds) moved.push({ from: `${added.type}.${logicalId([...added.path.slice(0, -1), f])}`, to: addressOf(added) });
     }
   }
 
@@ -98,5 +101,5 @@ export function emitAws(plan: AwsPlan, opts: AwsEmitOptions): AwsEmission {
     segmentGroups.set(seg.name, entry);
     segments[seg.name] = { securityGroups: [...entry.own, ...entry.labels].map(addressOf) };
   }
-  return { resources: out.resources, moved: [], identities: { apiVersion: 'microseg/v1', policy, target: 'aws', segments }, segmentGroups };
+  return { resources: out.resources, moved, identities: { apiVersion: 'microseg/v1', policy, target: 'aws', segments }, segmentGroups };
 }

@@ -82,8 +82,10 @@ export type RulePeer =
   | { readonly kind: 'prefixList'; readonly family: Family; readonly list: string; readonly source: string; readonly entries: number };
 
 export interface PlannedRule {
-  /** Construct id within the segment's scope: `in-<rule>-<digest>` / `out-<rule>-<digest>`. */
+  /** Construct id within the segment's scope: `in-<digest>` / `out-<digest>` of the rule's content. */
   readonly id: string;
+  /** Construct ids earlier versions gave this rule (`in-<first origin>-<digest>`): `moved` blocks come from them. */
+  readonly formerIds: readonly string[];
   /** Content key the digest is taken of: direction, peer, protocol, ports. */
   readonly key: string;
   readonly segment: string;
@@ -482,24 +484,38 @@ function emitSide(ir: ResolvedPolicy, w: SideWork, rep: Reporter, lists: ListSet
 // ---------------------------------------------------------------------------
 // Spreading over groups and quotas
 
+/**
+ * A rule's construct id: its direction and a digest of what it is (peer,
+ * protocol, ports), never a rule name, so renaming a rule, or adding one
+ * that grants the same, updates descriptions and tags in place.
+ */
 function ruleId(r: DraftRule, key: string, length: number): string {
+  return `${r.direction === 'ingress' ? 'in' : 'out'}-${digest(key, length)}`;
+}
+
+/** The id 0.1.0 gave the same rule (its first origin's name in it): where `moved` blocks come from. */
+function formerRuleId(r: DraftRule, key: string, length: number): string {
   const first = r.origins[0]?.name ?? 'policy';
   return `${r.direction === 'ingress' ? 'in' : 'out'}-${first}-${digest(key, length)}`;
 }
 
-function assignIds(drafts: readonly DraftRule[]): { draft: DraftRule; key: string; id: string }[] {
-  const withKeys = drafts.map((d) => ({ draft: d, key: ruleKey(d), id: '' }));
+function assignIds(drafts: readonly DraftRule[]): { draft: DraftRule; key: string; id: string; formerId: string }[] {
+  const withKeys = drafts.map((d) => ({ draft: d, key: ruleKey(d), id: '', formerId: '' }));
   let length = 8;
   for (;;) {
-    for (const w of withKeys) w.id = ruleId(w.draft, w.key, length);
+    for (const w of withKeys) {
+      w.id = ruleId(w.draft, w.key, length);
+      w.formerId = formerRuleId(w.draft, w.key, length);
+    }
     if (new Set(withKeys.map((w) => w.id)).size === withKeys.length || length >= 64) break;
     length *= 2; // a digest collision: lengthen every id of this segment (practically never)
   }
-  return withKeys.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  // Placed in the order 0.1.0 placed them, so that upgrading moves no rule to another overflow group.
+  return withKeys.sort((a, b) => (a.formerId < b.formerId ? -1 : a.formerId > b.formerId ? 1 : 0));
 }
 
 interface Placement {
-  readonly rules: { it: { draft: DraftRule; key: string; id: string }; group: number }[];
+  readonly rules: { it: { draft: DraftRule; key: string; id: string; formerId: string }; group: number }[];
   readonly used: number;
   /** `ingress4` etc.: direction and family where some rule found no group with room. */
   readonly failed: Set<string>;
@@ -557,6 +573,7 @@ function spread(
   }
   const rules: PlannedRule[] = chosen.rules.map(({ it, group }) => ({
     id: it.id,
+    formerIds: [it.formerId],
     key: it.key,
     segment: seg.name,
     direction: it.draft.direction,

@@ -22,9 +22,9 @@ function edited(o: TargetOutput, edit: (json: Record<string, any>, ids: Record<s
 }
 
 /** Move a resource to a new name (as a rename of its rule does today). */
-function rename(json: Record<string, any>, type: string, pick: (name: string) => boolean, suffix: string): string {
+function rename(json: Record<string, any>, type: string, pick: (name: string, body: Record<string, any>) => boolean, suffix: string): string {
   const byName = json.resource[type];
-  const name = Object.keys(byName).find(pick)!;
+  const name = Object.keys(byName).find((n) => pick(n, byName[n]))!;
   byName[name + suffix] = byName[name];
   delete byName[name];
   return name;
@@ -86,7 +86,7 @@ test('a replacement created before destroyed keeps flows; on AWS the same rule c
   expect(rg2.safe).toBe(false);
   expect(rg2.dropped).toBeGreaterThan(0);
   // AWS: a rule moved to a new address with the same content: EC2 refuses the duplicate while the old one lives.
-  const a = edited(aws, (j) => rename(j, 'aws_vpc_security_group_ingress_rule', (n) => n.includes('web-to-app'), 'x'));
+  const a = edited(aws, (j) => rename(j, 'aws_vpc_security_group_ingress_rule', (_n, b) => b.tags['microseg:origins'] === 'web-to-app', 'x'));
   const ra = checkTargetApply(ir, ir, aws, a);
   expect(ra.conflicts.length).toBe(1);
   expect(ra.conflicts[0].key).toMatch(/^ingress rule tcp 8080-8080/);

@@ -72,8 +72,9 @@ describe('drift', () => {
 
   test('a removed rule, a changed port and a missing identity (AWS)', () => {
     const out = compile('aws');
-    const webToApp = tfBodies(out, 'aws_vpc_security_group_ingress_rule').find(([n]) => n.includes('web-to-app'))![0];
-    const appToDb = tfBodies(out, 'aws_vpc_security_group_ingress_rule').find(([n]) => n.includes('app-to-db'))![0];
+    const ofRule = (rule: string) => tfBodies(out, 'aws_vpc_security_group_ingress_rule').find(([, b]) => b.tags['microseg:origins'] === rule)![0];
+    const webToApp = ofRule('web-to-app');
+    const appToDb = ofRule('app-to-db');
     const dbGroup = out.identities.segments['db-staging'].securityGroups![0].replace(/^\$\{|\.id\}$/g, '');
     const state = stateFromTerraform(out.terraform as any, [], (type, name, v) => {
       if (name === appToDb) return undefined;

@@ -1,0 +1,30 @@
+/**
+ * Upgrading the library is itself a safe change: each example's output as
+ * 0.1.0 wrote it (test/fixtures/upgrade, taken from the snapshots before
+ * rule ids stopped carrying rule names) → today's output is moves (`moved`
+ * blocks) and in-place updates only, never a create, destroy or replacement.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { classifyChanges, movesOf } from '../../../lib/analysis/apply-check/replacement';
+import { EXAMPLES, synthExample } from '../../examples/helpers';
+
+const dir = path.join(__dirname, '../../fixtures/upgrade');
+
+describe.each(EXAMPLES.map((e) => [e.name, e] as const))('upgrading example %s from 0.1.0', (name, def) => {
+  it('moves and updates in place only', () => {
+    const old = JSON.parse(fs.readFileSync(path.join(dir, `${name}-0.1.0.tf.json`), 'utf8'));
+    const now = synthExample(def).json;
+    const changes = classifyChanges(old, now);
+    const bad = changes.filter((c) => c.action !== 'keep' && c.action !== 'update').map((c) => `${c.action} ${c.address}`);
+    expect(bad).toEqual([]);
+    // Every move names an address the old output had and one the new output has.
+    const oldAddrs = new Set(Object.entries<Record<string, unknown>>(old.resource).flatMap(([t, b]) => Object.keys(b).map((n) => `${t}.${n}`)));
+    const newAddrs = new Set(Object.entries<Record<string, unknown>>(now.resource).flatMap(([t, b]) => Object.keys(b).map((n) => `${t}.${n}`)));
+    if (now.resource.aws_vpc_security_group_ingress_rule) expect(movesOf(now).size).toBe(Object.keys(now.resource.aws_vpc_security_group_ingress_rule).length + Object.keys(now.resource.aws_vpc_security_group_egress_rule ?? {}).length);
+    for (const [from, to] of movesOf(now)) {
+      expect(oldAddrs.has(from) || !newAddrs.has(from)).toBe(true);
+      expect(newAddrs.has(to)).toBe(true);
+    }
+  });
+});
