@@ -15,7 +15,7 @@
  * identities.json: every flow the live cloud decides differently from the
  * policy, with the resources that decided it.
  */
-import { count } from '../report/words';
+import { count } from '../model/words';
 import { ResolvedPolicy } from '../resolve/ir';
 import { TargetName, TargetOutput } from '../targets/target';
 import { Mismatch, verifyOutput, VerifyIssue } from '../verify';

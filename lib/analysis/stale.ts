@@ -12,7 +12,7 @@ import { ResolvedPolicy, ResolvedRule } from '../resolve/ir';
 import { FlowReadReport } from './flows/read';
 import { AddressBook } from './inventory';
 import { ObservedFlow, packetService, replayFlow } from './replay';
-import { count } from '../report/words';
+import { count } from '../model/words';
 
 /** Hits of one rule on one service port: the unit both paths produce. */
 export interface RuleHit {

@@ -5,7 +5,7 @@
  */
 import { ApplyCheckResult, TargetApplyCheck } from '../analysis/apply-check';
 import { FlowProblem } from '../analysis/apply-check/flows';
-import { count } from './words';
+import { count } from '../model/words';
 
 function flowText(p: FlowProblem): string {
   const end = (seg: string | undefined, addr: string) => (seg ? `${seg} (${addr})` : `outside host ${addr}`);

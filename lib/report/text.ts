@@ -4,7 +4,7 @@ import { DiffResult } from '../analysis/diff';
 import { ExplainResult } from '../analysis/explain';
 import { formatDiagnostic } from '../model/diagnostics';
 import { counts, LintReport } from './lint-model';
-import { count } from './words';
+import { count } from '../model/words';
 
 type Colors = ReturnType<typeof createColors>;
 

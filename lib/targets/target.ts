@@ -7,6 +7,7 @@
  * (lib/constructs/) are thin adapters over the emitters.
  */
 import { Diagnostic } from '../model/diagnostics';
+import { TargetName } from '../model/targets';
 import { ResolvedPolicy } from '../resolve/ir';
 import { TerraformJson } from './serialise';
 
@@ -15,8 +16,7 @@ export interface SynthOptions {
   readonly stubVersions?: boolean;
 }
 
-export type TargetName = 'aws' | 'azure' | 'gcp';
-export const TARGET_NAMES: readonly TargetName[] = ['aws', 'azure', 'gcp'];
+export { TARGET_NAMES, TargetName } from '../model/targets';
 
 /** identities.json, as targets.md defines it. Terraform addresses are `TYPE.NAME` as in the synthesized JSON. */
 export interface IdentitiesFile {

@@ -5,7 +5,7 @@
  * never sees their plans, only what they wrote.
  */
 import { ResolvedPolicy } from '../resolve/ir';
-import { TargetName } from '../targets/target';
+import { TargetName } from '../model/targets';
 import { awsTolerance, readAws } from './aws';
 import { readAzure } from './azure';
 import { checkEquivalence, Mismatch } from './equivalence';

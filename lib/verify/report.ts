@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { CODES } from '../model/codes';
 import { ResolvedPolicy } from '../resolve/ir';
-import { TargetName } from '../targets/target';
+import { TargetName } from '../model/targets';
 import { Mismatch } from './equivalence';
 import { verifyOutput, VerifyReport } from './index';
 

@@ -1,7 +1,7 @@
 /** `microseg compile POLICY --target aws|azure|gcp|all --out DIR`: Terraform JSON and identities, atomically. */
 import { Command } from 'commander';
 import * as path from 'path';
-import { count } from '../../report/words';
+import { count } from '../../model/words';
 import { sortDiagnostics } from '../../model/diagnostics';
 import { writeAtomically } from '../atomic';
 import { compileTargets, outputFiles, selectTargets } from '../compile-targets';

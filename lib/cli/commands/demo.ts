@@ -6,7 +6,7 @@
 import { Command } from 'commander';
 import * as path from 'path';
 import { sortDiagnostics } from '../../model/diagnostics';
-import { count } from '../../report/words';
+import { count } from '../../model/words';
 import { ResolvedPolicy } from '../../resolve/ir';
 import { TargetOutput } from '../../targets/target';
 import { verifyOutput } from '../../verify';

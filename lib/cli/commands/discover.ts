@@ -17,7 +17,7 @@ import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../errors';
 import { CliIO } from '../io';
 import { loadForCommand, printDiagnostics } from '../policy-input';
 import { flowsForCommand, inventoryForCommand, parseDays, parseUntil } from './lifecycle-input';
-import { count } from '../../report/words';
+import { count } from '../../model/words';
 
 interface Opts {
   flows?: string[];

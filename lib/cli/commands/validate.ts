@@ -1,7 +1,7 @@
 /** `microseg validate POLICY [--format text|json]`: schema, references, CIDRs, ports. */
 import { Command } from 'commander';
 import { formatDiagnostic } from '../../model/diagnostics';
-import { count } from '../../report/words';
+import { count } from '../../model/words';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../errors';
 import { CliIO } from '../io';
 import { loadForCommand, printDiagnostics } from '../policy-input';
