@@ -55,33 +55,3 @@ export function termExternals(t: TermRef): string[] {
   if (t.kind === 'externals') return [...(t.term as { externals: readonly string[] }).externals];
   return [];
 }
-
-/** A selector written as values of one label (`{env: [prod, staging]}`), or `all` when it names every segment. */
-export type LabelForm = { readonly label: string; readonly values: readonly string[] } | 'all';
-
-/**
- * The label form of a selector, if it has one, for back ends that give label
- * values an identity of their own (Azure label ASGs, AWS label groups).
- * `all`: some term is `{}`, so the side names every segment whatever else it
- * lists. A label form: every segment term is a label term with exactly one
- * key, the same key in all of them (address terms are compiled to addresses
- * anyway). Cloud rule sides OR their identities and have no AND, so
- * `{env: prod, tier: web}` has no form; nor has `{segment: …}`.
- */
-export function selectorLabelForm(sel: Selector): LabelForm | undefined {
-  const terms = selectorTerms(sel, []);
-  if (terms.some((t) => t.kind === 'labels' && Object.keys(t.term).length === 0)) return 'all';
-  let label: string | undefined;
-  const values = new Set<string>();
-  for (const t of terms) {
-    if (t.kind === 'segment' || t.kind === 'segments') return undefined;
-    if (t.kind !== 'labels') continue;
-    const entries = Object.entries(t.term as Readonly<Record<string, string | readonly string[]>>);
-    if (entries.length !== 1) return undefined;
-    const [key, want] = entries[0];
-    if (label !== undefined && label !== key) return undefined;
-    label = key;
-    for (const v of typeof want === 'string' ? [want] : want) values.add(v);
-  }
-  return label === undefined ? undefined : { label, values: [...values].sort() };
-}

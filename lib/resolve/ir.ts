@@ -16,6 +16,7 @@ import { SourceLocation } from '../model/diagnostics';
 import { SegmentationPolicy } from '../model/policy';
 import { AddressSet } from '../net/address';
 import { ServiceSet } from '../net/service';
+import type { LabelIdentity } from './labels';
 
 export type Direction = 'ingress' | 'egress';
 export type Action = 'allow' | 'deny';
@@ -95,6 +96,10 @@ export interface ResolvedRule {
   readonly sameLabels: readonly string[];
   /** Ordered segment pairs [from, to] this rule relates, after sameLabels. Sorted. */
   readonly segmentPairs: readonly (readonly [string, string])[];
+  /** The `from` side as label identities, when it has one that is exact (labels.ts). */
+  readonly fromLabels?: LabelIdentity;
+  /** The `to` side as label identities, when it has one that is exact. */
+  readonly toLabels?: LabelIdentity;
 }
 
 export interface ResolvedPolicy {
@@ -111,4 +116,9 @@ export interface ResolvedPolicy {
   readonly sides: ReadonlyMap<string, SegmentSides>;
   segment(name: string): ResolvedSegment;
   rule(name: string): ResolvedRule;
+}
+
+/** Is `p` already resolved? (Constructs and the API take a policy in either form.) */
+export function isResolved(p: unknown): p is ResolvedPolicy {
+  return typeof p === 'object' && p !== null && (p as ResolvedPolicy).sides instanceof Map;
 }

@@ -11,6 +11,7 @@ import { AddressSet } from '../net/address';
 import { ServiceSet } from '../net/service';
 import {
   AddressPeer,
+  isResolved,
   Origin,
   ResolvedExternal,
   ResolvedPolicy,
@@ -19,6 +20,7 @@ import {
   SegmentSides,
   SideEntry,
 } from './ir';
+import { labelIdentity } from './labels';
 import { ServiceResolver } from './services';
 
 const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
@@ -56,6 +58,18 @@ function resolveSelector(
 
 function sameLabelValues(a: ResolvedSegment, b: ResolvedSegment, keys: readonly string[]): boolean {
   return keys.every((k) => a.labels[k] === b.labels[k]);
+}
+
+/** A rule's sides as label identities, where they have exact ones (present keys only, so the IR compares as before). */
+function labelSides(r: RuleDoc | GuardrailDoc, from: readonly string[], to: readonly string[], segments: readonly ResolvedSegment[], sameLabels: readonly string[]) {
+  const fromLabels = labelIdentity(r.from, from, segments, sameLabels);
+  const toLabels = labelIdentity(r.to, to, segments, sameLabels);
+  return { ...(fromLabels ? { fromLabels } : {}), ...(toLabels ? { toLabels } : {}) };
+}
+
+/** The IR of `policy`, resolving it unless it already is. */
+export function resolved(policy: SegmentationPolicy | ResolvedPolicy): ResolvedPolicy {
+  return isResolved(policy) ? policy : resolve(policy);
 }
 
 /** Build the IR. The policy must be valid (a SegmentationPolicy always is). */
@@ -119,6 +133,7 @@ export function resolve(policy: SegmentationPolicy): ResolvedPolicy {
         toAddresses: to.addresses,
         sameLabels: [...sameLabels],
         segmentPairs: pairs,
+        ...labelSides(r, from.segments, to.segments, segments, sameLabels),
       });
     });
   };

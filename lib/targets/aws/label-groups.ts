@@ -7,24 +7,23 @@
  * references the all-segments group (key `*`), which every workload attaches.
  * Group membership is identity, so a reference admits exactly its members.
  *
- * Which rule sides may use them is decided by the selector's text (as the
- * Azure label ASGs), never by how many segments it matches, so adding a
- * segment never flips a rule between the two forms. The plan still confirms
- * that the selector's segments equal the rule's resolved peers on that side,
- * and admits through the group only the services every member is admitted
- * on (the meaning may subtract some for one member, e.g. by a deny
- * guardrail); the rest stays per-segment references.
+ * Which rule sides may use them is the rule's label identity
+ * (resolve/labels.ts: decided by the selector's shape, exact by
+ * construction), as for the Azure label ASGs. The plan admits through a
+ * group only the services every member is admitted on (the meaning may
+ * subtract some for one member, e.g. by a deny guardrail); the rest stays
+ * per-segment references.
  *
  * A workload attaches its segment's own groups plus its label groups within
  * `maxGroupsPerInterface`. A segment without room for all of them drops some
  * (see `planAws`); it is then no member of those groups, and the rules that
  * reference them reference its own group instead: exact, only more rules.
  */
-import { LabelForm, selectorLabelForm } from '../../model/selectors';
 import { Family } from '../../net/address';
 import { ServiceSet } from '../../net/service';
 import { sharedFamilies } from '../../resolve/families';
-import { Direction, Origin, ResolvedPolicy, Side } from '../../resolve/ir';
+import { Direction, Origin, ResolvedPolicy, ResolvedRule, Side } from '../../resolve/ir';
+import { LabelIdentity } from '../../resolve/labels';
 
 /** Key of the all-segments group (label keys are `label=value`; names hold neither `*` nor `=`). */
 export const ALL_KEY = '*';
@@ -40,26 +39,28 @@ export interface SideCoverage {
 }
 
 export class LabelForms {
-  private readonly forms = new Map<string, { from?: LabelForm; to?: LabelForm }>();
   private readonly carriers = new Map<string, readonly string[]>();
   /** Keys the policy's text can use, in priority order: the all-segments group first, then label keys sorted. */
   readonly keys: readonly string[];
 
-  constructor(private readonly ir: ResolvedPolicy, enabled = true) {
-    const doc = ir.policy.doc;
+  constructor(
+    private readonly ir: ResolvedPolicy,
+    private readonly enabled = true,
+  ) {
     const keys = new Set<string>();
     let all = false;
-    for (const r of enabled ? [...(doc.guardrails ?? []), ...(doc.rules ?? [])] : []) {
-      // sameLabels pairs each segment with only some of the side's segments: segment references.
-      if ((r.sameLabels ?? []).length > 0) continue;
-      const f = { from: selectorLabelForm(r.from), to: selectorLabelForm(r.to) };
-      this.forms.set(r.name, f);
-      for (const x of [f.from, f.to]) {
-        if (x === 'all') all = true;
-        else if (x) for (const v of x.values) if (this.carriersOf(`${x.label}=${v}`).length > 0) keys.add(`${x.label}=${v}`);
+    for (const r of enabled ? ir.rules : []) {
+      for (const x of [r.fromLabels, r.toLabels]) {
+        if (x?.kind === 'all') all = true;
+        else if (x) for (const k of x.keys) keys.add(k);
       }
     }
     this.keys = [...(all ? [ALL_KEY] : []), ...[...keys].sort()];
+  }
+
+  /** The side of `r` that names the peers of side `dir` (ingress: its `from`), as label identities; none when groups are off. */
+  private identityOf(r: ResolvedRule, dir: Direction): LabelIdentity | undefined {
+    return this.enabled ? (dir === 'ingress' ? r.fromLabels : r.toLabels) : undefined;
   }
 
   /** Segments with the key's label value (every segment for `*`), sorted as the IR. */
@@ -101,15 +102,10 @@ export class LabelForms {
     }
     const seg = this.ir.segment(x);
     for (const name of [...byOrigin.keys()].sort()) {
-      const form = this.forms.get(name)?.[dir === 'ingress' ? 'from' : 'to'];
-      if (!form) continue;
+      const id = this.identityOf(this.ir.rule(name), dir);
+      if (!id) continue;
       const { origin, peers } = byOrigin.get(name)!;
-      const keys = form === 'all' ? [ALL_KEY] : form.values.map((v) => `${form.label}=${v}`).filter((k) => this.carriersOf(k).length > 0);
-      // A segment has one value per label, so carrier lists are disjoint: counting suffices.
-      let n = 0;
-      let equal = true;
-      for (const k of keys) for (const c of this.carriersOf(k)) (peers.has(c) ? n++ : (equal = false));
-      if (!equal || n !== peers.size) continue;
+      const keys = id.kind === 'all' ? [ALL_KEY] : id.keys;
       // Services the reference may carry: admitted by this rule and by the side for every member that meets x.
       let t: ServiceSet | undefined;
       const families = new Set<Family>();

@@ -33,7 +33,6 @@
  * are left out of X's rules: no packet of X has that family.
  */
 import { Diagnostic } from '../../model/diagnostics';
-import { LabelForm, selectorLabelForm } from '../../model/selectors';
 import { AddressSet, Family } from '../../net/address';
 import { ServiceSet } from '../../net/service';
 import { segmentFamilies } from '../../resolve/families';
@@ -235,19 +234,13 @@ type Unprioritised = Omit<PlannedRule, 'priority'>;
 // ---------------------------------------------------------------------------
 // label ASGs
 
-
-
 /**
- * Which rule sides use label ASGs, and who carries each label ASG.
- *
- * Decided by the selector's shape only, never by how many segments it
- * matches: adding or removing a segment then never flips a rule between the
- * two forms, and a workload's set of ASGs changes only when a selector naming
- * its labels, or its own labels, change. A rule with sameLabels pairs each
- * segment with only some of the side's segments, so it keeps segment ASGs.
+ * Which rule sides use label ASGs, and who carries each label ASG: the rule
+ * sides with a label identity (resolve/labels.ts, exact by construction), so
+ * a workload's set of ASGs changes only when a selector naming its labels,
+ * or its own labels, change.
  */
 class LabelAsgs {
-  private readonly forms = new Map<string, { from?: LabelForm; to?: LabelForm }>();
   /** `label=value` → segments with that value, sorted (built lazily per key). */
   private readonly carriers = new Map<string, string[]>();
   /** Keys some rule references. */
@@ -255,13 +248,7 @@ class LabelAsgs {
   /** Some rule references the all-segments ASG. */
   allUsed = false;
 
-  constructor(private readonly ir: ResolvedPolicy) {
-    const doc = ir.policy.doc;
-    for (const r of [...(doc.guardrails ?? []), ...(doc.rules ?? [])]) {
-      if ((r.sameLabels ?? []).length > 0) continue;
-      this.forms.set(r.name, { from: selectorLabelForm(r.from), to: selectorLabelForm(r.to) });
-    }
-  }
+  constructor(private readonly ir: ResolvedPolicy) {}
 
   carriersOf(key: string): readonly string[] {
     let c = this.carriers.get(key);
@@ -274,34 +261,20 @@ class LabelAsgs {
   }
 
   /**
-   * The label ASG keys that stand for `peers`, the peer segments of one rule
-   * on one segment side (ingress: the rule's `from`, egress: its `to`),
-   * `all` for the all-segments ASG, or undefined when segment ASGs must be
-   * used. Checks that the carriers are exactly `peers`, so exactness never
-   * rests on the shape test alone.
+   * The label ASG keys that stand for the peers of one rule on one segment
+   * side (ingress: the rule's `from`, egress: its `to`), `all` for the
+   * all-segments ASG, or undefined when segment ASGs must be used.
    */
-  peerKeys(origin: string, dir: Direction, peers: ReadonlySet<string>): string[] | 'all' | undefined {
-    const form = this.forms.get(origin)?.[dir === 'ingress' ? 'from' : 'to'];
-    if (!form) return undefined;
-    if (form === 'all') {
-      // Every segment carries it; peers is a set of segment names, so equal sizes mean equal sets.
-      if (peers.size !== this.ir.segments.length) return undefined;
+  peerKeys(origin: string, dir: Direction): readonly string[] | 'all' | undefined {
+    const rule = this.ir.rule(origin);
+    const id = dir === 'ingress' ? rule.fromLabels : rule.toLabels;
+    if (!id) return undefined;
+    if (id.kind === 'all') {
       this.allUsed = true;
       return 'all';
     }
-    // Values no segment carries need no ASG (no workload would carry it).
-    const keys = form.values.map((v) => `${form.label}=${v}`).filter((k) => this.carriersOf(k).length > 0);
-    // A segment has one value per label, so the carrier lists are disjoint and counting them suffices.
-    let n = 0;
-    for (const k of keys) {
-      for (const s of this.carriersOf(k)) {
-        if (!peers.has(s)) return undefined;
-        n++;
-      }
-    }
-    if (n !== peers.size) return undefined;
-    for (const k of keys) this.used.add(k);
-    return keys;
+    for (const k of id.keys) this.used.add(k);
+    return id.keys;
   }
 }
 
@@ -334,7 +307,7 @@ function sideRules(
     // Peers: ASG chunks of asgsPerRuleSide; prefixes per family (Azure refuses mixed families in one rule), chunks of prefixesPerRuleSide.
     const peers: { tag: string; ep: RuleEndpoint; summary: string }[] = [];
     // Label ASGs or segment ASGs: either way the first chunk's tag is `asg`, so a rule that changes form keeps its name and priority.
-    const labelKeys = g.segments.size > 0 ? labels.peerKeys(g.origin.name, dir, g.segments) : undefined;
+    const labelKeys = g.segments.size > 0 ? labels.peerKeys(g.origin.name, dir) : undefined;
     if (labelKeys === 'all') {
       peers.push({ tag: 'asg', ep: { kind: 'allAsg' }, summary: 'every segment' });
     } else if (labelKeys) {
