@@ -4,4 +4,5 @@
  */
 export { AzureSegmentation, AzureSegmentationProps } from './constructs/azure';
 export type { AzureEmission, AzureEmitOptions } from './targets/azure/emit';
-export type { AzureLimits, AzurePlan, AzurePlanOptions, NsgLayout } from './targets/azure/plan';
+export type { AzureLimits } from './targets/azure/limits';
+export type { AzurePlan, AzurePlanOptions, NsgLayout } from './targets/azure/plan';

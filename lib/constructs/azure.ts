@@ -4,7 +4,8 @@
  */
 import { Construct } from 'constructs';
 import { AzureEmission, emitAzure } from '../targets/azure/emit';
-import { ALL_ASG_KEY, AzureLimits, AzurePlan, NsgLayout, planAzure } from '../targets/azure/plan';
+import { AzureLimits } from '../targets/azure/limits';
+import { ALL_ASG_KEY, AzurePlan, NsgLayout, planAzure } from '../targets/azure/plan';
 import { coreOf } from './core';
 import { FAILED_IDENTITY, InternalProps, Segmentation, SegmentationProps } from './segmentation';
 

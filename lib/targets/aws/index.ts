@@ -10,7 +10,8 @@ import { emitAws } from './emit';
 import { planAws } from './plan';
 
 export { emitAws, AwsEmission, AwsEmitOptions } from './emit';
-export { AWS_LIMITS, AwsPlan, AwsPlanOptions, describeRule, planAws, PlannedGroup, PlannedLabelGroup, PlannedPrefixList, PlannedRule, PlannedSegment, PREFIX_LIST_MIN_ENTRIES, RulePeer } from './plan';
+export { AWS_LIMITS, AWS_QUOTAS } from './limits';
+export { AwsPlan, AwsPlanOptions, describeRule, planAws, PlannedGroup, PlannedLabelGroup, PlannedPrefixList, PlannedRule, PlannedSegment, PREFIX_LIST_MIN_ENTRIES, RulePeer } from './plan';
 
 /** Where the CLI's stack puts the segmentation: the construct id every resource name starts with. */
 export const CLI_SCOPE: readonly string[] = ['microseg'];

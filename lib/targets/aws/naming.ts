@@ -5,11 +5,8 @@
  */
 import { Origin } from '../../resolve/ir';
 import { truncate } from '../kit/names';
+import { AWS_QUOTAS } from './limits';
 
-/** AWS limit for security group names and for group and rule descriptions. */
-export const AWS_TEXT_MAX = 255;
-/** AWS limit for tag values. */
-export const AWS_TAG_VALUE_MAX = 256;
 
 /** Security group name: `<prefix><policy>-<segment>`, overflow groups `…<segment>.2`, `.3` (a `.` cannot occur in a segment name, so no two segments collide). */
 export function groupName(prefix: string, policy: string, segment: string, index: number): string {
@@ -24,7 +21,7 @@ export function groupConstructId(index: number): string {
 export function groupDescription(policy: string, segment: string, index: number): string {
   // Stable text: a group's description is immutable in AWS (changing it replaces the group), so it never mentions the group count.
   const base = `microseg policy ${policy}: segment ${segment}`;
-  return truncate(index === 0 ? base : `${base}, overflow group ${index + 1}`, AWS_TEXT_MAX);
+  return truncate(index === 0 ? base : `${base}, overflow group ${index + 1}`, AWS_QUOTAS.textMax);
 }
 
 /**
@@ -43,7 +40,7 @@ export function labelGroupConstructId(key: string): string {
 export function labelGroupDescription(policy: string, key: string): string {
   // Immutable in AWS like every group description: it names the value, never the segments.
   const who = key === '*' ? 'every segment' : `segments with ${key}`;
-  return truncate(`microseg policy ${policy}: label group of ${who}, holds no rules; rules reference it`, AWS_TEXT_MAX);
+  return truncate(`microseg policy ${policy}: label group of ${who}, holds no rules; rules reference it`, AWS_QUOTAS.textMax);
 }
 
 /** `rule web-to-app`, `guardrail allow-monitoring`. */
@@ -73,10 +70,10 @@ export function joinWithin(head: string, items: readonly string[], sep: string, 
 
 /** Rule description: the policy and every rule or guardrail the emitted rule realises. */
 export function ruleDescription(policy: string, origins: readonly Pick<Origin, 'kind' | 'name'>[]): string {
-  return joinWithin(`microseg policy ${policy}: `, origins.map(originLabel), ', ', AWS_TEXT_MAX);
+  return joinWithin(`microseg policy ${policy}: `, origins.map(originLabel), ', ', AWS_QUOTAS.textMax);
 }
 
 /** Tag value listing origin names, within the tag value limit. */
 export function originsTag(origins: readonly Pick<Origin, 'name'>[]): string {
-  return joinWithin('', origins.map((o) => o.name), ',', AWS_TAG_VALUE_MAX);
+  return joinWithin('', origins.map((o) => o.name), ',', AWS_QUOTAS.tagValueMax);
 }

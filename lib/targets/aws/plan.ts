@@ -43,20 +43,14 @@ import { Direction, Origin, ResolvedPolicy, ResolvedSegment, Side, SideEntry } f
 import { sameFamilyAs, sharedFamilies } from '../../resolve/families';
 import { sideServices } from '../../resolve/meaning';
 import { digest } from '../kit/names';
+import { AWS_LIMITS, AWS_QUOTAS } from './limits';
 import { largestContributors, Reporter } from '../kit/report';
-import { AWS_TEXT_MAX, groupConstructId, groupDescription, groupName, labelGroupConstructId, labelGroupDescription, labelGroupName, originLabel, ruleDescription } from './naming';
+import { groupConstructId, groupDescription, groupName, labelGroupConstructId, labelGroupDescription, labelGroupName, originLabel, ruleDescription } from './naming';
 import { AwsProtocol, awsProtocol, Piece, pieceKey, pieceServices, serviceAtoms, serviceKey, toPieces } from './pieces';
 import { ALL_KEY, LabelForms, SideCoverage } from './label-groups';
 import { listKey, listSource, PlannedPrefixList, planPrefixLists, PREFIX_LIST_MIN_ENTRIES } from './prefix-lists';
 
 export { PlannedPrefixList, PREFIX_LIST_MIN_ENTRIES } from './prefix-lists';
-
-export const AWS_LIMITS = {
-  /** Inbound (and, separately, outbound) rules per group and address family. */
-  rulesPerGroup: 60,
-  /** Security groups per network interface (an adjustable quota). */
-  maxGroupsPerInterface: 5,
-} as const;
 
 export interface AwsPlanOptions {
   /** Default: `targets.aws.maxGroupsPerInterface`, else 5. */
@@ -607,8 +601,8 @@ function spread(
     groups.push({ index: i, constructId: groupConstructId(i), name, description: groupDescription(ir.name, seg.name, i) });
   }
   const primary = groups[0].name;
-  if (primary.length > AWS_TEXT_MAX || groups[groups.length - 1].name.length > AWS_TEXT_MAX) {
-    rep.add('MS4004', `security group name '${primary}' is longer than ${AWS_TEXT_MAX} characters`, seg.location);
+  if (primary.length > AWS_QUOTAS.textMax || groups[groups.length - 1].name.length > AWS_QUOTAS.textMax) {
+    rep.add('MS4004', `security group name '${primary}' is longer than ${AWS_QUOTAS.textMax} characters`, seg.location);
   } else if (primary.toLowerCase().startsWith('sg-')) {
     rep.add('MS4004', `security group name '${primary}' starts with 'sg-', which AWS reserves for group ids; rename the policy or set a name prefix`, ir.policy.locate(['metadata', 'name']));
   }
@@ -679,7 +673,7 @@ export function planAws(ir: ResolvedPolicy, options: AwsPlanOptions = {}): AwsPl
   }
   const labelGroups: PlannedLabelGroup[] = [...referenced].sort().map((key) => {
     const name = labelGroupName(prefix, ir.name, key);
-    if (name.length > AWS_TEXT_MAX) rep.add('MS4004', `security group name '${name}' is longer than ${AWS_TEXT_MAX} characters`, undefined, ['metadata', 'name']);
+    if (name.length > AWS_QUOTAS.textMax) rep.add('MS4004', `security group name '${name}' is longer than ${AWS_QUOTAS.textMax} characters`, undefined, ['metadata', 'name']);
     return { key, constructId: labelGroupConstructId(key), name, description: labelGroupDescription(ir.name, key), segments: segments.filter((s) => s.labelGroups.includes(key)).map((s) => s.name).sort() };
   });
   rep.failIfErrors();

@@ -18,7 +18,7 @@
  */
 import { Family } from '../../net/address';
 import { digest, truncate } from '../kit/names';
-import { AWS_TAG_VALUE_MAX, AWS_TEXT_MAX } from './naming';
+import { AWS_QUOTAS } from './limits';
 
 /** Fewest CIDRs of one family that become a list: with 3, one list plus one rule per piece is always fewer resources than the CIDR rules. */
 export const PREFIX_LIST_MIN_ENTRIES = 3;
@@ -85,8 +85,8 @@ export function planPrefixLists(policy: string, prefix: string, peers: readonly 
       const { family, source, cidrs } = parseKey(key);
       const name = `${prefix}${policy}-${ids[i]}`;
       const nameProblem =
-        name.length > AWS_TEXT_MAX
-          ? `prefix list name '${name}' is longer than ${AWS_TEXT_MAX} characters`
+        name.length > AWS_QUOTAS.textMax
+          ? `prefix list name '${name}' is longer than ${AWS_QUOTAS.textMax} characters`
           : name.toLowerCase().startsWith('com.amazonaws')
             ? `prefix list name '${name}' starts with 'com.amazonaws', which AWS reserves; choose another name prefix`
             : undefined;
@@ -99,8 +99,8 @@ export function planPrefixLists(policy: string, prefix: string, peers: readonly 
         cidrs,
         maxEntries: cidrs.length,
         source,
-        entryDescription: truncate(`microseg policy ${policy}: ${source.split('+').join(', ')}`, AWS_TEXT_MAX),
-        sourceTag: truncate(source, AWS_TAG_VALUE_MAX),
+        entryDescription: truncate(`microseg policy ${policy}: ${source.split('+').join(', ')}`, AWS_QUOTAS.textMax),
+        sourceTag: truncate(source, AWS_QUOTAS.tagValueMax),
         ...(nameProblem ? { nameProblem } : {}),
       };
     })

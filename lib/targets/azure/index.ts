@@ -10,7 +10,8 @@ import { emitAzure } from './emit';
 import { planAzure } from './plan';
 
 export { emitAzure, AzureEmission, AzureEmitOptions } from './emit';
-export { AZURE_LIMITS, AzureLimits, AzurePlan, AzurePlanOptions, NsgLayout, planAzure, PlannedAllAsg, PlannedLabelAsg, PlannedRule } from './plan';
+export { AZURE_LIMITS, AZURE_PRIORITIES, AZURE_QUOTAS, AzureLimits } from './limits';
+export { AzurePlan, AzurePlanOptions, NsgLayout, planAzure, PlannedAllAsg, PlannedLabelAsg, PlannedRule } from './plan';
 
 /** Where the CLI's stack puts the segmentation. */
 export const CLI_SCOPE: readonly string[] = ['azure'];

@@ -41,42 +41,7 @@ import { chunk } from '../kit/chunks';
 import { fitName, fitText, hash32 } from '../kit/names';
 import { largestContributors, Reporter } from '../kit/report';
 import { portTexts } from '../kit/services';
-
-/** Azure's limits (and our priority bands). Overridable for tests. */
-export interface AzureLimits {
-  /** Security rules per NSG, both directions, deny-alls included. */
-  readonly rulesPerNsg: number;
-  /** Address prefixes per rule side. */
-  readonly prefixesPerRuleSide: number;
-  /** ASGs per rule side. */
-  readonly asgsPerRuleSide: number;
-  /** Distinct ASGs referenced by all rules of one NSG. */
-  readonly asgsPerNsg: number;
-  /** ASGs on one NIC (IP configuration). */
-  readonly asgsPerNic: number;
-  /** Rule, ASG and NSG names. */
-  readonly nameMax: number;
-  readonly descriptionMax: number;
-  /** Inclusive priority band of deny rules: numerically below, so evaluated before, every allow. */
-  readonly denyBand: readonly [number, number];
-  /** Inclusive priority band of allow rules. */
-  readonly allowBand: readonly [number, number];
-  /** The explicit deny-all, in and out; must lie after both bands. */
-  readonly denyAllPriority: number;
-}
-
-export const AZURE_LIMITS: AzureLimits = {
-  rulesPerNsg: 1000,
-  prefixesPerRuleSide: 4000,
-  asgsPerRuleSide: 10,
-  asgsPerNsg: 100,
-  asgsPerNic: 20,
-  nameMax: 80,
-  descriptionMax: 140,
-  denyBand: [100, 1099],
-  allowBand: [1100, 4095],
-  denyAllPriority: 4096,
-};
+import { AZURE_LIMITS, AZURE_PREFIX_MAX, AzureLimits } from './limits';
 
 /**
  * `shared`: one NSG holds every segment's rules (fewest resources; required for
@@ -432,8 +397,8 @@ export function planAzure(ir: ResolvedPolicy, options: AzurePlanOptions = {}): A
   if (prefix !== '' && !/^[A-Za-z0-9][-A-Za-z0-9_.]*$/.test(prefix)) {
     rep.fail('MS5005', `namePrefix '${prefix}' must start with a letter or digit and hold only letters, digits, '-', '_' and '.'`, policyLoc);
   }
-  if (prefix.length > 30) {
-    rep.fail('MS5005', `namePrefix '${prefix}' is ${prefix.length} characters; at most 30 keep names within Azure's ${limits.nameMax}`, policyLoc);
+  if (prefix.length > AZURE_PREFIX_MAX) {
+    rep.fail('MS5005', `namePrefix '${prefix}' is ${prefix.length} characters; at most ${AZURE_PREFIX_MAX} keep names within Azure's ${limits.nameMax}`, policyLoc);
   }
 
   const asgs: PlannedAsg[] = ir.segments.map((s) => ({ segment: s.name, name: fitName(`${prefix}${ir.name}-${s.name}-asg`, limits.nameMax) }));

@@ -11,21 +11,8 @@ import { emitGcp } from './emit';
 import { planGcp } from './plan';
 
 export { emitGcp, GcpEmission, GcpEmitOptions } from './emit';
-export {
-  ALLOW_PRIORITY,
-  BROAD_ALLOW_PRIORITY,
-  DEFAULT_DENY_PRIORITY,
-  DENY_PRIORITY,
-  EXCEPT_PRIORITY,
-  GcpFirewallPlan,
-  GcpIdentityKind,
-  GcpPlan,
-  GcpPlanOptions,
-  LIMITS as GCP_LIMITS,
-  networkTagFor,
-  planGcp,
-  serviceAccountIdFor,
-} from './plan';
+export { GcpFirewallPlan, GcpIdentityKind, GcpPlan, GcpPlanOptions, networkTagFor, planGcp, serviceAccountIdFor } from './plan';
+export { ALLOW_PRIORITY, BROAD_ALLOW_PRIORITY, DEFAULT_DENY_PRIORITY, DENY_PRIORITY, EXCEPT_PRIORITY, GCP_PRIORITIES, GCP_QUOTAS, GCP_QUOTAS as GCP_LIMITS } from './limits';
 
 /** Where the CLI's stack puts the segmentation. */
 export const CLI_SCOPE: readonly string[] = ['gcp'];

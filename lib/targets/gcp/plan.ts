@@ -38,33 +38,10 @@ import { ServiceSet } from '../../net/service';
 import { holdsFamily } from '../../resolve/families';
 import { Origin, ResolvedPolicy, ResolvedRule } from '../../resolve/ir';
 import { chunkNonEmpty, nonEmpty } from '../kit/chunks';
-import { digest, fitName } from '../kit/names';
+import { digest, fitName, fitText } from '../kit/names';
 import { Reporter } from '../kit/report';
 import { portTexts } from '../kit/services';
-
-/** Deny guardrails: above every allow. */
-export const DENY_PRIORITY = 1000;
-/** Rules and allow guardrails. */
-export const ALLOW_PRIORITY = 2000;
-/** "Everything except": the complement of an egress allow that covers other IP protocols but not all (see `broad`). */
-export const EXCEPT_PRIORITY = 3000;
-/** Egress allows of every IP protocol minus some services; their exceptions sit at EXCEPT_PRIORITY. */
-export const BROAD_ALLOW_PRIORITY = 4000;
-/** Explicit default deny in and out: below all of ours, above GCP's implied rules (65535) and a default network's allows (65534). */
-export const DEFAULT_DENY_PRIORITY = 65000;
-
-/** GCP limits per firewall rule (docs/gcp.md, "Quotas"). */
-export const LIMITS = {
-  nameLength: 63,
-  /** Source or destination ranges per rule (256 when combined with source tags: we never combine). */
-  ranges: 5000,
-  sourceTags: 30,
-  targetTags: 70,
-  sourceServiceAccounts: 10,
-  targetServiceAccounts: 10,
-  priorityMin: 0,
-  priorityMax: 65535,
-} as const;
+import { ALLOW_PRIORITY, BROAD_ALLOW_PRIORITY, DEFAULT_DENY_PRIORITY, DENY_PRIORITY, EXCEPT_PRIORITY, GCP_PREFIX_MAX, GCP_QUOTAS } from './limits';
 
 export const GCP_NAME = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 
@@ -132,7 +109,7 @@ export interface GcpPlan {
 
 /** A GCP name: fitted to 63 characters (`fitName`); valid because its parts are. */
 export function gcpName(full: string): string {
-  return fitName(full, LIMITS.nameLength);
+  return fitName(full, GCP_QUOTAS.nameLength);
 }
 
 /** Network tag of a segment: `<prefix>-<segment>`, fitted to 63 characters. */
@@ -142,8 +119,8 @@ export function networkTagFor(prefix: string, segment: string): string {
 
 /** Service-account id (the part before `@`): 6–30 characters, `[a-z]([-a-z0-9]*[a-z0-9])`. */
 export function serviceAccountIdFor(prefix: string, segment: string): string {
-  let id = fitName(`${prefix}-${segment}`, 30);
-  if (id.length < 6) id = `${id}-seg`.slice(0, 30);
+  let id = fitName(`${prefix}-${segment}`, GCP_QUOTAS.serviceAccountIdMax);
+  if (id.length < GCP_QUOTAS.serviceAccountIdMin) id = `${id}-seg`.slice(0, GCP_QUOTAS.serviceAccountIdMax);
   return id;
 }
 
@@ -202,8 +179,8 @@ export function planGcp(ir: ResolvedPolicy, opts: GcpPlanOptions = {}): GcpPlan 
   const prefix = opts.namePrefix ?? ir.name;
   const identity: GcpIdentityKind = opts.identity ?? 'tags';
   const rep = new Reporter(ir, 'gcp');
-  if (!GCP_NAME.test(prefix) || prefix.length > 40) {
-    rep.fail('MS6001', `name prefix '${prefix}' must match [a-z]([-a-z0-9]*[a-z0-9])? and be at most 40 characters`);
+  if (!GCP_NAME.test(prefix) || prefix.length > GCP_PREFIX_MAX) {
+    rep.fail('MS6001', `name prefix '${prefix}' must match [a-z]([-a-z0-9]*[a-z0-9])? and be at most ${GCP_PREFIX_MAX} characters`);
   }
 
   const identities: Record<string, string> = {};
@@ -219,7 +196,7 @@ export function planGcp(ir: ResolvedPolicy, opts: GcpPlanOptions = {}): GcpPlan 
   rep.failIfErrors();
 
   const tagLimits =
-    identity === 'tags' ? { source: LIMITS.sourceTags, target: LIMITS.targetTags } : { source: LIMITS.sourceServiceAccounts, target: LIMITS.targetServiceAccounts };
+    identity === 'tags' ? { source: GCP_QUOTAS.sourceTags, target: GCP_QUOTAS.targetTags } : { source: GCP_QUOTAS.sourceServiceAccounts, target: GCP_QUOTAS.targetServiceAccounts };
   const drafts: Draft[] = [];
   // Segments whose workloads can hold family f (resolve/families.ts): only they get rules of that family.
   const holding = (segs: readonly string[], f: Family) => segs.filter((x) => holdsFamily(ir.segment(x), f));
@@ -529,7 +506,7 @@ function describe(policy: string, d: Draft): string {
     ? `microseg policy ${policy}, ${d.origins.length === 1 ? '' : 'rules '}${d.origins.map((o) => o).join(', ')}`
     : `microseg policy ${policy}`;
   const text = `${head}: ${dir} ${d.action} ${d.kind === 'default-deny' ? 'all' : d.services} ${d.what}`;
-  return text.length > 2048 ? text.slice(0, 2045) + '...' : text;
+  return fitText(text, GCP_QUOTAS.descriptionMax);
 }
 
 /** Split drafts at the per-rule limits, name them, and check what splitting cannot fix. */
@@ -541,8 +518,8 @@ function materialise(ir: ResolvedPolicy, drafts: readonly Draft[], tagLimits: { 
     const split = (xs: readonly string[] | undefined, size: number, what: string) => (xs ? chunkNonEmpty(nonEmpty(xs, `${what} of ${d.base}`), size) : [undefined]);
     const targetChunks = chunkNonEmpty(nonEmpty(d.targets, `targets of ${d.base}`), tagLimits.target);
     const sourceChunks = split(d.sourceSegments, tagLimits.source, 'source segments');
-    const srcRangeChunks = split(d.sourceRanges, LIMITS.ranges, 'source ranges');
-    const dstRangeChunks = split(d.destinationRanges, LIMITS.ranges, 'destination ranges');
+    const srcRangeChunks = split(d.sourceRanges, GCP_QUOTAS.ranges, 'source ranges');
+    const dstRangeChunks = split(d.destinationRanges, GCP_QUOTAS.ranges, 'destination ranges');
     const total = targetChunks.length * sourceChunks.length * srcRangeChunks.length * dstRangeChunks.length;
     let n = 0;
     for (const targets of targetChunks)
@@ -582,8 +559,8 @@ function materialise(ir: ResolvedPolicy, drafts: readonly Draft[], tagLimits: { 
     }
   }
   for (const f of out) {
-    if (!GCP_NAME.test(f.name) || f.name.length > LIMITS.nameLength) throw new Error(`internal: invalid GCP name '${f.name}' (prefix '${prefix}')`);
-    if (f.priority < LIMITS.priorityMin || f.priority > LIMITS.priorityMax) throw new Error(`internal: priority ${f.priority} out of range`);
+    if (!GCP_NAME.test(f.name) || f.name.length > GCP_QUOTAS.nameLength) throw new Error(`internal: invalid GCP name '${f.name}' (prefix '${prefix}')`);
+    if (f.priority < GCP_QUOTAS.priorityMin || f.priority > GCP_QUOTAS.priorityMax) throw new Error(`internal: priority ${f.priority} out of range`);
   }
   rep.failIfErrors();
   return out;

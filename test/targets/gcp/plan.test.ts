@@ -8,18 +8,8 @@ import { parse, stringify } from 'yaml';
 import { PolicyError } from '../../../lib/model/diagnostics';
 import { SegmentationPolicy } from '../../../lib/model/policy';
 import { resolve } from '../../../lib/resolve/resolve';
-import {
-  ALLOW_PRIORITY,
-  BROAD_ALLOW_PRIORITY,
-  DEFAULT_DENY_PRIORITY,
-  DENY_PRIORITY,
-  EXCEPT_PRIORITY,
-  gcpName,
-  GCP_NAME,
-  GcpFirewallPlan,
-  LIMITS,
-  planGcp,
-} from '../../../lib/targets/gcp/plan';
+import { ALLOW_PRIORITY, BROAD_ALLOW_PRIORITY, DEFAULT_DENY_PRIORITY, DENY_PRIORITY, EXCEPT_PRIORITY, GCP_QUOTAS as LIMITS } from '../../../lib/targets/gcp/limits';
+import { gcpName, GCP_NAME, GcpFirewallPlan, planGcp } from '../../../lib/targets/gcp/plan';
 import { GcpEvaluator } from './evaluator';
 
 const fixture = (f: string) => path.join(__dirname, '../../fixtures', f);
