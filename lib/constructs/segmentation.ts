@@ -16,8 +16,8 @@
 import { Construct, IConstruct } from 'constructs';
 import { Diagnostic, formatDiagnostic, PolicyError } from '../model/diagnostics';
 import { SegmentationPolicy } from '../model/policy';
-import { ResolvedPolicy } from '../resolve/ir';
-import { resolve } from '../resolve/resolve';
+import { isResolved, ResolvedPolicy } from '../resolve/ir';
+import { resolved } from '../resolve/resolve';
 import { addressOf, Emission, EmittedResource } from '../targets/emit';
 import { IdentitiesFile, TargetName } from '../targets/target';
 import { Core, CoreName, coreOf, GenericResource } from './core';
@@ -58,9 +58,7 @@ export function annotateDiagnostics(scope: IConstruct, diagnostics: readonly Dia
   }
 }
 
-export function isResolved(p: unknown): p is ResolvedPolicy {
-  return typeof p === 'object' && p !== null && (p as ResolvedPolicy).sides instanceof Map;
-}
+export { isResolved };
 
 /** What a cloud's construct computes from the policy: the emission (named below `scope`) and the notes to annotate. */
 export interface Compiled<E extends Emission, P> {
@@ -104,7 +102,7 @@ export abstract class Segmentation<S extends string = string, E extends Emission
     let compiled: Compiled<E, P> | undefined;
     let ir: ResolvedPolicy | undefined;
     try {
-      ir = isResolved(props.policy) ? props.policy : resolve(props.policy);
+      ir = resolved(props.policy);
       compiled = compile(ir, this.stackPath(), core);
     } catch (e) {
       if (!(e instanceof PolicyError)) throw e;
