@@ -132,7 +132,8 @@ export function keyOf(space: SegmentSpace, address: string): string | undefined 
 export function pairsFromFlows(space: SegmentSpace, flows: readonly ObservedFlow[], base?: { ir: ResolvedPolicy; book: AddressBook }): PairRow[] {
   const rows = new Map<string, PairRow>();
   for (const f of flows) {
-    if (f.action === 'reject') continue;
+    // Only traffic the cloud let through is evidence: rejected and verdict-unknown flows never become rules.
+    if (f.action !== 'accept') continue;
     const client = keyOf(space, f.client);
     const server = keyOf(space, f.server);
     if (client === undefined || server === undefined) continue;
@@ -140,7 +141,7 @@ export function pairsFromFlows(space: SegmentSpace, flows: readonly ObservedFlow
     if (base && replayFlow(base.ir, base.book, f).verdict === 'allowed') continue;
     const k = `${client}|${server}|${f.proto}|${f.port}`;
     const prev = rows.get(k);
-    rows.set(k, { client, server, proto: f.proto, port: f.port, hits: (prev?.hits ?? 0) + f.records });
+    rows.set(k, { client, server, proto: f.proto, port: f.port, hits: (prev?.hits ?? 0) + f.hits });
   }
   return [...rows.values()].sort((a, b) => cmp(a.client, b.client) || cmp(a.server, b.server) || a.proto - b.proto || a.port - b.port);
 }

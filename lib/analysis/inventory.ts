@@ -17,7 +17,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { LineCounter, parseDocument, isMap, isSeq, Node as YamlNode } from 'yaml';
 import { severityOf } from '../model/codes';
 import { Diagnostic, SourceLocation } from '../model/diagnostics';
-import { AddressSet, Family, parseAddress, parseCidr } from '../net/address';
+import { AddressSet, Family, formatAddress, parseAddress, parseCidr } from '../net/address';
 import { ResolvedPolicy, ResolvedSegment } from '../resolve/ir';
 
 export interface Workload {
@@ -183,7 +183,8 @@ function toWorkload(row: RawRow, out: Diagnostic[]): Workload | undefined {
   }
   return {
     name,
-    address: text.replace(/\/(32|128)$/, ''),
+    // Canonical text (RFC 5952 for IPv6), as the flow readers' addresses are: one spelling per host.
+    address: formatAddress(parsed.family, parsed.value),
     family: parsed.family,
     value: parsed.value,
     labels,

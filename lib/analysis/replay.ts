@@ -19,7 +19,7 @@ import { PortSet } from '../net/ports';
 import { ResolvedPolicy, SideEntry } from '../resolve/ir';
 import { matchingEntries, PeerEndpoint } from '../resolve/meaning';
 import { AddressBook, Membership } from './inventory';
-import { FlowRecord } from './flows/record';
+import { canonicalAddress, FlowRecord } from './flows/record';
 
 /** One distinct oriented flow, with what the logs say about it. */
 export interface ObservedFlow {
@@ -28,56 +28,109 @@ export interface ObservedFlow {
   readonly proto: number;
   /** Service port (0 for protocols without ports). */
   readonly port: number;
+  /** The connections' verdict: reject when any record of a connection says REJECT, else accept when one says ACCEPT, else unknown. */
   readonly action: FlowRecord['action'];
+  /** Connections (one per client port): what `stale` and `discover` count as hits. */
+  hits: number;
+  /** Log records of those connections (a GCP SRC and DEST report, Azure B/C/E states, both interfaces of AWS: several per connection). */
   records: number;
   packets: number;
   bytes: number;
   /** Epoch seconds; NaN when unknown. */
   first: number;
   last: number;
+  /** Firewall rules the logs name as deciding (GCP Firewall Rules Logging), sorted. */
+  decidedBy?: string[];
 }
 
 const PORTED = new Set([6, 17, 132]);
 
-export function orient(r: FlowRecord): { client: string; server: string; port: number } {
-  if (!PORTED.has(r.proto)) return { client: r.src, server: r.dst, port: 0 };
+export function orient(r: FlowRecord): { client: string; server: string; port: number; clientPort: number } {
+  if (!PORTED.has(r.proto)) return { client: r.src, server: r.dst, port: 0, clientPort: 0 };
   const swap = r.initiator === 'dst' || (r.initiator === undefined && r.srcPort < r.dstPort);
-  return swap ? { client: r.dst, server: r.src, port: r.srcPort } : { client: r.src, server: r.dst, port: r.dstPort };
+  return swap ? { client: r.dst, server: r.src, port: r.srcPort, clientPort: r.dstPort } : { client: r.src, server: r.dst, port: r.dstPort, clientPort: r.srcPort };
 }
 
+/** One connection: the records of one (client, client port, server, protocol, port). */
+interface Connection {
+  action: FlowRecord['action'];
+  records: number;
+  packets: number;
+  bytes: number;
+  first: number;
+  last: number;
+  decidedBy?: Set<string>;
+}
+
+const RANK: Record<FlowRecord['action'], number> = { unknown: 0, accept: 1, reject: 2 };
+
 /**
- * Folds records into distinct flows. Memory grows with distinct
- * (client, server, protocol, port, verdict) keys, never with lines.
- * Records starting outside [from, to] are counted and dropped.
+ * Folds records into distinct flows of connections. A connection is one
+ * client port of an oriented flow, so the reports of one connection (GCP
+ * SRC and DEST, Azure's B, C and E states, the two interfaces of an AWS
+ * flow, request and response) are one hit. Addresses are compared in
+ * canonical form. Memory grows with connections, never with lines.
  */
 export class FlowAggregator {
-  readonly flows = new Map<string, ObservedFlow>();
-  outsideWindow = 0;
-
-  constructor(private readonly window?: { from: number; to: number }) {}
+  private readonly conns = new Map<string, { client: string; server: string; proto: number; port: number; byPort: Map<number, Connection> }>();
 
   add(r: FlowRecord): void {
-    if (this.window && !Number.isNaN(r.start) && (r.start < this.window.from || r.start > this.window.to)) {
-      this.outsideWindow++;
+    const o = orient({ ...r, src: canonicalAddress(r.src), dst: canonicalAddress(r.dst) });
+    const key = `${o.client}|${o.server}|${r.proto}|${o.port}`;
+    let f = this.conns.get(key);
+    if (!f) {
+      f = { client: o.client, server: o.server, proto: r.proto, port: o.port, byPort: new Map() };
+      this.conns.set(key, f);
+    }
+    const c = f.byPort.get(o.clientPort);
+    if (!c) {
+      f.byPort.set(o.clientPort, { action: r.action, records: 1, packets: r.packets, bytes: r.bytes, first: r.start, last: r.start, ...(r.decidedBy ? { decidedBy: new Set([r.decidedBy]) } : {}) });
       return;
     }
-    const o = orient(r);
-    const key = `${o.client}|${o.server}|${r.proto}|${o.port}|${r.action}`;
-    const f = this.flows.get(key);
-    if (f) {
-      f.records++;
-      f.packets += r.packets;
-      f.bytes += r.bytes;
-      if (r.start < f.first || Number.isNaN(f.first)) f.first = r.start;
-      if (r.start > f.last || Number.isNaN(f.last)) f.last = r.start;
-    } else {
-      this.flows.set(key, { ...o, proto: r.proto, action: r.action, records: 1, packets: r.packets, bytes: r.bytes, first: r.start, last: r.start });
-    }
+    c.records++;
+    c.packets += r.packets;
+    c.bytes += r.bytes;
+    if (RANK[r.action] > RANK[c.action]) c.action = r.action;
+    if (r.start < c.first || Number.isNaN(c.first)) c.first = r.start;
+    if (r.start > c.last || Number.isNaN(c.last)) c.last = r.start;
+    if (r.decidedBy) (c.decidedBy ??= new Set()).add(r.decidedBy);
   }
 
-  /** Sorted, for deterministic output. */
+  /** Distinct flows, one per verdict of their connections; sorted, for deterministic output. */
   list(): ObservedFlow[] {
-    return [...this.flows.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([, f]) => f);
+    const out: [string, ObservedFlow][] = [];
+    for (const [key, f] of this.conns) {
+      const byAction = new Map<string, ObservedFlow>();
+      for (const c of f.byPort.values()) {
+        const k = `${c.action}|${c.decidedBy ? [...c.decidedBy].sort().join(',') : ''}`;
+        const o = byAction.get(k);
+        if (!o) {
+          byAction.set(k, {
+            client: f.client,
+            server: f.server,
+            proto: f.proto,
+            port: f.port,
+            action: c.action,
+            hits: 1,
+            records: c.records,
+            packets: c.packets,
+            bytes: c.bytes,
+            first: c.first,
+            last: c.last,
+            ...(c.decidedBy ? { decidedBy: [...c.decidedBy].sort() } : {}),
+          });
+          continue;
+        }
+        o.hits++;
+        o.records += c.records;
+        o.packets += c.packets;
+        o.bytes += c.bytes;
+        if (c.first < o.first || Number.isNaN(o.first)) o.first = c.first;
+        if (c.last > o.last || Number.isNaN(o.last)) o.last = c.last;
+      }
+      for (const [k, o] of byAction) out.push([`${key}|${k}`, o]);
+    }
+    return out.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([, f]) => f);
   }
 }
 

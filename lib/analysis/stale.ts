@@ -34,6 +34,8 @@ export interface StaleRuleEntry {
   readonly owner?: string;
   readonly services: readonly string[];
   readonly location?: string;
+  /** Connections the rule would admit that the logs saw without a verdict (stale rules only): seen, verdict unknown. */
+  readonly seenVerdictUnknown?: number;
 }
 
 export interface UsedRuleEntry extends StaleRuleEntry {
@@ -53,7 +55,7 @@ export interface UsedRuleEntry extends StaleRuleEntry {
 export interface StaleReport {
   readonly policy: string;
   readonly window: { readonly days: number; readonly from?: string; readonly to?: string };
-  readonly inputs: readonly { file: string; format: string; records: number; malformed: number; ignored: number }[];
+  readonly inputs: readonly { file: string; format: string; records: number; malformed: number; ignored: number; unknownVerdict: number; outsideWindow?: number }[];
   readonly stale: readonly StaleRuleEntry[];
   readonly used: readonly UsedRuleEntry[];
   /** Observed flows the analysis could not credit to any allow, by reason (records). */
@@ -68,6 +70,8 @@ export interface StaleReport {
     readonly ambiguous: number;
     /** Records outside the window. */
     readonly outsideWindow: number;
+    /** Seen without a verdict (no action field, GCP source-side reports): never counted as use. */
+    readonly verdictUnknown: number;
   };
 }
 
@@ -76,31 +80,57 @@ export function allowRules(ir: ResolvedPolicy): ResolvedRule[] {
   return ir.rules.filter((r) => r.origin.action === 'allow');
 }
 
-/** Replay aggregated flows: per-rule hits plus what could not be credited. */
-export function hitsFromFlows(ir: ResolvedPolicy, book: AddressBook, flows: readonly ObservedFlow[]): { hits: RuleHit[]; unattributed: Omit<StaleReport['unattributed'], 'outsideWindow'> } {
+/**
+ * Replay aggregated flows: per-rule hits (connections) plus what could not
+ * be credited. Flows without a verdict are replayed only to say which
+ * rules they would have used (`unknown`), never credited. Flows whose log
+ * names the firewall that decided (GCP Firewall Rules Logging) are
+ * credited to exactly the rules behind that firewall (`firewallOrigins`:
+ * firewall name → rule names, from the compiled GCP plan), not by replay.
+ */
+export function hitsFromFlows(
+  ir: ResolvedPolicy,
+  book: AddressBook,
+  flows: readonly ObservedFlow[],
+  firewallOrigins?: ReadonlyMap<string, readonly string[]>,
+): { hits: RuleHit[]; unknown: Map<string, number>; unattributed: Omit<StaleReport['unattributed'], 'outsideWindow'> } {
   const hits: RuleHit[] = [];
-  const un = { acceptedNotAllowed: 0, rejected: 0, outsideHosts: 0, ambiguous: 0 };
+  const unknown = new Map<string, number>();
+  const un = { acceptedNotAllowed: 0, rejected: 0, outsideHosts: 0, ambiguous: 0, verdictUnknown: 0 };
+  const allows = new Set(allowRules(ir).map((r) => r.origin.name));
   for (const f of flows) {
     if (f.action === 'reject') {
-      un.rejected += f.records;
+      un.rejected += f.hits;
+      continue;
+    }
+    const named = f.decidedBy && firewallOrigins ? f.decidedBy.flatMap((fw) => firewallOrigins.get(fw) ?? []).filter((n) => allows.has(n)) : [];
+    if (f.action === 'accept' && named.length > 0) {
+      const r = replayFlow(ir, book, f);
+      const pair = `${r.client?.segment ?? '*'}>${r.server?.segment ?? '*'}`;
+      for (const rule of [...new Set(named)].sort()) hits.push({ rule, proto: f.proto, port: f.port, hits: f.hits, flows: 1, last: f.last, pair });
       continue;
     }
     const r = replayFlow(ir, book, f);
-    if (r.verdict === 'outside' || r.verdict === 'unparsed') un.outsideHosts += f.records;
-    else if (r.verdict === 'ambiguous') un.ambiguous += f.records;
-    else if (r.verdict === 'denied') un.acceptedNotAllowed += f.records;
+    if (f.action === 'unknown') {
+      un.verdictUnknown += f.hits;
+      if (r.verdict === 'allowed') for (const rule of r.admittedBy) unknown.set(rule, (unknown.get(rule) ?? 0) + f.hits);
+      continue;
+    }
+    if (r.verdict === 'outside' || r.verdict === 'unparsed') un.outsideHosts += f.hits;
+    else if (r.verdict === 'ambiguous') un.ambiguous += f.hits;
+    else if (r.verdict === 'denied') un.acceptedNotAllowed += f.hits;
     else {
       const pair = `${r.client?.segment ?? '*'}>${r.server?.segment ?? '*'}`;
-      for (const rule of r.admittedBy) hits.push({ rule, proto: f.proto, port: f.port, hits: f.records, flows: 1, last: f.last, pair });
+      for (const rule of r.admittedBy) hits.push({ rule, proto: f.proto, port: f.port, hits: f.hits, flows: 1, last: f.last, pair });
     }
   }
-  return { hits, unattributed: un };
+  return { hits, unknown, unattributed: un };
 }
 
 export function staleReport(
   ir: ResolvedPolicy,
   hits: readonly RuleHit[],
-  meta: { days: number; from?: number; to?: number; inputs?: readonly FlowReadReport[]; unattributed?: Partial<StaleReport['unattributed']> },
+  meta: { days: number; from?: number; to?: number; inputs?: readonly FlowReadReport[]; unattributed?: Partial<StaleReport['unattributed']>; unknown?: ReadonlyMap<string, number> },
 ): StaleReport {
   const byRule = new Map<string, RuleHit[]>();
   for (const h of hits) {
@@ -120,7 +150,8 @@ export function staleReport(
     };
     const hs = byRule.get(r.origin.name);
     if (!hs || hs.length === 0) {
-      stale.push(base);
+      const seen = meta.unknown?.get(r.origin.name);
+      stale.push(seen ? { ...base, seenVerdictUnknown: seen } : base);
       continue;
     }
     let observed = ServiceSet.EMPTY;
@@ -153,10 +184,18 @@ export function staleReport(
   return {
     policy: ir.name,
     window: { days: meta.days, ...(meta.from !== undefined ? { from: iso(meta.from) } : {}), ...(meta.to !== undefined ? { to: iso(meta.to) } : {}) },
-    inputs: (meta.inputs ?? []).map((i) => ({ file: i.file, format: i.format, records: i.records, malformed: i.malformed, ignored: i.ignored })),
+    inputs: (meta.inputs ?? []).map((i) => ({
+      file: i.file,
+      format: i.format,
+      records: i.records,
+      malformed: i.malformed,
+      ignored: i.ignored,
+      unknownVerdict: i.unknownVerdict,
+      ...('outsideWindow' in i ? { outsideWindow: (i as { outsideWindow: number }).outsideWindow } : {}),
+    })),
     stale,
     used,
-    unattributed: { acceptedNotAllowed: 0, rejected: 0, outsideHosts: 0, ambiguous: 0, outsideWindow: 0, ...meta.unattributed },
+    unattributed: { acceptedNotAllowed: 0, rejected: 0, outsideHosts: 0, ambiguous: 0, outsideWindow: 0, verdictUnknown: 0, ...meta.unattributed },
   };
 }
 
@@ -171,7 +210,7 @@ export function staleMarkdown(r: StaleReport): string {
   if (r.stale.length === 0) lines.push('No stale rules: every allow was used.', '');
   else {
     lines.push(`### ${r.stale.length} with no hits`, '', '| rule | kind | services | owner | where |', '|---|---|---|---|---|');
-    for (const s of r.stale) lines.push(`| \`${s.rule}\` | ${s.kind} | ${s.services.join(', ')} | ${s.owner ?? ''} | ${s.location ?? ''} |`);
+    for (const s of r.stale) lines.push(`| \`${s.rule}\`${s.seenVerdictUnknown ? ` (seen ${count(s.seenVerdictUnknown, 'connection')}, verdict unknown)` : ''} | ${s.kind} | ${s.services.join(', ')} | ${s.owner ?? ''} | ${s.location ?? ''} |`);
     lines.push('');
   }
   if (r.used.length > 0) {
@@ -180,17 +219,20 @@ export function staleMarkdown(r: StaleReport): string {
     lines.push('');
   }
   const un = r.unattributed;
-  lines.push(`Not credited to any rule: ${un.acceptedNotAllowed} accepted but not allowed by the policy, ${un.rejected} rejected, ${un.outsideHosts} between outside hosts, ${un.ambiguous} at shared addresses, ${un.outsideWindow} outside the window.`, '');
+  lines.push(`Not credited to any rule: ${un.acceptedNotAllowed} accepted but not allowed by the policy, ${un.rejected} rejected, ${un.outsideHosts} between outside hosts, ${un.ambiguous} at shared addresses, ${un.verdictUnknown} seen with verdict unknown (connections); ${un.outsideWindow} records outside the window.`, '');
   return lines.join('\n');
 }
 
 export function staleText(r: StaleReport): string {
   const out: string[] = [];
-  for (const s of r.stale) out.push(`stale  ${s.rule}  (${s.kind}, ${s.services.join(', ')})${s.location ? `  ${s.location}` : ''}`);
+  for (const s of r.stale) {
+    const seen = s.seenVerdictUnknown ? `; seen ${count(s.seenVerdictUnknown, 'connection')}, verdict unknown` : '';
+    out.push(`stale  ${s.rule}  (${s.kind}, ${s.services.join(', ')})${seen}${s.location ? `  ${s.location}` : ''}`);
+  }
   for (const u of r.used) {
     out.push(`used   ${u.rule}  ${count(u.hits, 'hit')}, ${count(u.flows, 'flow')}${u.partial ? `; unused: ${u.unusedServices.join(', ')}` : ''}`);
   }
   const un = r.unattributed;
-  out.push(`${r.stale.length} stale, ${r.used.length} used; not credited: ${un.acceptedNotAllowed} accepted-not-allowed, ${un.rejected} rejected, ${un.outsideHosts} outside, ${un.ambiguous} ambiguous, ${un.outsideWindow} outside window`);
+  out.push(`${r.stale.length} stale, ${r.used.length} used; not credited: ${un.acceptedNotAllowed} accepted-not-allowed, ${un.rejected} rejected, ${un.outsideHosts} outside, ${un.ambiguous} ambiguous, ${un.verdictUnknown} verdict unknown; ${count(un.outsideWindow, 'record')} outside window`);
   return out.join('\n') + '\n';
 }

@@ -7,6 +7,8 @@ export interface CliIO {
   err(text: string): void;
   /** True when stdout is a terminal: colour and progress only then. */
   readonly isTTY: boolean;
+  /** True when stderr is a terminal: progress bars go there (so `discover … > proposed.yaml` still shows one). */
+  readonly errIsTTY?: boolean;
   readonly cwd: string;
 }
 
@@ -15,6 +17,7 @@ export function processIO(): CliIO {
     out: (t) => process.stdout.write(t),
     err: (t) => process.stderr.write(t),
     isTTY: Boolean(process.stdout.isTTY),
+    errIsTTY: Boolean(process.stderr.isTTY),
     cwd: process.cwd(),
   };
 }

@@ -603,12 +603,22 @@ export const CODES: Record<string, CodeInfo> = {
   MS8011: {
     severity: 'error',
     title: 'analysis: flow-log format not recognised',
-    explanation: 'The format is detected from the content: AWS VPC Flow Logs text (a header line or default-format records), Azure NSG or VNet flow-log JSON (`flowTuples`), or GCP VPC Flow Logs JSON (`jsonPayload.connection`). Gzip is accepted.',
+    explanation: "The format is detected from the content: AWS VPC or Transit Gateway Flow Logs text (a header line or default-format records, optionally with CloudWatch's timestamp prefix), CloudWatch Logs JSON (`aws logs filter-log-events`), Azure NSG or VNet flow-log JSON (`flowTuples`), or GCP VPC Flow Logs / Firewall Rules Logging JSON (`jsonPayload.connection`). Gzip is accepted. A custom AWS format delivered without a header (CloudWatch Logs) is read with `--aws-format '<the format string as configured>'`.",
   },
   MS8012: {
     severity: 'warning',
     title: 'analysis: logs shorter than the window',
     explanation: 'The flow logs cover less time than `--days` asks for, so a rule reported stale may only be unused in the part of the window the logs show. Feed more logs or shorten the window.',
+  },
+  MS8013: {
+    severity: 'warning',
+    title: 'analysis: flow-log records without a verdict',
+    explanation: "Records that do not say whether the traffic was let through (an AWS custom format without `${action}`, Transit Gateway flow logs, GCP VPC Flow Logs reports from the source VM, which GCP samples before egress firewall rules) are reported as seen, verdict unknown: `stale` never counts them as use (a stale rule they match says so) and `discover` never proposes a rule from them. Add `${action}` to the AWS format, or read the destination's reports.",
+  },
+  MS8014: {
+    severity: 'warning',
+    title: 'analysis: every record outside the window',
+    explanation: 'The window ends now (or at `--until`) and reaches back `--days`; this log holds records, but none inside it. The warning names the span the log covers: pass `--until` inside it, or read newer logs.',
   },
   MS8020: {
     severity: 'error',

@@ -1,49 +1,67 @@
 /**
- * Read several flow-log files into one aggregate, in a time window. The
- * window ends at `until` or, by default, at the newest record of the logs
- * themselves, so the same logs give the same answer on any day; a first
- * pass finds that newest time only when it is needed (a second read of
- * the files, still streamed).
+ * Read several flow-log files into one aggregate, in one pass, in a time
+ * window. The window ends at `until` (the CLI passes the current time
+ * unless `--until` says otherwise), never at the newest record: one stray
+ * far-future line must not move the window and turn every rule stale.
+ * Records outside the window are counted per file, and the span of each
+ * file's records is kept so that a log lying wholly outside the window
+ * can be named with its dates.
  */
 import { FlowAggregator } from '../replay';
 import { FlowReadReport, readFlowLog, ReadFlowOptions } from './read';
 
 export interface CollectOptions {
   readonly days?: number;
-  /** Window end, epoch seconds. */
+  /** Window end, epoch seconds (required with `days`). */
   readonly until?: number;
   readonly progress?: (file: string, done: number, total: number) => void;
   readonly read?: ReadFlowOptions;
 }
 
+/** A file's read report plus what the window did to it. */
+export interface CollectedFile extends FlowReadReport {
+  /** Records dropped as starting outside the window. */
+  readonly outsideWindow: number;
+}
+
 export interface Collected {
   readonly aggregate: FlowAggregator;
-  readonly reports: readonly FlowReadReport[];
+  readonly reports: readonly CollectedFile[];
   readonly window?: { readonly from: number; readonly to: number };
   /** Span of the records the logs hold (all of them, not just the window). */
   readonly first: number;
   readonly last: number;
+  /** Records outside the window, over all files. */
+  readonly outsideWindow: number;
 }
 
 export async function collectFlows(files: readonly string[], opts: CollectOptions = {}): Promise<Collected> {
-  let until = opts.until;
-  let window: { from: number; to: number } | undefined;
-  const progressFor = (f: string) => (opts.progress ? (d: number, t: number) => opts.progress!(f, d, t) : undefined);
-  if (opts.days !== undefined && until === undefined) {
-    let last = -Infinity;
-    for (const f of files) {
-      const r = await readFlowLog(f, (rec) => {
-        if (rec.start > last) last = rec.start;
-      }, { ...opts.read, progress: progressFor(f) });
-      if (r.last > last) last = r.last;
-    }
-    until = last === -Infinity ? undefined : last;
+  if (opts.days !== undefined && opts.until === undefined) throw new Error('collectFlows: a window (days) needs its end (until)');
+  const window = opts.days !== undefined ? { from: opts.until! - opts.days * 86400, to: opts.until! } : undefined;
+  const aggregate = new FlowAggregator();
+  const reports: CollectedFile[] = [];
+  for (const f of files) {
+    let outside = 0;
+    const progress = opts.progress ? (d: number, t: number) => opts.progress!(f, d, t) : undefined;
+    const r = await readFlowLog(
+      f,
+      (rec) => {
+        // A record without a time cannot be placed: it is kept (the log says it happened).
+        if (window && !Number.isNaN(rec.start) && (rec.start < window.from || rec.start > window.to)) outside++;
+        else aggregate.add(rec);
+      },
+      { ...opts.read, progress },
+    );
+    reports.push({ ...r, outsideWindow: outside });
   }
-  if (opts.days !== undefined && until !== undefined) window = { from: until - opts.days * 86400, to: until };
-  const aggregate = new FlowAggregator(window);
-  const reports: FlowReadReport[] = [];
-  for (const f of files) reports.push(await readFlowLog(f, (r) => aggregate.add(r), { ...opts.read, progress: progressFor(f) }));
   const firsts = reports.map((r) => r.first).filter((x) => !Number.isNaN(x));
   const lasts = reports.map((r) => r.last).filter((x) => !Number.isNaN(x));
-  return { aggregate, reports, window, first: firsts.length ? Math.min(...firsts) : NaN, last: lasts.length ? Math.max(...lasts) : NaN };
+  return {
+    aggregate,
+    reports,
+    window,
+    first: firsts.length ? Math.min(...firsts) : NaN,
+    last: lasts.length ? Math.max(...lasts) : NaN,
+    outsideWindow: reports.reduce((n, r) => n + r.outsideWindow, 0),
+  };
 }

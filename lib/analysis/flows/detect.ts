@@ -3,7 +3,7 @@
  * gunzip), never from its name: logs are renamed, concatenated and
  * re-compressed on their way to an analyst.
  */
-import { looksLikeAwsRecord, parseAwsHeader } from './aws';
+import { looksLikeAwsRecord, parseAwsHeader, stripTimestamp } from './aws';
 import { FlowFormat } from './record';
 
 export interface Detected {
@@ -12,21 +12,36 @@ export interface Detected {
   readonly layout: 'lines' | 'document';
 }
 
-export function detectFormat(head: string): Detected | undefined {
+/**
+ * `awsFormat`: the user said the text is AWS flow-log records in that
+ * format (headerless CloudWatch delivery), so a text file is read as AWS
+ * once its first record has that many fields.
+ */
+export function detectFormat(head: string, awsFormat?: readonly string[]): Detected | undefined {
   const text = head.replace(/^\uFEFF/, '');
   const trimmed = text.trimStart();
   if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
+    // `aws logs filter-log-events` / `get-log-events` output: {"events": [{"timestamp", "message", …}]}.
+    const cloudwatch = /"message"\s*:/.test(text) && /"(events|logStreamName|ingestionTime)"/.test(text);
     const format: FlowFormat | undefined = /"(flowTuples|flowRecords|flowGroups|flowLogVersion)"/.test(text)
       ? 'azure'
       : /"(jsonPayload|src_ip|dest_ip)"/.test(text)
         ? 'gcp'
-        : undefined;
+        : cloudwatch
+          ? 'aws'
+          : undefined;
     if (!format) return undefined;
+    // CloudWatch JSON is scanned as a document: one `events` wrapper or one event per line, both are units.
+    if (format === 'aws') return { format, layout: 'document' };
     return { format, layout: firstLineIsJson(trimmed) ? 'lines' : 'document' };
   }
   for (const line of text.split('\n').slice(0, 5)) {
     if (line.trim() === '') continue;
     if (parseAwsHeader(line) || looksLikeAwsRecord(line)) return { format: 'aws', layout: 'lines' };
+    if (awsFormat) {
+      const n = stripTimestamp(line.trim()).split(/\s+/).length;
+      if (n === awsFormat.length || (n === awsFormat.length + 1 && stripTimestamp(line) !== line)) return { format: 'aws', layout: 'lines' };
+    }
     break;
   }
   return undefined;

@@ -1,7 +1,8 @@
 /**
  * Pulls JSON "units" out of a document stream without parsing the whole
  * document: the elements of a top-level `records` array (Azure flow-log
- * blobs, whose one line may be hundreds of megabytes), the elements of a
+ * blobs, whose one line may be hundreds of megabytes) or `events` array
+ * (`aws logs filter-log-events` output), the elements of a
  * top-level array (`gcloud logging read --format=json`), or a top-level
  * object without `records` (one record). Only the current unit is held in
  * memory, up to `maxUnitBytes`; each is handed on parsed.
@@ -88,7 +89,7 @@ export async function streamJsonUnits(
               collecting = true;
               unitStart = i;
             }
-          } else if (depth === 1 && topIsObject && b === LS && lastKey === 'records') {
+          } else if (depth === 1 && topIsObject && b === LS && (lastKey === 'records' || lastKey === 'events')) {
             // The top-level object is only a wrapper: its records are the units.
             collecting = false;
             unitStart = -1;

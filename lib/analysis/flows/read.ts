@@ -16,6 +16,8 @@ export interface FlowReadReport {
   /** Lines (text formats) or flow tuples/entries (JSON formats) looked at. */
   readonly lines: number;
   readonly records: number;
+  /** Records without a verdict (no `action` field, GCP source-side reports): seen, never counted as use. */
+  readonly unknownVerdict: number;
   readonly ignored: number;
   readonly malformed: number;
   readonly examples: readonly SkippedExample[];
@@ -28,25 +30,33 @@ export interface ReadFlowOptions extends StreamOptions {
   /** Skip detection. */
   readonly format?: FlowFormat;
   readonly maxExamples?: number;
+  /** AWS field names of the configured format, for files without a header (`--aws-format`). */
+  readonly awsFormat?: readonly string[];
 }
 
 export class FlowFormatError extends Error {}
 
-export async function detectFile(file: string): Promise<Detected> {
+export async function detectFile(file: string, awsFormat?: readonly string[]): Promise<Detected> {
   const head = await peek(file);
-  const d = detectFormat(head);
-  if (!d) throw new FlowFormatError(`${file}: not a recognised flow log (expected AWS VPC Flow Logs text, Azure NSG/VNet flow log JSON, or GCP VPC Flow Logs JSON)`);
+  const d = detectFormat(head, awsFormat);
+  if (!d) {
+    throw new FlowFormatError(
+      `${file}: not a recognised flow log (expected AWS VPC or Transit Gateway Flow Logs text with a header line or the default format, CloudWatch Logs exports, Azure NSG/VNet flow log JSON, or GCP VPC Flow Logs / Firewall Rules Logging JSON; for a headerless custom AWS format give --aws-format '<the format string>')`,
+    );
+  }
   return d;
 }
 
 /** Stream one file; `onRecord` sees every valid record. Malformed input is counted, never thrown. */
 export async function readFlowLog(file: string, onRecord: (r: FlowRecord) => void, opts: ReadFlowOptions = {}): Promise<FlowReadReport> {
-  const detected = await detectFile(file);
+  const detected = await detectFile(file, opts.awsFormat);
   const format = opts.format ?? detected.format;
   const tally = new ReadTally(opts.maxExamples ?? 5);
   let first = Infinity;
   let last = -Infinity;
+  let unknownVerdict = 0;
   const emit = (r: FlowRecord) => {
+    if (r.action === 'unknown') unknownVerdict++;
     if (r.start < first) first = r.start;
     if (r.start > last) last = r.start;
     onRecord(r);
@@ -55,16 +65,27 @@ export async function readFlowLog(file: string, onRecord: (r: FlowRecord) => voi
     tally.lines++;
     tally.skip(lineNo, 'line too long', head);
   };
+  const aws = new AwsLineParser(tally, opts.awsFormat);
   const unit = (v: unknown, n: number, text: string) => {
-    if (format === 'azure') {
+    if (format === 'aws') {
+      // CloudWatch Logs events (a wrapper's `events`, or one event): each `message` is one flow-log line.
+      const events = v && typeof v === 'object' && Array.isArray((v as any).events) ? (v as any).events : [v];
+      for (const ev of events) {
+        const m = ev && typeof ev === 'object' ? (ev as { message?: unknown }).message : undefined;
+        if (typeof m === 'string') aws.line(m, n, emit);
+        else {
+          tally.lines++;
+          tally.skip(n, 'CloudWatch event without a string message', text || (JSON.stringify(ev) ?? '').slice(0, 200));
+        }
+      }
+    } else if (format === 'azure') {
       const records = v && typeof v === 'object' && Array.isArray((v as any).records) ? (v as any).records : [v];
       for (const r of records) azureRecord(r, n, tally, emit);
     } else gcpEntry(v, n, text, tally, emit);
   };
   try {
-    if (format === 'aws') {
-      const p = new AwsLineParser(tally);
-      await streamLines(file, (line, n) => p.line(line, n, emit), onLong, opts);
+    if (format === 'aws' && detected.layout === 'lines') {
+      await streamLines(file, (line, n) => aws.line(line, n, emit), onLong, opts);
     } else if (detected.layout === 'lines') {
       await streamLines(
         file,
@@ -99,6 +120,7 @@ export async function readFlowLog(file: string, onRecord: (r: FlowRecord) => voi
     format,
     lines: tally.lines,
     records: tally.records,
+    unknownVerdict,
     ignored: tally.ignored,
     malformed: tally.malformed,
     examples: tally.examples,

@@ -4,6 +4,7 @@
  * strings here (parsed once per distinct flow, not once per line).
  */
 import { isIP } from 'net';
+import { formatAddress, parseAddress } from '../../net/address';
 
 export type FlowAction = 'accept' | 'reject' | 'unknown';
 
@@ -25,6 +26,12 @@ export interface FlowRecord {
    * Undefined: the analyses orient the flow by its ports.
    */
   readonly initiator?: 'src' | 'dst';
+  /**
+   * The firewall that decided, when the log names it (GCP Firewall Rules
+   * Logging: the NAME of `rule_details.reference`
+   * `network:NET/firewall:NAME`). Lets `stale` credit exactly that rule.
+   */
+  readonly decidedBy?: string;
 }
 
 export type FlowFormat = 'aws' | 'azure' | 'gcp';
@@ -74,4 +81,24 @@ export function epochSeconds(v: unknown): number {
   if (/^\d+$/.test(v)) return epochSeconds(Number(v));
   const t = Date.parse(v);
   return Number.isNaN(t) ? NaN : Math.floor(t / 1000);
+}
+
+const canonCache = new Map<string, string>();
+const PLAIN_V4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+
+/**
+ * An address in canonical text (RFC 5952 for IPv6: lowercase, no leading
+ * zeros, longest zero run as `::`), so `2001:DB8:0:0::0A` in a log and
+ * `2001:db8::a` in an inventory are one host in every analysis. Cached:
+ * logs repeat a few thousand addresses millions of times.
+ */
+export function canonicalAddress(text: string): string {
+  if (PLAIN_V4.test(text)) return text;
+  const hit = canonCache.get(text);
+  if (hit !== undefined) return hit;
+  const p = parseAddress(text);
+  const out = p ? formatAddress(p.family, p.value) : text;
+  if (canonCache.size > 100_000) canonCache.clear();
+  canonCache.set(text, out);
+  return out;
 }

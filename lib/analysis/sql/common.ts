@@ -95,6 +95,8 @@ export function rawFlows(o: SqlOptions): string {
   }
   // VPC Flow Logs only hold traffic that happened; a firewall-log disposition of DENIED is left out.
   conds.push(`COALESCE(jsonPayload.disposition, 'ALLOWED') NOT IN ('DENIED', 'BLOCKED')`);
+  // GCP samples egress before egress firewall rules: a source-side report alone has no verdict (flows/gcp.ts).
+  conds.push(`COALESCE(jsonPayload.reporter, 'DEST') <> 'SRC'`);
   return `raw AS (\n  SELECT ${c}.src_ip AS src, ${c}.dest_ip AS dst, COALESCE(${c}.src_port, 0) AS sp, COALESCE(${c}.dest_port, 0) AS dp, ${c}.protocol AS proto, ${t} AS t\n  FROM ${table}\n  WHERE ${conds.join('\n    AND ')}\n)`;
 }
 
@@ -105,7 +107,8 @@ export const FLOWS_CTE = `flows AS (
     CASE WHEN proto IN (6, 17, 132) AND sp < dp THEN src ELSE dst END AS server,
     proto,
     CASE WHEN proto IN (6, 17, 132) THEN (CASE WHEN sp < dp THEN sp ELSE dp END) ELSE 0 END AS port,
-    COUNT(*) AS records,
+    -- One connection is one hit: distinct client ports, as replay.ts FlowAggregator counts them.
+    COUNT(DISTINCT CASE WHEN proto IN (6, 17, 132) THEN (CASE WHEN sp < dp THEN dp ELSE sp END) ELSE 0 END) AS records,
     MAX(t) AS last_seen
   FROM raw
   GROUP BY 1, 2, 3, 4

@@ -16,7 +16,7 @@ import { suggest } from '../../model/suggest';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../errors';
 import { CliIO } from '../io';
 import { loadForCommand, printDiagnostics } from '../policy-input';
-import { flowsForCommand, inventoryForCommand, parseDays, parseUntil } from './lifecycle-input';
+import { flowsForCommand, inventoryForCommand, parseAwsFormatOption, parseDays, parseUntil } from './lifecycle-input';
 import { count } from '../../model/words';
 
 interface Opts {
@@ -30,6 +30,7 @@ interface Opts {
   emitSql?: string;
   table?: string;
   fromQueryResult?: string;
+  awsFormat?: string;
 }
 
 export function register(program: Command, io: CliIO, done: (code: number) => void): void {
@@ -41,7 +42,8 @@ export function register(program: Command, io: CliIO, done: (code: number) => vo
     .option('--labels <list>', 'labels that define segments, comma-separated (default: every label of the inventory)')
     .option('--policy <file>', 'existing policy: keep it, and propose rules only for flows it does not allow')
     .option('--name <name>', 'metadata.name of the proposed policy', 'discovered')
-    .option('--days <n>', 'only flows of the last N days (ending at the newest record, or --until)')
+    .option('--days <n>', 'only flows of the last N days (ending now, or at --until)')
+    .option('--aws-format <format>', "AWS flow-log format string as configured (`${version} ${srcaddr} …`), for files without a header line (CloudWatch Logs delivery)")
     .option('--until <date>', 'window end (ISO date or epoch seconds)')
     .option('--emit-sql <warehouse>', 'print the observation step as one SQL query instead: athena (AWS) or bigquery (GCP)')
     .option('--table <name>', 'flow-log table for --emit-sql')
@@ -50,6 +52,7 @@ export function register(program: Command, io: CliIO, done: (code: number) => vo
       if (!opts.inventory) throw new UsageError('discover needs --inventory FILE (flows are mapped to workloads by address)');
       const days = parseDays(opts.days);
       const until = parseUntil(opts.until);
+      const awsFormat = parseAwsFormatOption(opts.awsFormat);
       let base;
       if (opts.policy) {
         const r = loadForCommand(io, opts.policy);
@@ -91,7 +94,7 @@ export function register(program: Command, io: CliIO, done: (code: number) => vo
         }
       } else {
         if (!opts.flows || opts.flows.length === 0) throw new UsageError('discover needs --flows FILE… (or --from-query-result FILE)');
-        const c = await flowsForCommand(io, opts.flows, days, until);
+        const c = await flowsForCommand(io, opts.flows, days, until, awsFormat);
         pairs = pairsFromFlows(space, c.aggregate.list(), base ? { ir: base, book: new AddressBook(memberships(base, inv)) } : undefined);
       }
       const result = discover(space, pairs, { name: opts.name, base });

@@ -9,6 +9,9 @@ import { Diagnostic, hasErrors } from '../../model/diagnostics';
 import { severityOf } from '../../model/codes';
 import { collectFlows, Collected } from '../../analysis/flows/collect';
 import { describeRead, FlowFormatError } from '../../analysis/flows/read';
+import { parseAwsFormat } from '../../analysis/flows/aws';
+import { iso } from '../../analysis/stale';
+import { count } from '../../model/words';
 import { Inventory, readInventory } from '../../analysis/inventory';
 import { UsageError } from '../errors';
 import { CliIO } from '../io';
@@ -40,8 +43,27 @@ export function parseUntil(v: string | undefined): number | undefined {
   return Math.floor(t / 1000);
 }
 
-/** Stream every flow-log file, drawing a progress bar on stderr when it is a terminal; summaries and MS8010 warnings to stderr. */
-export async function flowsForCommand(io: CliIO, files: readonly string[], days?: number, until?: number): Promise<Collected> {
+/** `--aws-format '<format string>'` as field names; a bad one is a usage error. */
+export function parseAwsFormatOption(v: string | undefined): string[] | undefined {
+  if (v === undefined) return undefined;
+  try {
+    return parseAwsFormat(v);
+  } catch (e) {
+    throw new UsageError(`--aws-format: ${(e as Error).message}`);
+  }
+}
+
+/** The window's end: `--until`, else now. */
+export function windowEnd(until: number | undefined): number {
+  return until ?? Math.floor(Date.now() / 1000);
+}
+
+/**
+ * Stream every flow-log file once, drawing a progress bar on stderr when
+ * stderr is a terminal; per-file summaries, MS8010 (malformed), MS8013
+ * (no verdict) and MS8014 (all outside the window) to stderr.
+ */
+export async function flowsForCommand(io: CliIO, files: readonly string[], days?: number, until?: number, awsFormat?: readonly string[]): Promise<Collected> {
   if (files.length === 0) throw new UsageError('--flows needs at least one file');
   const full = files.map((f) => path.resolve(io.cwd, f));
   // Read errors from the streams do not carry the path ("EISDIR: illegal operation on a directory, read"): name it here.
@@ -55,7 +77,7 @@ export async function flowsForCommand(io: CliIO, files: readonly string[], days?
     if (st.isDirectory()) throw new UsageError(`--flows ${files[i]}: is a directory (give the flow-log files, e.g. ${path.join(files[i], '*.log')})`);
   }
   let drawn = false;
-  const progress = io.isTTY
+  const progress = io.errIsTTY
     ? (file: string, done: number, total: number) => {
         const pct = total > 0 ? done / total : 1;
         const width = 30;
@@ -66,7 +88,7 @@ export async function flowsForCommand(io: CliIO, files: readonly string[], days?
     : undefined;
   let c: Collected;
   try {
-    c = await collectFlows(full, { days, until, progress });
+    c = await collectFlows(full, { days, until: days !== undefined ? windowEnd(until) : until, progress, read: awsFormat ? { awsFormat } : undefined });
   } catch (e) {
     if (e instanceof FlowFormatError) throw new UsageError(`MS8011 ${e.message}`);
     throw e;
@@ -77,6 +99,13 @@ export async function flowsForCommand(io: CliIO, files: readonly string[], days?
     const line = describeRead(r, displayPath(io, r.file));
     if (r.malformed > 0) io.err(`${displayPath(io, r.file)} ${severityOf('MS8010')} MS8010 ${line}\n`);
     else io.err(line + '\n');
+    const shown = displayPath(io, r.file);
+    if (r.unknownVerdict > 0) {
+      io.err(`${shown} ${severityOf('MS8013')} MS8013 ${count(r.unknownVerdict, 'record')} without a verdict (no action field, or a GCP source-side report, sampled before egress firewall rules): seen, verdict unknown; never counted as use or as evidence for discover\n`);
+    }
+    if (c.window && r.records > 0 && r.outsideWindow === r.records) {
+      io.err(`${shown} ${severityOf('MS8014')} MS8014 all ${count(r.records, 'record')} lie outside the window ${iso(c.window.from)} – ${iso(c.window.to)}: the log spans ${iso(r.first)} – ${iso(r.last)} (pass --until, or newer logs)\n`);
+    } else if (r.outsideWindow > 0) io.err(`${shown}: ${count(r.outsideWindow, 'record')} outside the window, not counted\n`);
   }
   return c;
 }

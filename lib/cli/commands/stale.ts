@@ -12,10 +12,12 @@ import { athenaStaleSql } from '../../analysis/sql/athena';
 import { bigqueryStaleSql } from '../../analysis/sql/bigquery';
 import { QueryResultError, readQueryRows, staleHitsFromRows } from '../../analysis/sql/result';
 import { hitsFromFlows, staleMarkdown, staleReport, staleText } from '../../analysis/stale';
+import { ResolvedPolicy } from '../../resolve/ir';
+import { planGcp } from '../../targets/gcp/plan';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../errors';
 import { CliIO } from '../io';
 import { loadForCommand, printDiagnostics } from '../policy-input';
-import { flowsForCommand, inventoryForCommand, parseDays, parseFormat, parseUntil, windowWarning } from './lifecycle-input';
+import { flowsForCommand, inventoryForCommand, parseAwsFormatOption, parseDays, parseFormat, parseUntil, windowEnd, windowWarning } from './lifecycle-input';
 
 interface Opts {
   flows?: string[];
@@ -27,6 +29,23 @@ interface Opts {
   table?: string;
   fromQueryResult?: string;
   failOnStale?: boolean;
+  awsFormat?: string;
+}
+
+/**
+ * Firewall name → rule names, from the GCP plan the policy compiles to:
+ * GCP Firewall Rules Logging names the firewall that decided, and this
+ * maps it back to our rules. Undefined when the policy does not compile
+ * for GCP (its logs then fall back to replay).
+ */
+function gcpFirewallOrigins(ir: ResolvedPolicy): Map<string, string[]> | undefined {
+  try {
+    const cfg = ir.policy.doc.targets?.gcp ?? {};
+    const plan = planGcp(ir, { identity: cfg.identity ?? 'tags', project: cfg.project ?? 'project' });
+    return new Map(plan.firewalls.map((f) => [f.name, [...f.origins]]));
+  } catch {
+    return undefined;
+  }
 }
 
 export function register(program: Command, io: CliIO, done: (code: number) => void): void {
@@ -36,8 +55,9 @@ export function register(program: Command, io: CliIO, done: (code: number) => vo
     .argument('<policy>', 'policy file (YAML or JSON)')
     .option('--flows <files...>', 'flow logs: AWS VPC Flow Logs, Azure NSG/VNet flow logs, GCP VPC Flow Logs (gzip accepted)')
     .option('--inventory <file>', 'workloads: YAML, JSON or CSV rows of name, address, labels')
-    .option('--days <n>', 'window length in days, ending at the newest record (or --until)', '90')
-    .option('--until <date>', 'window end (ISO date or epoch seconds); default: the newest record in the logs')
+    .option('--days <n>', 'window length in days, ending now (or at --until)', '90')
+    .option('--until <date>', 'window end (ISO date or epoch seconds); default: now')
+    .option('--aws-format <format>', "AWS flow-log format string as configured (`${version} ${srcaddr} …`), for files without a header line (CloudWatch Logs delivery)")
     .option('--format <format>', 'text, json or markdown', 'text')
     .option('--emit-sql <warehouse>', 'print the analysis as one SQL query instead: athena (AWS) or bigquery (GCP)')
     .option('--table <name>', 'flow-log table for --emit-sql')
@@ -47,6 +67,7 @@ export function register(program: Command, io: CliIO, done: (code: number) => vo
       const format = parseFormat(opts.format, ['text', 'json', 'markdown']);
       const days = parseDays(opts.days)!;
       const until = parseUntil(opts.until);
+      const awsFormat = parseAwsFormatOption(opts.awsFormat);
       if (!opts.inventory) throw new UsageError('stale needs --inventory FILE (flows are mapped to workloads by address)');
       const r = loadForCommand(io, file);
       printDiagnostics(io, r.diagnostics);
@@ -77,15 +98,18 @@ export function register(program: Command, io: CliIO, done: (code: number) => vo
         report = staleReport(r.ir, hits, { days, to: until, from: until !== undefined ? until - days * 86400 : undefined });
       } else {
         if (!opts.flows || opts.flows.length === 0) throw new UsageError('stale needs --flows FILE… (or --from-query-result FILE)');
-        const c = await flowsForCommand(io, opts.flows, days, until);
+        const c = await flowsForCommand(io, opts.flows, days, windowEnd(until), awsFormat);
         windowWarning(io, c, days);
-        const { hits, unattributed } = hitsFromFlows(r.ir, new AddressBook(members), c.aggregate.list());
+        const flows = c.aggregate.list();
+        const origins = flows.some((f) => f.decidedBy) ? gcpFirewallOrigins(r.ir) : undefined;
+        const { hits, unknown, unattributed } = hitsFromFlows(r.ir, new AddressBook(members), flows, origins);
         report = staleReport(r.ir, hits, {
           days,
           from: c.window?.from,
           to: c.window?.to,
           inputs: c.reports,
-          unattributed: { ...unattributed, outsideWindow: c.aggregate.outsideWindow },
+          unknown,
+          unattributed: { ...unattributed, outsideWindow: c.outsideWindow },
         });
       }
       if (format === 'json') io.out(JSON.stringify(report, null, 2) + '\n');

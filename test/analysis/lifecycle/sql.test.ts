@@ -30,7 +30,7 @@ beforeAll(async () => {
                'protocol': 'BIGINT', 'packets': 'BIGINT', 'bytes': 'BIGINT', 'start': 'BIGINT', 'end': 'BIGINT', 'action': 'VARCHAR', 'log_status': 'VARCHAR'})`);
   // The BigQuery export's shape: jsonPayload.connection.* as nested records, timestamp as TIMESTAMP.
   await con.run(`CREATE TABLE compute_googleapis_com_vpc_flows AS SELECT * FROM read_json('${fix('gcp-flows.jsonl')}', format = 'newline_delimited', ignore_errors = true,
-    columns = {'jsonPayload': 'STRUCT(connection STRUCT(src_ip VARCHAR, dest_ip VARCHAR, src_port BIGINT, dest_port BIGINT, protocol BIGINT), disposition VARCHAR)', 'timestamp': 'TIMESTAMP'})`);
+    columns = {'jsonPayload': 'STRUCT(connection STRUCT(src_ip VARCHAR, dest_ip VARCHAR, src_port BIGINT, dest_port BIGINT, protocol BIGINT), disposition VARCHAR, reporter VARCHAR)', 'timestamp': 'TIMESTAMP'})`);
 }, 30000);
 
 afterAll(() => {

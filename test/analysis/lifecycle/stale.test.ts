@@ -3,8 +3,11 @@ import { fix, run } from './helpers';
 
 type Report = { stale: { rule: string }[]; used: { rule: string; hits: number; partial: boolean; unusedServices: string[]; pairs?: { used: number; total: number } }[]; unattributed: Record<string, number> };
 
+/** The fixtures' logs end at UNTIL; the window ends now unless --until says otherwise. */
+const UNTIL = String(BASE_TIME + DAYS * 86400);
+
 async function stale(flows: string, extra: string[] = []): Promise<Report> {
-  const r = await run(['stale', 'policy.yaml', '--flows', flows, '--inventory', 'inventory.yaml', '--format', 'json', ...extra]);
+  const r = await run(['stale', 'policy.yaml', '--flows', flows, '--inventory', 'inventory.yaml', '--format', 'json', ...(extra.includes('--until') ? [] : ['--until', UNTIL]), ...extra]);
   expect(r.code).toBe(0);
   return JSON.parse(r.stdout);
 }
