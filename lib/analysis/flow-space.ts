@@ -33,10 +33,6 @@ export function atomsOf(irs: readonly ResolvedPolicy[], extra: readonly AddressS
   return addressAtoms([...irs.flatMap(addressSetsOf), ...extra]);
 }
 
-export function rangeSet(r: AddressRange): AddressSet {
-  return AddressSet.fromRanges([r]);
-}
-
 /** The atoms inside a set (the set must be a union of atoms of the partition). */
 export function atomsIn(atoms: readonly AddressRange[], set: AddressSet): AddressRange[] {
   return atoms.filter((a) => set.contains(a.family, a.lo));
@@ -144,18 +140,4 @@ export function* flowCells(
       }
     }
   }
-}
-
-/** `shop-web-prod`, or `outside` for an outside host. */
-export function endpointName(segment: string | undefined): string {
-  return segment ?? 'outside';
-}
-
-/** A short, readable example of one service of a set: `tcp/443`, `udp/53`, `icmp`, `proto 47`. */
-export function exampleService(s: ServiceSet): string {
-  if (!s.tcp.isEmpty()) return `tcp/${s.tcp.ranges[0].lo}`;
-  if (!s.udp.isEmpty()) return `udp/${s.udp.ranges[0].lo}`;
-  if (s.icmp) return 'icmp';
-  if (s.other) return 'IP protocol 47 (any other protocol)';
-  return '(nothing)';
 }

@@ -3,7 +3,7 @@
  * command lives in commands/<name>.ts and registers itself here.
  */
 import { Command, CommanderError } from 'commander';
-import { EXIT_OK, EXIT_USAGE, UsageError } from './errors';
+import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, UsageError } from './errors';
 import { CliIO, processIO } from './io';
 import { packageVersion } from './package-root';
 import { suggest } from '../model/suggest';
@@ -63,7 +63,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
       return EXIT_USAGE;
     }
     io.err(`microseg: internal error: ${(e as Error).stack ?? e}\nPlease report this with the policy that caused it.\n`);
-    return 70;
+    return EXIT_INTERNAL;
   }
 }
 
@@ -75,7 +75,7 @@ export function run(): void {
     },
     (e) => {
       process.stderr.write(String(e) + '\n');
-      process.exitCode = 70;
+      process.exitCode = EXIT_INTERNAL;
     },
   );
 }

@@ -1,7 +1,7 @@
 /**
  * Which address families a segment's workloads can use.
  *
- * By the meaning (policy-format.md), a workload of a segment holds only
+ * By the meaning (docs/policy-reference.md), a workload of a segment holds only
  * addresses in the segment's `addresses` (network.internalCidrs when none are
  * declared), and the source and destination of a packet share a family. So a
  * segment whose addresses hold no IPv6 never sends or receives an IPv6

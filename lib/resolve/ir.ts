@@ -4,8 +4,9 @@
  * For every segment X the IR lists, per side (ingress of X, egress of X), the
  * allow entries and the deny entries that name X, each with its peer (another
  * segment by identity, or a set of addresses) and its services. The meaning
- * of the policy (policy-format.md, "Meaning") is then, for a side and a
- * packet from/to a peer with identity I (or none) at address a:
+ * of the policy (docs/policy-reference.md, "What a policy means, in short")
+ * is then, for a side and a packet from/to a peer with identity I (or none)
+ * at address a:
  *
  *   admitted services = ∪ allow entries matching (I, a)  −  ∪ deny entries matching (I, a)
  *

@@ -1,5 +1,5 @@
 /**
- * The meaning of a policy, evaluated: policy-format.md "Meaning", literally.
+ * The meaning of a policy, evaluated: docs/policy-reference.md, "What a policy means, in short", literally.
  * Every back end, the verifier, explain, diff and the lifecycle analyses
  * judge against these functions, so they stay small and obviously right.
  */

@@ -18,7 +18,7 @@ export interface SynthOptions {
 
 export { TARGET_NAMES, TargetName } from '../model/targets';
 
-/** identities.json, as targets.md defines it. Terraform addresses are `TYPE.NAME` as in the synthesized JSON. */
+/** identities.json: what a workload of each segment must carry on the target (docs/aws.md, azure.md, gcp.md, "Identities"). Terraform addresses are `TYPE.NAME` as in the synthesized JSON. */
 export interface IdentitiesFile {
   readonly apiVersion: 'microseg/v1';
   readonly policy: string;

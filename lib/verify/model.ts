@@ -86,9 +86,6 @@ export interface CloudModel {
   readonly protocols: ReadonlySet<number>;
 }
 
-export const EMPTY_MATCH: EndpointMatch = { ids: new Set(), addrs: AddressSet.EMPTY };
-export const ANY_MATCH: EndpointMatch = { ids: new Set(), addrs: AddressSet.ALL };
-
 function hitsIds(m: EndpointMatch, ids: ReadonlySet<string>): boolean {
   for (const i of m.ids) if (ids.has(i)) return true;
   return false;
@@ -195,15 +192,4 @@ function push(m: Map<number, PortSet[]>, k: number, v: PortSet): void {
   const l = m.get(k);
   if (l) l.push(v);
   else m.set(k, [v]);
-}
-
-/** identities.json segment entry → normalised tokens, via a reader-specific field list. */
-export function describeMatch(m: EndpointMatch): string {
-  const parts = [...[...m.ids].sort()];
-  if (m.addrs.equals(AddressSet.ALL)) parts.push('any address');
-  else if (!m.addrs.isEmpty()) {
-    const c = m.addrs.toCidrs();
-    parts.push(c.length > 4 ? `${c.slice(0, 4).join(', ')} … (${c.length} CIDRs)` : c.join(', '));
-  }
-  return parts.join(' | ') || 'nothing';
 }

@@ -36,8 +36,6 @@ export interface FlowRecord {
 
 export type FlowFormat = 'aws' | 'azure' | 'gcp';
 
-export const FLOW_FORMATS: readonly FlowFormat[] = ['aws', 'azure', 'gcp'];
-
 const PROTO_NAMES: Record<string, number> = { tcp: 6, udp: 17, icmp: 1, icmpv6: 58, 'ipv6-icmp': 58, gre: 47, esp: 50, ah: 51, sctp: 132 };
 
 /** Validate the parts every reader shares; returns the reason a record is malformed, or undefined. */

@@ -23,7 +23,3 @@ export function externalPath(doc: PolicyDocument, name: string): (string | numbe
   const i = (doc.externals ?? []).findIndex((s) => s.name === name);
   return i >= 0 ? ['externals', i, 'name'] : [];
 }
-
-export function kindOf(doc: PolicyDocument, name: string): 'rule' | 'guardrail' {
-  return (doc.guardrails ?? []).some((g) => g.name === name) ? 'guardrail' : 'rule';
-}

@@ -13,7 +13,7 @@ import { bigqueryDiscoverSql } from '../../analysis/sql/bigquery';
 import { pairsFromRows, QueryResultError, readQueryRows } from '../../analysis/sql/result';
 import { checkPolicyObject } from '../../model/policy';
 import { suggest } from '../../model/suggest';
-import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../errors';
+import { EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, UsageError } from '../errors';
 import { CliIO } from '../io';
 import { loadForCommand, printDiagnostics } from '../policy-input';
 import { flowsForCommand, inventoryForCommand, parseAwsFormatOption, parseDays, parseUntil } from './lifecycle-input';
@@ -103,7 +103,7 @@ export function register(program: Command, io: CliIO, done: (code: number) => vo
       if (!check.policy) {
         printDiagnostics(io, check.diagnostics);
         io.err('discover: internal error: the proposed policy does not validate\n');
-        return done(70);
+        return done(EXIT_INTERNAL);
       }
       for (const n of result.notes) io.err(`discover: ${n}\n`);
       io.err(`discover: ${count(result.stats.cells, 'observed segment/host pair')} -> ${count(result.stats.rules, 'rule')} over ${count(result.stats.segments, 'segment')}\n`);

@@ -23,12 +23,10 @@ import { Family } from '../../net/address';
 import { ServiceSet } from '../../net/service';
 import { sharedFamilies } from '../../resolve/families';
 import { Direction, Origin, ResolvedPolicy, ResolvedRule, Side } from '../../resolve/ir';
-import { LabelIdentity } from '../../resolve/labels';
+import { ALL_SEGMENTS_KEY, LabelIdentity } from '../../resolve/labels';
 
 /** Key of the all-segments group (label keys are `label=value`; names hold neither `*` nor `=`). */
-export const ALL_KEY = '*';
-
-
+export const ALL_KEY = ALL_SEGMENTS_KEY;
 
 /** What label groups admit on one side of one segment. */
 export interface SideCoverage {

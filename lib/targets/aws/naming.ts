@@ -7,7 +7,6 @@ import { Origin } from '../../resolve/ir';
 import { truncate } from '../kit/names';
 import { AWS_QUOTAS } from './limits';
 
-
 /** Security group name: `<prefix><policy>-<segment>`, overflow groups `…<segment>.2`, `.3` (a `.` cannot occur in a segment name, so no two segments collide). */
 export function groupName(prefix: string, policy: string, segment: string, index: number): string {
   return `${prefix}${policy}-${segment}${index === 0 ? '' : `.${index + 1}`}`;

@@ -29,14 +29,6 @@ export function pieceServices(p: Piece): ServiceSet {
   return p.proto === 'tcp' ? ServiceSet.tcp(p.lo, p.hi) : ServiceSet.udp(p.lo, p.hi);
 }
 
-/** `any`, `icmp`, `tcp/443`, `tcp/8000-8099`, `tcp` (all ports). */
-export function pieceLabel(p: Piece): string {
-  if (p.proto === '-1') return 'any';
-  if (p.proto === 'icmp') return 'icmp';
-  if (p.lo === 0 && p.hi === 65535) return p.proto;
-  return p.lo === p.hi ? `${p.proto}/${p.lo}` : `${p.proto}/${p.lo}-${p.hi}`;
-}
-
 /** AWS protocol for a piece; ICMP depends on the family of the packets it is meant for. */
 export function awsProtocol(p: Piece, family: Family): AwsProtocol {
   if (p.proto === '-1') return { ipProtocol: '-1' };

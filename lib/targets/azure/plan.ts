@@ -36,6 +36,7 @@ import { Diagnostic } from '../../model/diagnostics';
 import { AddressSet, Family } from '../../net/address';
 import { ServiceSet } from '../../net/service';
 import { segmentFamilies } from '../../resolve/families';
+import { ALL_SEGMENTS_KEY } from '../../resolve/labels';
 import { Action, Direction, Origin, ResolvedPolicy, SideEntry } from '../../resolve/ir';
 import { chunk } from '../kit/chunks';
 import { fitName, fitText, hash32 } from '../kit/names';
@@ -114,7 +115,7 @@ export interface PlannedAllAsg {
 }
 
 /** The all-segments ASG's key among ASG keys (segment names and `label=value` never hold '*'). */
-export const ALL_ASG_KEY = '*';
+export const ALL_ASG_KEY = ALL_SEGMENTS_KEY;
 
 export interface PlannedNsg {
   /** Construct id: `shared` or the segment name. */
