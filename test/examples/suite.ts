@@ -1,13 +1,38 @@
 /**
- * Every example app synthesizes (validations included, so each construct's
- * verify-at-synth runs), carries no error annotation, its segmentation is
- * verified exactly against the policy by the verifier for every target it
- * compiles, and its whole plan matches the snapshot (versions stubbed).
+ * What every example app must do, as one suite each example's own test file
+ * runs (so each has a snapshot file of its own): it synthesizes (validations
+ * included, so each construct's verify-at-synth runs), carries no error
+ * annotation, its segmentation is verified exactly against the policy by the
+ * verifier for every target it compiles, and its whole plan matches the
+ * snapshot (versions stubbed), one line per resource with a digest of the
+ * exact bytes.
  */
+import { createHash } from 'crypto';
 import { resolve, verifyOutput } from '../../lib';
+import { serialiseTerraform } from '../../lib/targets/serialise';
 import { annotations, EXAMPLES, synthExample } from './helpers';
 
-describe.each(EXAMPLES.map((e) => [e.name, e] as const))('example %s', (_name, def) => {
+/**
+ * The plan as a reviewer reads it: the sha256 of the exact serialised bytes
+ * (so any byte change fails), then one line per top-level block and per
+ * resource (`resource.TYPE.NAME {body}`), so a diff names what changed.
+ */
+export function reviewable(json: Record<string, any>): string {
+  const lines = [`sha256 ${createHash('sha256').update(serialiseTerraform(json)).digest('hex')}`];
+  for (const [key, value] of Object.entries(json)) {
+    if (key !== 'resource') lines.push(`${key} ${JSON.stringify(value)}`);
+    else for (const [type, byName] of Object.entries<Record<string, unknown>>(value)) for (const [name, body] of Object.entries(byName)) lines.push(`resource.${type}.${name} ${JSON.stringify(body)}`);
+  }
+  return lines.join('\n');
+}
+
+export function exampleSuite(name: string): void {
+  const def = EXAMPLES.find((e) => e.name === name);
+  if (!def) throw new Error(`no example '${name}' in test/examples/helpers.ts`);
+  describe(`example ${name}`, () => exampleTests(def));
+}
+
+function exampleTests(def: (typeof EXAMPLES)[number]): void {
   const out = synthExample(def);
 
   it('synthesizes with no error annotation', () => {
@@ -56,6 +81,6 @@ describe.each(EXAMPLES.map((e) => [e.name, e] as const))('example %s', (_name, d
   });
 
   it('matches the snapshot', () => {
-    expect(out.text).toMatchSnapshot();
+    expect(reviewable(out.json)).toMatchSnapshot();
   });
-});
+}
