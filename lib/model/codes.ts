@@ -313,6 +313,56 @@ export const CODES: Record<string, CodeInfo> = {
     title: 'invalid suppression id',
     explanation: 'A suppression `id` is a diagnostic code such as `MS3002`.',
   },
+  MS1301: {
+    severity: 'error',
+    title: 'policy directory without a base',
+    explanation: 'A policy directory needs exactly one document of `kind: SegmentationPolicy` (the base: labels, network, shared externals and services, guardrails, `ownership`). Teams add `kind: PolicyFragment` files beside it.',
+  },
+  MS1302: {
+    severity: 'error',
+    title: 'second base in a policy directory',
+    explanation: 'Only one file of a policy directory may be `kind: SegmentationPolicy`; the message names the base. A team writes `kind: PolicyFragment`.',
+  },
+  MS1304: {
+    severity: 'error',
+    title: 'name declared in two files',
+    explanation: 'Segment, external, service, rule and guardrail names are global across a policy directory. The error sits at the later file (in sorted path order) and names the earlier one.',
+  },
+  MS1305: {
+    severity: 'error',
+    title: 'fragment segment outside its scope',
+    explanation: "A fragment declares only segments whose labels match its `scope`, the label selector of the segments its team owns.",
+  },
+  MS1306: {
+    severity: 'error',
+    title: 'rule grants ingress outside its scope',
+    explanation: "A fragment's rule may only grant ingress into its own scope: every segment on its `to` side must match the fragment's `scope`. A cross-team flow is written by the team that receives it.",
+  },
+  MS1307: {
+    severity: 'error',
+    title: 'egress to externals from outside the scope',
+    explanation: "A fragment's rule towards externals or CIDRs grants egress of its `from` segments, so every segment on its `from` side must match the fragment's `scope`.",
+  },
+  MS1308: {
+    severity: 'error',
+    title: 'guardrail in a fragment not owned by security',
+    explanation: "Guardrails are the security baseline: a fragment may hold them only when its `metadata.owner` is listed in the base's `ownership.security`.",
+  },
+  MS1309: {
+    severity: 'error',
+    title: 'scope is not a label selector',
+    explanation: 'A fragment `scope` is a label selector such as `{app: billing}`; segment, external and CIDR references have no place in it.',
+  },
+  MS1311: {
+    severity: 'error',
+    title: 'standard without exactly one kind',
+    explanation: 'Each entry of `standards:` has exactly one of `never`, `only` or `always`, each with `from`, `to` and `services`.',
+  },
+  MS1312: {
+    severity: 'error',
+    title: 'duplicate standard name',
+    explanation: 'Standard names are unique across every standards document in use (the directory and every `--standards` file).',
+  },
   MS3001: {
     severity: 'warning',
     title: 'allow partly removed by a deny guardrail',
@@ -384,6 +434,31 @@ export const CODES: Record<string, CodeInfo> = {
     title: 'suppression matches no finding',
     explanation:
       'A suppression in `suppressions:` acknowledges no finding: it is stale or mistyped. See docs/lint.md.',
+  },
+  MS3101: {
+    severity: 'error',
+    title: 'standard broken: never',
+    explanation: 'A `never` standard says no flow may be allowed from `from` to `to` on its services; a rule or allow guardrail grants one. The finding sits at the rule responsible, with an example flow. Standards are not suppressible from the policy: change the rule, or the standard.',
+  },
+  MS3102: {
+    severity: 'error',
+    title: 'standard broken: only',
+    explanation: 'An `only` standard says every allowed flow into `to` on its services comes from `from`; a rule or allow guardrail admits one from elsewhere (another segment, or an outside host at an address `from` does not name). The finding sits at the rule responsible, with an example flow.',
+  },
+  MS3103: {
+    severity: 'error',
+    title: 'standard broken: always',
+    explanation: 'An `always` standard says flows from `from` to `to` on its services must stay allowed; some is not (no rule grants it, or a deny guardrail removes it). The finding sits at the standard, with an example flow and the guardrails that deny it.',
+  },
+  MS3104: {
+    severity: 'warning',
+    title: 'standard selects nothing in this policy',
+    explanation: 'A selector of a standard names a label, value, segment or external this policy does not have, so that part of the standard judges nothing here. One org-wide standards file serves many repositories, so this is a warning; check the spelling.',
+  },
+  MS3105: {
+    severity: 'error',
+    title: 'standard names an unknown service',
+    explanation: 'A service in a standard is a literal spec (`tcp/22`), a built-in service name, or a name from the policy\'s `services`. An unknown one would make the standard judge nothing.',
   },
   MS4001: {
     severity: 'error',

@@ -8,15 +8,19 @@
  * PolicyError listing them all, the `load…`/`check…` functions return them.
  */
 import { hasErrors, PolicyError, sortDiagnostics, Diagnostic, SourceLocation } from './diagnostics';
+import { Composition, composeSources, PolicySource, SourceText } from './compose';
+import { readPolicyDirectory } from './directory';
 import { LoadResult, loadPolicyFile, parsePolicySource } from './loader';
 import { Finding, Locator, locateFindings, locateIn, NO_LOCATOR } from './locator';
 import { deepFreeze, toPlain } from './plain';
 import { schemaFindings } from './schema';
+import { LocatedStandard } from './standards';
 import { LabelDecl, TypedPolicyBody } from './typed';
 import { NodePath, PolicyBody, PolicyDocument } from './types';
 import { validateDocument } from './validate';
 
 export type { Locator } from './locator';
+export type { PolicySource } from './compose';
 
 /** Result of the non-throwing front doors: a policy exactly when there are no errors. */
 export interface CheckResult {
@@ -33,14 +37,29 @@ export class SegmentationPolicy<S extends string = string> {
   readonly file: string;
   /** Warnings and infos found while validating (errors never reach a SegmentationPolicy). */
   readonly diagnostics: readonly Diagnostic[];
+  /**
+   * The files a directory policy was composed from (base, fragments, standards),
+   * in sorted path order; one entry for a single file.
+   */
+  readonly sources: readonly PolicySource[];
+  /** Standards documents found in a policy directory (lint and verify judge by them; they never change what is compiled). */
+  readonly standards: readonly LocatedStandard[];
   private readonly locator: Locator;
 
   /** @internal use fromFile / fromObject / define / fromSource. */
-  constructor(doc: PolicyDocument, file: string, locator: Locator, diagnostics: readonly Diagnostic[]) {
+  constructor(doc: PolicyDocument, file: string, locator: Locator, diagnostics: readonly Diagnostic[], sources?: readonly PolicySource[], standards: readonly LocatedStandard[] = []) {
     this.doc = doc;
     this.file = file;
     this.locator = locator;
     this.diagnostics = diagnostics;
+    this.sources = sources ?? [{ file, kind: 'SegmentationPolicy', name: doc.metadata.name }];
+    this.standards = standards;
+  }
+
+  /** The source file a rule, guardrail, segment or external was written in (the policy's file when unlocated). */
+  sourceOf(path: NodePath): PolicySource | undefined {
+    const file = this.locate(path)?.file ?? this.file;
+    return this.sources.find((s) => s.file === file);
   }
 
   get name(): string {
@@ -61,7 +80,7 @@ export class SegmentationPolicy<S extends string = string> {
     return locateIn(this.locator, path, at);
   }
 
-  /** Read, parse and validate a YAML or JSON file. Throws PolicyError listing every error. */
+  /** Read, parse and validate a YAML or JSON file, or a policy directory. Throws PolicyError listing every error. */
   static fromFile(path: string): SegmentationPolicy {
     return orThrow(loadPolicy(path));
   }
@@ -104,9 +123,29 @@ export function bodyToDocument(body: PolicyBody): unknown {
   return { apiVersion: 'microseg/v1', kind: 'SegmentationPolicy', metadata, ...rest };
 }
 
-/** Read and validate a policy file without throwing (the CLI's door). `displayName` names it in diagnostics. */
+/**
+ * Read and validate a policy file or directory without throwing (the CLI's door).
+ * `displayName` names it in diagnostics; files of a directory are shown under it.
+ */
 export function loadPolicy(path: string, displayName: string = path): CheckResult {
-  return finish(loadPolicyFile(path, displayName), displayName);
+  const dir = readPolicyDirectory(path, displayName);
+  if (dir === undefined) return finish(loadPolicyFile(path, displayName), displayName);
+  if (dir.diagnostics.length > 0) return { diagnostics: sortDiagnostics(dir.diagnostics) };
+  return checkPolicySources(displayName, dir.files);
+}
+
+/** Compose and validate the files of a policy directory (sorted path order), e.g. as git holds them at a revision. */
+export function checkPolicySources(root: string, files: readonly SourceText[]): CheckResult {
+  return finishComposed(composeSources(root, files), root);
+}
+
+function finishComposed(c: Composition, root: string): CheckResult {
+  if (c.fatal || hasErrors(c.diagnostics) && c.value === undefined) return { diagnostics: sortDiagnostics(c.diagnostics) };
+  const findings = dedupe([...schemaFindings(c.value).filter((f) => !c.fromFragment(f.path)), ...validateDocument(c.value)]).filter((f) => !c.covered.has(`${f.code}\u0000${f.path.map(String).join('\u0000')}`));
+  const diagnostics = sortDiagnostics([...c.diagnostics, ...locateFindings(findings, c.locator, root)]);
+  if (hasErrors(diagnostics)) return { diagnostics };
+  const doc = deepFreeze(c.value) as PolicyDocument;
+  return { policy: new SegmentationPolicy(doc, root, c.locator, Object.freeze(diagnostics), c.sources, c.standards), diagnostics };
 }
 
 /** Parse and validate policy text without throwing. */

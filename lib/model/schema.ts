@@ -105,6 +105,13 @@ export const targetsSchema = z
   })
   .describe('Per-cloud settings; a target may be omitted.');
 
+/** Who may write what when a policy is a directory of a base and team fragments (docs/policy-reference.md). */
+export const ownershipSchema = z
+  .strictObject({
+    security: z.array(z.string().min(1)).describe('Owners (fragment metadata.owner) allowed to write guardrails in fragments.').optional(),
+  })
+  .describe('Ownership of a policy directory: which fragment owners are the security team.');
+
 export const policyDocumentSchema = z
   .strictObject({
     apiVersion: z.literal('microseg/v1').describe('Format version: microseg/v1.'),
@@ -124,6 +131,7 @@ export const policyDocumentSchema = z
     rules: z.array(ruleSchema).describe('Application allows.').optional(),
     targets: targetsSchema.optional(),
     suppressions: z.array(suppressionSchema).describe('Accepted lint findings, each with a reason.').optional(),
+    ownership: ownershipSchema.optional(),
     lint: z
       .strictObject({
         adminPorts: z.array(serviceSpec).describe('Extra ports the world-open check treats as admin ports.').optional(),
@@ -133,6 +141,49 @@ export const policyDocumentSchema = z
   })
   .describe('A label-based microsegmentation policy.');
 
+/** A team's part of a policy directory: segments, externals, services and rules inside its scope. */
+export const fragmentDocumentSchema = z
+  .strictObject({
+    apiVersion: z.literal('microseg/v1').describe('Format version: microseg/v1.'),
+    kind: z.literal('PolicyFragment').describe('Always PolicyFragment.'),
+    metadata: z
+      .strictObject({ name: name(NAME_MAX, 'Fragment name'), owner: z.string().min(1).describe('The team that owns this fragment (CODEOWNERS should agree).'), description })
+      .describe('Name, owner and description of the fragment.'),
+    scope: z.record(z.string(), z.union([z.string(), z.array(z.string())])).describe('A label selector: the segments this fragment owns. Its segments must match it; its rules may only grant ingress into it.'),
+    segments: z.array(segmentSchema).describe('Segments of this team; each must match scope.').optional(),
+    externals: z.array(externalSchema).describe('Externals; names are global across the directory.').optional(),
+    services: z.record(z.string(), z.array(serviceSpec)).describe('Named services; names are global across the directory.').optional(),
+    guardrails: z.array(guardrailSchema).describe('Only when metadata.owner is in the base ownership.security list.').optional(),
+    rules: z.array(ruleSchema).describe('Allows whose receiving side is in scope.').optional(),
+  })
+  .describe('A team fragment of a policy directory.');
+
+const standardBody = z.strictObject({
+  from: selector.describe('Sources: segments by labels or name; externals and cidrs name outside hosts at those addresses.'),
+  to: selector.describe('Destinations, as `from`.'),
+  services: z.array(serviceSpec).describe('Services the standard is about (non-empty).'),
+});
+
+export const standardSchema = z
+  .strictObject({
+    name: name(NAME_MAX, 'Standard name, unique across every standards document in use'),
+    description,
+    never: standardBody.describe('No flow may be allowed from `from` to `to` on these services.').optional(),
+    only: standardBody.describe('Every allowed flow into `to` on these services comes from `from`.').optional(),
+    always: standardBody.describe('Every flow from `from` to `to` on these services must stay allowed.').optional(),
+  })
+  .describe('One named standard: exactly one of never, only, always.');
+
+/** Org-wide standards: checked by lint and verify, never compiled. */
+export const standardsDocumentSchema = z
+  .strictObject({
+    apiVersion: z.literal('microseg/v1').describe('Format version: microseg/v1.'),
+    kind: z.literal('SegmentationStandards').describe('Always SegmentationStandards.'),
+    metadata: z.strictObject({ name: name(NAME_MAX, 'Standards document name'), owner: z.string().optional(), description }).describe('Name, owner and description.'),
+    standards: z.array(standardSchema).describe('The named standards.'),
+  })
+  .describe('Segmentation standards: what must never, only or always be allowed.');
+
 // ---------------------------------------------------------------------------
 // zod issues to findings
 
@@ -141,22 +192,22 @@ type Issue = z.core.$ZodIssue;
 type SchemaFinding = Finding & { suggested?: string; missing?: string };
 
 /** Findings for everything the schema rejects, except what validate.ts reports itself. */
-export function schemaFindings(value: unknown): Finding[] {
-  const r = policyDocumentSchema.safeParse(value);
+export function schemaFindings(value: unknown, schema: z.core.$ZodType = policyDocumentSchema): Finding[] {
+  const r = z.safeParse(schema, value);
   if (r.success) return [];
   const out: SchemaFinding[] = [];
-  for (const issue of r.error.issues) mapIssue(issue, [], value, out);
+  for (const issue of r.error.issues) mapIssue(issue, [], value, out, schema);
   // `segmnets:` yields both "unknown key 'segmnets' (did you mean 'segments'?)" and
   // "missing 'segments'"; the first says it all, so drop the second.
   const typoFor = new Set(out.filter((f) => f.code === 'MS1100' && f.suggested).map((f) => pathKey([...f.path.slice(0, -1), f.suggested!])));
   return out.filter((f) => !(f.code === 'MS1101' && f.missing !== undefined && typoFor.has(pathKey([...f.path, f.missing]))));
 }
 
-function mapIssue(issue: Issue, prefix: NodePath, root: unknown, out: SchemaFinding[]): void {
+function mapIssue(issue: Issue, prefix: NodePath, root: unknown, out: SchemaFinding[], schema: z.core.$ZodType): void {
   const path: NodePath = [...prefix, ...(issue.path as (string | number)[])];
   switch (issue.code) {
     case 'unrecognized_keys': {
-      const known = knownKeys(path);
+      const known = knownKeys(path, schema);
       for (const key of issue.keys) {
         const s = suggest(key, known);
         out.push({ code: 'MS1100', message: `unknown key '${key}'${where(path)}${s ? ` (did you mean '${s}'?)` : ''}`, path: [...path, key], at: 'key', suggested: s });
@@ -192,7 +243,7 @@ function mapIssue(issue: Issue, prefix: NodePath, root: unknown, out: SchemaFind
       // Prefer the branch that got past the top-level type check: its errors are the specific ones.
       const deeper = issue.errors.filter((errs) => errs.some((e) => e.path.length > 0 || e.code !== 'invalid_type'));
       if (deeper.length === 1) {
-        for (const e of deeper[0]) mapIssue(e, path, root, out);
+        for (const e of deeper[0]) mapIssue(e, path, root, out, schema);
         return;
       }
       const got = valueAt(root, path);
@@ -265,8 +316,8 @@ function valueAt(root: unknown, path: NodePath): unknown {
 }
 
 /** Keys the schema knows at a path, for "did you mean". Walks the zod definition. */
-export function knownKeys(path: NodePath): string[] {
-  let s: z.core.$ZodType | undefined = policyDocumentSchema;
+export function knownKeys(path: NodePath, schema: z.core.$ZodType = policyDocumentSchema): string[] {
+  let s: z.core.$ZodType | undefined = schema;
   for (const p of path) {
     s = unwrap(s);
     if (!s) return [];

@@ -129,6 +129,49 @@ export interface PolicyDocument {
   readonly targets?: TargetsDoc;
   readonly suppressions?: readonly SuppressionDoc[];
   readonly lint?: LintSettingsDoc;
+  /** Directory policies: fragment owners allowed to write guardrails. */
+  readonly ownership?: OwnershipDoc;
+}
+
+export interface OwnershipDoc {
+  readonly security?: readonly string[];
+}
+
+/** A team fragment of a policy directory, as written. */
+export interface FragmentDocument {
+  readonly apiVersion: 'microseg/v1';
+  readonly kind: 'PolicyFragment';
+  readonly metadata: { readonly name: string; readonly owner: string; readonly description?: string };
+  readonly scope: LabelSelector;
+  readonly segments?: readonly SegmentDoc[];
+  readonly externals?: readonly ExternalDoc[];
+  readonly services?: Readonly<Record<string, readonly ServiceSpec[]>>;
+  readonly guardrails?: readonly GuardrailDoc[];
+  readonly rules?: readonly RuleDoc[];
+}
+
+export type StandardKind = 'never' | 'only' | 'always';
+
+export interface StandardBodyDoc {
+  readonly from: Selector;
+  readonly to: Selector;
+  readonly services: readonly ServiceSpec[];
+}
+
+export interface StandardDoc {
+  readonly name: string;
+  readonly description?: string;
+  readonly never?: StandardBodyDoc;
+  readonly only?: StandardBodyDoc;
+  readonly always?: StandardBodyDoc;
+}
+
+/** Org-wide standards: checked by lint and verify, never compiled. */
+export interface StandardsDocument {
+  readonly apiVersion: 'microseg/v1';
+  readonly kind: 'SegmentationStandards';
+  readonly metadata: { readonly name: string; readonly owner?: string; readonly description?: string };
+  readonly standards: readonly StandardDoc[];
 }
 
 export const DEFAULT_INTERNAL_CIDRS: readonly string[] = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', 'fc00::/7'];

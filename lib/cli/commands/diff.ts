@@ -11,7 +11,6 @@ import { Command } from 'commander';
 import { checkApply } from '../../analysis/apply-check';
 import { diffPolicies } from '../../analysis/diff';
 import { sortDiagnostics } from '../../model/diagnostics';
-import { checkPolicySource } from '../../model/policy';
 import { resolve } from '../../resolve/resolve';
 import { diffJson } from '../../report/json';
 import { diffMarkdown } from '../../report/markdown';
@@ -20,6 +19,7 @@ import { applyCheckJson, applyCheckMarkdown, applyCheckText } from '../../report
 import { compileTargets, selectTargets } from '../compile-targets';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from '../errors';
 import { CliIO } from '../io';
+import { checkPolicyAtRef } from '../git-policy';
 import { displayPath, loadForCommand, printDiagnostics } from '../policy-input';
 
 /** The policy text at a git revision; `file` is relative to the working directory. */
@@ -50,9 +50,8 @@ export function register(program: Command, io: CliIO, done: (code: number) => vo
       const neu = loadForCommand(io, newFile);
       let old;
       if (opts.baseRef) {
-        const text = gitShow(io, opts.baseRef, a);
         const shown = `${opts.baseRef}:${displayPath(io, path.resolve(io.cwd, a))}`;
-        const c = checkPolicySource(text, shown);
+        const c = checkPolicyAtRef(io, opts.baseRef, a, shown);
         old = c.policy ? { ok: true as const, policy: c.policy, ir: resolve(c.policy), diagnostics: c.diagnostics } : { ok: false as const, code: EXIT_FINDINGS, diagnostics: c.diagnostics };
       } else old = loadForCommand(io, a);
       printDiagnostics(io, sortDiagnostics([...old.diagnostics, ...neu.diagnostics]));

@@ -20,7 +20,7 @@ export function register(program: Command, io: CliIO, done: (code: number) => vo
   program
     .command('drift')
     .description('compare `terraform show -json` output (state or plan) with what the policy compiles to: resources added, removed or changed by hand, and the flows they change')
-    .argument('<policy>', 'policy file (YAML or JSON)')
+    .argument('<policy>', 'policy file (YAML or JSON) or policy directory')
     .option('--state <file>', 'output of `terraform show -json` (state) or `terraform show -json PLANFILE`')
     .option('--target <target>', 'aws, azure or gcp')
     .option('--format <format>', 'text, json or markdown', 'text')

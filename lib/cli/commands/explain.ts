@@ -11,7 +11,7 @@ export function register(program: Command, io: CliIO, done: (code: number) => vo
   program
     .command('explain')
     .description('is traffic between two endpoints allowed, in each direction, and which rules and guardrails decide it')
-    .argument('<policy>', 'policy file (YAML or JSON)')
+    .argument('<policy>', 'policy file (YAML or JSON) or policy directory')
     .requiredOption('--from <endpoint>', 'segment, label selector (env=prod,tier=web), external, address/CIDR, or segment@address')
     .requiredOption('--to <endpoint>', 'same forms as --from')
     .option('--service <service>', 'tcp/443, udp/53, icmp, any, or a service name (default: every service)')

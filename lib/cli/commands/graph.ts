@@ -45,7 +45,7 @@ export function register(program: Command, io: CliIO, done: (code: number) => vo
   program
     .command('graph')
     .description('the segment graph: who can talk to whom, on what (Mermaid, DOT, SVG or a self-contained HTML page)')
-    .argument('<policy>', 'policy file (YAML or JSON)')
+    .argument('<policy>', 'policy file (YAML or JSON) or policy directory')
     .option('--format <format>', 'mermaid, dot, svg or html', 'mermaid')
     .option('--group-by <label>', 'group segments by a label (env, tier, app, or any label of the policy)')
     .option('--diff <old>', 'colour the edges added, removed and changed since this older policy')

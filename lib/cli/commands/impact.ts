@@ -7,20 +7,19 @@
 import * as path from 'path';
 import { Command } from 'commander';
 import { impact, impactMarkdown, impactText } from '../../analysis/impact';
-import { checkPolicySource } from '../../model/policy';
+import { checkPolicyAtRef } from '../git-policy';
 import { resolve } from '../../resolve/resolve';
 import { ResolvedPolicy } from '../../resolve/ir';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../errors';
 import { CliIO } from '../io';
 import { displayPath, loadForCommand, printDiagnostics } from '../policy-input';
-import { gitShow } from './diff';
 import { inventoryForCommand, parseFormat } from './lifecycle-input';
 
 export function register(program: Command, io: CliIO, done: (code: number) => void): void {
   program
     .command('impact')
     .description('dry run against an inventory: coverage, unmanaged workloads, and workload pairs that gain or lose services against a base policy')
-    .argument('<policy>', 'policy file (YAML or JSON)')
+    .argument('<policy>', 'policy file (YAML or JSON) or policy directory')
     .option('--inventory <file>', 'workloads: YAML, JSON or CSV rows of name, address, labels')
     .option('--base <file>', 'the policy in force now')
     .option('--base-ref <ref>', 'read the base policy from git: `git show REF:<policy>`')
@@ -38,7 +37,7 @@ export function register(program: Command, io: CliIO, done: (code: number) => vo
         const b = opts.base
           ? loadForCommand(io, opts.base)
           : (() => {
-              const c = checkPolicySource(gitShow(io, opts.baseRef!, file), `${opts.baseRef}:${displayPath(io, path.resolve(io.cwd, file))}`);
+              const c = checkPolicyAtRef(io, opts.baseRef!, file, `${opts.baseRef}:${displayPath(io, path.resolve(io.cwd, file))}`);
               return c.policy ? { ok: true as const, ir: resolve(c.policy), diagnostics: c.diagnostics } : { ok: false as const, code: EXIT_FINDINGS, diagnostics: c.diagnostics };
             })();
         printDiagnostics(io, b.diagnostics);

@@ -21,7 +21,7 @@ export function register(program: Command, io: CliIO, done: (code: number) => vo
   program
     .command('lint')
     .description('validate a policy and report lint findings (conflicts, shadowed rules, world-open admin ports, …)')
-    .argument('<policy>', 'policy file (YAML or JSON)')
+    .argument('<policy>', 'policy file (YAML or JSON) or policy directory')
     .option('--fail-on <severity>', 'exit 1 on findings at or above: error, warning or none', 'error')
     .option('--format <format>', FORMATS.join(', '), 'text')
     .option('--today <date>', 'the date expiry is judged against, YYYY-MM-DD (default: MICROSEG_TODAY, else the clock)')

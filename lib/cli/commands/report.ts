@@ -86,7 +86,7 @@ export function register(program: Command, io: CliIO, done: (code: number) => vo
   program
     .command('report')
     .description('write one self-contained HTML report: graph, lint findings, per-segment tables, coverage, searchable rules')
-    .argument('<policy>', 'policy file (YAML or JSON)')
+    .argument('<policy>', 'policy file (YAML or JSON) or policy directory')
     .option('--out <file>', 'HTML file to write', 'report.html')
     .option('--inventory <file>', 'workload inventory (or a precomputed coverage object) for the coverage section')
     .option('--group-by <label>', "group segments in the graph by a label, or 'none' (default: env, when the policy has it)")

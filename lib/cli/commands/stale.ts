@@ -52,7 +52,7 @@ export function register(program: Command, io: CliIO, done: (code: number) => vo
   program
     .command('stale')
     .description('rules and allow guardrails that no observed flow used in the window (replaying flow logs through the policy)')
-    .argument('<policy>', 'policy file (YAML or JSON)')
+    .argument('<policy>', 'policy file (YAML or JSON) or policy directory')
     .option('--flows <files...>', 'flow logs: AWS VPC Flow Logs, Azure NSG/VNet flow logs, GCP VPC Flow Logs (gzip accepted)')
     .option('--inventory <file>', 'workloads: YAML, JSON or CSV rows of name, address, labels')
     .option('--days <n>', 'window length in days, ending now (or at --until)', '90')

@@ -10,7 +10,7 @@ export function register(program: Command, io: CliIO, done: (code: number) => vo
   program
     .command('validate')
     .description('check a policy: schema, references, CIDRs, ports; exit 0 when valid, 1 when not')
-    .argument('<policy>', 'policy file (YAML or JSON)')
+    .argument('<policy>', 'policy file (YAML or JSON) or policy directory')
     .option('--format <format>', 'text or json', 'text')
     .action((file: string, opts: { format: string }) => {
       if (opts.format !== 'text' && opts.format !== 'json') throw new UsageError(`unknown format '${opts.format}' (expected text or json)`);
