@@ -8,6 +8,7 @@ import { isUsageCode } from '../model/codes';
 import { loadPolicy, SegmentationPolicy } from '../model/policy';
 import { resolve } from '../resolve/resolve';
 import { ResolvedPolicy } from '../resolve/ir';
+import { LocatedStandard, loadStandardsFile } from '../model/standards';
 import { CliIO } from './io';
 import { EXIT_FINDINGS, EXIT_USAGE } from './errors';
 
@@ -32,4 +33,24 @@ export function loadForCommand(io: CliIO, file: string): Loaded {
 
 export function printDiagnostics(io: CliIO, ds: readonly Diagnostic[]): void {
   for (const d of ds) io.err(formatDiagnostic(d) + '\n');
+}
+
+/** `--standards FILE` (repeatable): org-wide standards documents, each file located as given. */
+export function loadStandardsForCommand(io: CliIO, files: readonly string[]): { standards: LocatedStandard[]; diagnostics: Diagnostic[]; code: number } {
+  const standards: LocatedStandard[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const f of files) {
+    const abs = path.resolve(io.cwd, f);
+    const r = loadStandardsFile(abs, displayPath(io, abs));
+    standards.push(...r.standards);
+    diagnostics.push(...r.diagnostics);
+  }
+  const sorted = sortDiagnostics(diagnostics);
+  const errors = sorted.filter((d) => d.severity === 'error');
+  return { standards, diagnostics: sorted, code: errors.length === 0 ? 0 : errors.some((d) => isUsageCode(d.code)) ? EXIT_USAGE : EXIT_FINDINGS };
+}
+
+/** Commander collector for repeatable options. */
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
 }

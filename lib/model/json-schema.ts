@@ -9,7 +9,7 @@
  * label values and CIDRs need `microseg validate`.
  */
 import { z } from 'zod';
-import { policyDocumentSchema } from './schema';
+import { fragmentDocumentSchema, policyDocumentSchema, standardsDocumentSchema } from './schema';
 
 export const POLICY_SCHEMA_ID = 'urn:cdktf-microseg:policy:v1';
 
@@ -27,4 +27,22 @@ export function policyJsonSchema(): Record<string, unknown> {
 /** The committed file's text: two-space JSON with a final newline. */
 export function policyJsonSchemaText(): string {
   return JSON.stringify(policyJsonSchema(), null, 2) + '\n';
+}
+
+export const FRAGMENT_SCHEMA_ID = 'urn:cdktf-microseg:policy-fragment:v1';
+export const STANDARDS_SCHEMA_ID = 'urn:cdktf-microseg:standards:v1';
+
+function generated(schema: z.core.$ZodType, id: string, title: string): Record<string, unknown> {
+  const { $schema, ...rest } = z.toJSONSchema(schema, { target: 'draft-2020-12' }) as Record<string, unknown>;
+  return { $schema: $schema ?? 'https://json-schema.org/draft/2020-12/schema', $id: id, title, ...rest };
+}
+
+/** docs/policy-fragment.schema.json: a team fragment of a policy directory. */
+export function fragmentJsonSchema(): Record<string, unknown> {
+  return generated(fragmentDocumentSchema, FRAGMENT_SCHEMA_ID, 'cdktf-microseg PolicyFragment v1');
+}
+
+/** docs/standards.schema.json: org-wide segmentation standards. */
+export function standardsJsonSchema(): Record<string, unknown> {
+  return generated(standardsDocumentSchema, STANDARDS_SCHEMA_ID, 'cdktf-microseg SegmentationStandards v1');
 }

@@ -83,7 +83,7 @@ test('the example shop policy lints clean apart from its expiring break-glass ru
 
 test('every lint rule is registered in the code registry with its severity', () => {
   for (const r of LINT_RULES) expect(CODES[r.code]).toBeDefined();
-  expect(LINT_RULES.map((r) => r.code)).toEqual(['MS3001', 'MS3002', 'MS3003', 'MS3004', 'MS3005', 'MS3006', 'MS3007', 'MS3008', 'MS3009', 'MS3010', 'MS3011', 'MS3012']);
+  expect(LINT_RULES.map((r) => r.code)).toEqual(['MS3001', 'MS3002', 'MS3003', 'MS3004', 'MS3005', 'MS3006', 'MS3007', 'MS3008', 'MS3009', 'MS3010', 'MS3011', 'MS3012', 'MS3101', 'MS3102', 'MS3103', 'MS3104', 'MS3105']);
 });
 
 test('today: explicit, then MICROSEG_TODAY, then the clock; invalid dates refused', () => {

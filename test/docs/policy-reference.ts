@@ -77,6 +77,97 @@ each is reported when it applies. Per-cloud details: [aws.md](aws.md),
 [azure.md](azure.md), [gcp.md](gcp.md).
 `;
 
+const DIRECTORIES = `
+## Policy directories
+
+Every command that takes POLICY (and \`--base-ref\`) also takes a
+directory: every \`*.yaml\`, \`*.yml\` and \`*.json\` under it, in sorted path
+order (names starting with \`.\` are skipped, so \`.github/\` may live
+inside). Each file holds one document:
+
+- exactly one \`kind: SegmentationPolicy\`, the **base**: labels, network,
+  shared externals and services, guardrails, targets, suppressions, and
+  optionally segments and rules, as in a single file. It declares who the
+  security team is: \`ownership: {security: [team-security]}\`.
+- any number of \`kind: PolicyFragment\` documents, one per team (below);
+- any number of \`kind: SegmentationStandards\` documents (see Standards).
+
+The directory means the base with every fragment's segments, externals,
+services, guardrails and rules added, in file order: one policy, compiled
+exactly as the equivalent single file (order never matters to the meaning).
+A directory holding only a base means that base; a single file works as
+before. Every diagnostic names the file it is about, e.g.
+\`policy/billing.yaml:27:9 error MS1306 rule 'x' grants ingress into
+'shop-db-prod', outside scope {app: billing}\`.
+
+What a fragment may do:
+
+- **Names are global.** A segment, external, service, rule or guardrail
+  declared in two files is an error at the later one naming the earlier
+  (MS1304).
+- **Segments** must match the fragment's \`scope\` (a label selector with
+  declared labels and values; MS1305, MS1309).
+- **Rules** may only grant ingress into the scope: every segment their
+  \`to\` side selects matches \`scope\` (MS1306). A rule towards externals or
+  CIDRs grants egress of its \`from\` segments, so those must match \`scope\`
+  too (MS1307). A cross-team flow is written by the team that receives it;
+  its source's egress comes with it, as in a single file.
+- **Guardrails** only when \`metadata.owner\` is in the base's
+  \`ownership.security\` (MS1308).
+- A rule without \`owner\` answers to the fragment's \`metadata.owner\`
+  (reports, \`stale\`, the HTML report show it).
+
+Pair it with a CODEOWNERS file mapping each file to its owner, so review
+follows ownership: [examples/teams](../examples/teams) shows a base, three
+team fragments, org standards, CODEOWNERS and the CI workflow.
+`;
+
+const STANDARDS = `
+## Standards
+
+A \`kind: SegmentationStandards\` document (in the policy directory, or given
+with \`--standards FILE\`, repeatable, so one org-wide file serves many
+repositories) lists named standards, each exactly one of:
+
+| kind | holds when |
+|---|---|
+| \`never: {from, to, services}\` | no flow from \`from\` to \`to\` on these services is allowed |
+| \`only: {to, services, from}\` | every allowed flow into \`to\` on these services comes from \`from\` |
+| \`always: {from, to, services}\` | every flow from \`from\` to \`to\` on these services is allowed (availability) |
+
+\`\`\`yaml
+apiVersion: microseg/v1
+kind: SegmentationStandards
+metadata: {name: org-baseline, owner: team-security}
+standards:
+  - {name: prod-db-only-from-app, only: {to: {env: prod, tier: db}, from: {tier: app}, services: [any]}}
+  - {name: no-world-admin, never: {from: {cidrs: [0.0.0.0/0, "::/0"]}, to: {}, services: [tcp/22, tcp/3389]}}
+  - {name: monitoring-scrapes, always: {from: {segment: monitoring}, to: {}, services: [tcp/9100]}}
+\`\`\`
+
+Selectors are written as in rules. Label selectors, \`{}\` and segment names
+select **workloads of segments**, anywhere in their addresses; externals
+and \`cidrs\` select **outside hosts** at those addresses (hosts that are no
+workload of ours). A workload is always judged as its segment: "only from
+the app tier" is broken by a web workload that reaches the database through
+an address rule its address falls in, and \`never from {cidrs: [0.0.0.0/0]}\`
+is about hosts outside our segments, not about east-west ssh between them.
+Flows between two outside hosts are never judged. Names the policy lacks
+select nothing and are a warning (MS3104); an unknown service is an error
+(MS3105).
+
+Standards never change what is compiled. \`microseg lint\` judges the
+policy's meaning, exactly (every address atom, every service): a broken
+\`never\` or \`only\` is an error at each rule or allow guardrail that grants a
+forbidden flow (MS3101, MS3102), a broken \`always\` an error at the standard
+naming the guardrails that deny it (MS3103), each with an example flow, in
+every report format; policy suppressions do not apply. \`microseg verify
+--standards FILE\` judges the compiled output the same way, through the
+same evaluator with the cloud's own evaluation of the Terraform JSON, so a
+hand-edited plan that opens a forbidden flow or closes a required one is
+caught. See [ci.md](ci.md).
+`;
+
 function code(s: string): string {
   return '`' + s.replace(/\|/g, '\\|') + '`';
 }
@@ -135,9 +226,20 @@ function table(path: string, obj: Schema, out: string[]): void {
   for (const [p, inner] of nested) table(p, inner, out);
 }
 
-export function policyReference(schema: Schema): string {
+export function policyReference(schema: Schema, more: { fragment?: Schema; standards?: Schema } = {}): string {
   const out: string[] = [HEADER.trimEnd()];
   out.push('', `Schema: ${code(schema.$id ?? '')}, ${cell(schema.title ?? '')}.`);
   table('(top level)', schema, out);
-  return out.join('\n') + '\n' + FOOTER;
+  let text = out.join('\n') + '\n' + FOOTER;
+  if (more.fragment) {
+    const f: string[] = [DIRECTORIES.trimEnd(), '', `Schema: ${code(more.fragment.$id ?? '')} ([\`docs/policy-fragment.schema.json\`](policy-fragment.schema.json)).`];
+    table('PolicyFragment', more.fragment, f);
+    text += '\n' + f.join('\n') + '\n';
+  }
+  if (more.standards) {
+    const st: string[] = [STANDARDS.trimEnd(), '', `Schema: ${code(more.standards.$id ?? '')} ([\`docs/standards.schema.json\`](standards.schema.json)).`];
+    table('SegmentationStandards', more.standards, st);
+    text += '\n' + st.join('\n') + '\n';
+  }
+  return text;
 }

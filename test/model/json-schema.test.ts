@@ -2,7 +2,7 @@ import Ajv2020 from 'ajv/dist/2020';
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
-import { POLICY_SCHEMA_ID, policyJsonSchema, policyJsonSchemaText } from '../../lib/model/json-schema';
+import { fragmentJsonSchema, POLICY_SCHEMA_ID, policyJsonSchema, policyJsonSchemaText, standardsJsonSchema } from '../../lib/model/json-schema';
 
 const schemaFile = path.join(__dirname, '../../docs/policy.schema.json');
 const good = parse(fs.readFileSync(path.join(__dirname, '../fixtures/good/spec-example.yaml'), 'utf8'));
@@ -28,5 +28,30 @@ describe('policy JSON Schema', () => {
     expect(validate(good)).toBe(true);
     expect(validate({ ...good, segmnets: good.segments })).toBe(false);
     expect(validate({ ...good, metadata: { name: 'Shop' } })).toBe(false);
+  });
+
+  it.each([
+    ['policy-fragment.schema.json', fragmentJsonSchema],
+    ['standards.schema.json', standardsJsonSchema],
+  ])('docs/%s is the generated schema (UPDATE_SCHEMA=1 regenerates)', (name, gen) => {
+    const file = path.join(__dirname, '../../docs', name);
+    const text = JSON.stringify(gen(), null, 2) + '\n';
+    if (process.env.UPDATE_SCHEMA === '1') fs.writeFileSync(file, text);
+    expect(fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '(missing: run npm run schema)').toBe(text);
+  });
+
+  it('the fragment and standards schemas accept the examples/teams files and refuse typos', () => {
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    const frag = ajv.compile(fragmentJsonSchema());
+    const std = ajv.compile(standardsJsonSchema());
+    const dir = path.join(__dirname, '../../examples/teams');
+    const billing = parse(fs.readFileSync(path.join(dir, 'policy/billing.yaml'), 'utf8'));
+    expect(frag(billing)).toBe(true);
+    expect(frag({ ...billing, scop: billing.scope })).toBe(false);
+    const org = parse(fs.readFileSync(path.join(dir, 'standards/org-baseline.yaml'), 'utf8'));
+    expect(std(org)).toBe(true);
+    expect(std({ ...org, standards: [{ name: 'x', nevr: {} }] })).toBe(false);
+    const base = parse(fs.readFileSync(path.join(dir, 'policy/base.yaml'), 'utf8'));
+    expect(ajv.compile(policyJsonSchema())({ ...base, segments: [] })).toBe(true);
   });
 });

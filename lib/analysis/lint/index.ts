@@ -17,6 +17,8 @@ import { shadowed } from './shadowed';
 import { LintCheck, LintContext, LintFinding, LintRule, RawFinding } from './types';
 import { unused } from './unused';
 import { adminPortSet, worldOpen } from './world-open';
+import { LocatedStandard } from '../../model/standards';
+import { lintStandards, STANDARD_RULES } from '../standards';
 
 export type { LintFinding, LintRule, LintContext } from './types';
 export { DEFAULT_ADMIN_PORTS, isWorldSized } from './world-open';
@@ -32,7 +34,7 @@ const suppressionRule: LintRule = {
 };
 
 /** Every lint rule, in id order: the rule pack (docs, SARIF rule metadata). */
-export const LINT_RULES: readonly LintRule[] = [...CHECKS.flatMap((c) => c.rules), suppressionRule].sort((a, b) => (a.code < b.code ? -1 : 1));
+export const LINT_RULES: readonly LintRule[] = [...CHECKS.flatMap((c) => c.rules), suppressionRule, ...STANDARD_RULES].sort((a, b) => (a.code < b.code ? -1 : 1));
 
 export function lintRule(code: string): LintRule | undefined {
   return LINT_RULES.find((r) => r.code === code);
@@ -55,6 +57,11 @@ export function resolveToday(explicit?: string, env: NodeJS.ProcessEnv = process
 export interface LintOptions {
   /** `YYYY-MM-DD`; default: resolveToday(). */
   readonly today?: string;
+  /**
+   * Standards to judge the policy by, beside those of its directory (`--standards FILE`).
+   * Their findings are not suppressible from the policy.
+   */
+  readonly standards?: readonly LocatedStandard[];
 }
 
 export function lint(ir: ResolvedPolicy, options: LintOptions = {}): LintFinding[] {
@@ -90,6 +97,7 @@ export function lint(ir: ResolvedPolicy, options: LintOptions = {}): LintFinding
       }),
     );
   });
+  findings.push(...lintStandards(ir, options.standards));
   return sortDiagnostics(findings) as LintFinding[];
 }
 

@@ -12,7 +12,7 @@ import { lintText } from '../../report/text';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../errors';
 import { CliIO } from '../io';
 import { packageVersion } from '../package-root';
-import { displayPath, loadForCommand, printDiagnostics } from '../policy-input';
+import { collect, displayPath, loadForCommand, loadStandardsForCommand, printDiagnostics } from '../policy-input';
 
 const FORMATS = ['text', 'json', 'markdown', 'sarif', 'junit', 'github'] as const;
 const FAIL_ON = ['error', 'warning', 'none'] as const;
@@ -24,8 +24,9 @@ export function register(program: Command, io: CliIO, done: (code: number) => vo
     .argument('<policy>', 'policy file (YAML or JSON) or policy directory')
     .option('--fail-on <severity>', 'exit 1 on findings at or above: error, warning or none', 'error')
     .option('--format <format>', FORMATS.join(', '), 'text')
+    .option('--standards <file>', 'a SegmentationStandards file to judge the policy by (repeatable; a policy directory\'s own standards always apply)', collect, [] as string[])
     .option('--today <date>', 'the date expiry is judged against, YYYY-MM-DD (default: MICROSEG_TODAY, else the clock)')
-    .action((file: string, opts: { failOn: string; format: string; today?: string }) => {
+    .action((file: string, opts: { failOn: string; format: string; today?: string; standards: string[] }) => {
       if (!(FORMATS as readonly string[]).includes(opts.format)) throw new UsageError(`unknown format '${opts.format}' (expected ${FORMATS.join(', ')})`);
       if (!(FAIL_ON as readonly string[]).includes(opts.failOn)) throw new UsageError(`unknown --fail-on '${opts.failOn}' (expected error, warning or none)`);
       let today: string;
@@ -34,8 +35,10 @@ export function register(program: Command, io: CliIO, done: (code: number) => vo
       } catch (e) {
         throw new UsageError(`--today/MICROSEG_TODAY: ${(e as Error).message}`);
       }
-      const r = loadForCommand(io, file);
-      printDiagnostics(io, r.diagnostics);
+      const std = loadStandardsForCommand(io, opts.standards);
+      const loaded = loadForCommand(io, file);
+      const r = std.code === 0 ? loaded : { ok: false as const, code: Math.max(std.code, loaded.ok ? 0 : loaded.code), diagnostics: [...std.diagnostics, ...loaded.diagnostics] };
+      printDiagnostics(io, r.ok ? [...std.diagnostics, ...r.diagnostics] : r.diagnostics);
       const format = opts.format as (typeof FORMATS)[number];
       if (!r.ok) {
         // A policy with validation errors still gets a complete machine-readable report carrying
@@ -48,7 +51,7 @@ export function register(program: Command, io: CliIO, done: (code: number) => vo
         }
         return done(r.code);
       }
-      const findings = lint(r.ir, { today });
+      const findings = lint(r.ir, { today, standards: std.standards });
       const report: LintReport = { policy: r.ir.name, file: r.policy.file, today, findings, toolVersion: packageVersion(), diagnostics: r.diagnostics };
       io.out(renderers(report, io)[format]());
       const threshold = opts.failOn as (typeof FAIL_ON)[number];
