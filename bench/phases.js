@@ -13,7 +13,7 @@ const dist = path.join(__dirname, '..', 'dist', 'lib');
 const { loadPolicy } = require(path.join(dist, 'model', 'policy'));
 const { resolve } = require(path.join(dist, 'resolve', 'resolve'));
 const { ServiceSet } = require(path.join(dist, 'net', 'service'));
-const { serialiseTerraform } = require(path.join(dist, 'targets', 'synth'));
+const { serialiseTerraform } = require(path.join(dist, 'targets', 'serialise'));
 const { loadBackend } = require(path.join(dist, 'targets', 'registry'));
 const { verifyOutput } = require(path.join(dist, 'verify'));
 

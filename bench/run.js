@@ -7,7 +7,11 @@
  * rules against the lower bound, and cold starts. Prints a table and writes
  * bench/results.json. docs/performance.md explains every figure.
  *
- *   node bench/run.js [--sizes 10,100] [--repeat N] [--verify-max N] [--no-build] [--out FILE]
+ * Then bench/scale.js at 10,000 segments (--scale-segments N, --no-scale to
+ * skip): several policy shapes against the serialisation floor, with peak RSS
+ * and the verifier's time per target.
+ *
+ *   node bench/run.js [--sizes 10,100] [--repeat N] [--verify-max N] [--no-build] [--no-scale] [--out FILE]
  *
  * The machine may be shared: every timed command runs --repeat times
  * (default 3), ours and the baseline interleaved so that load hits both
@@ -233,6 +237,18 @@ function printTable(res) {
   const c = res.coldStart;
   lines.push('');
   lines.push(`cold start: microseg --version ${c.version.ms} ms, ${c.version.mb} MB; require('cdktf-microseg') + AWS construct ${c.requireWithAws ? `${c.requireWithAws.ms} ms, ${c.requireWithAws.mb} MB (process); ${c.requireInProcessMs} ms in process` : 'n/a (no dist/lib/index.js)'}`);
+  if (res.scale) {
+    lines.push('');
+    lines.push('10,000 segments: compile --target all against the serialisation floor (JSON.stringify + write of the same output); verify CPU per target');
+    for (const r of res.scale) {
+      const c = r.compile;
+      if (c.exit !== 0) lines.push(`  ${r.shape}: exit ${c.exit}${c.heapCrash ? ' HEAP CRASH' : ''} after ${c.cpuS} s CPU, ${c.peakRssMB} MB: ${c.error}`);
+      else {
+        const v = r.verifyCpuS ? Object.entries(r.verifyCpuS).map(([t, x]) => `${t} ${x.cpuS ?? 'failed'} s`).join(', ') : 'not run';
+        lines.push(`  ${r.shape}: ${r.resources} resources, ${c.cpuS} s CPU, ${c.peakRssMB} MB peak; floor ${r.floor.cpuS} s (${Math.round(r.floor.bytes / 1e6)} MB); ratio ${r.ratioToFloor}; verify ${v}`);
+      }
+    }
+  }
   lines.push(`total benchmark time ${round((Date.now() - started) / 1000)} s`);
   console.log(lines.join('\n'));
 }
@@ -248,6 +264,11 @@ function main() {
       process.stderr.write(`bench: ${n} segments…\n`);
       sizesRes.push(benchSize(n, tmp));
     }
+    let scale = null;
+    if (!process.argv.includes('--no-scale')) {
+      const r = spawnSync(process.execPath, [path.join(__dirname, 'scale.js'), '--segments', arg('--scale-segments', '10000')], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'inherit'] });
+      scale = r.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    }
     const res = {
       node: process.version,
       cpus: os.cpus().length,
@@ -257,6 +278,7 @@ function main() {
       coldStart: coldStartRes,
       sizes: sizesRes,
       growth: growth(sizesRes),
+      scale,
       totalSeconds: 0,
     };
     res.totalSeconds = round((Date.now() - started) / 1000);

@@ -3,7 +3,7 @@
  * `file:line:col severity code message` form, exit code decided here.
  */
 import * as path from 'path';
-import { Diagnostic, formatDiagnostic, hasErrors, sortDiagnostics } from '../model/diagnostics';
+import { Diagnostic, formatDiagnostic, hasErrors, PolicyError, sortDiagnostics } from '../model/diagnostics';
 import { isUsageCode } from '../model/codes';
 import { loadPolicy, SegmentationPolicy } from '../model/policy';
 import { resolve } from '../resolve/resolve';
@@ -28,7 +28,13 @@ export function loadForCommand(io: CliIO, file: string): Loaded {
     const usage = sorted.some((d) => d.severity === 'error' && isUsageCode(d.code));
     return { ok: false, code: usage ? EXIT_USAGE : EXIT_FINDINGS, diagnostics: sorted };
   }
-  return { ok: true, policy, ir: resolve(policy), diagnostics: sorted };
+  try {
+    return { ok: true, policy, ir: resolve(policy), diagnostics: sorted };
+  } catch (e) {
+    // A policy too large to resolve (MS2001) is a located error like any other, never a crash.
+    if (e instanceof PolicyError) return { ok: false, code: EXIT_FINDINGS, diagnostics: sortDiagnostics([...sorted, ...e.diagnostics]) };
+    throw e;
+  }
 }
 
 export function printDiagnostics(io: CliIO, ds: readonly Diagnostic[]): void {

@@ -362,6 +362,11 @@ export const CODES: Record<string, CodeInfo> = {
     severity: 'error',
     title: 'duplicate standard name',
     explanation: 'Standard names are unique across every standards document in use (the directory and every `--standards` file).',
+  MS2001: {
+    severity: 'error',
+    title: 'policy too large to compile',
+    explanation:
+      'The rules and guardrails relate more pairs of segments than the compiler holds in memory (20 million in all): each rule named relates every segment its `from` selects with every segment its `to` selects. Narrow the largest rules (a label, `sameLabels`), or split the policy; an allow from `{}` to `{}` between thousands of segments says little a guardrail could not say better.',
   },
   MS3001: {
     severity: 'warning',

@@ -465,6 +465,30 @@ function checkExceptions(ir: ResolvedPolicy, drafts: readonly Draft[], rep: Repo
 }
 
 /** Where the GCP deviation applies, and where guardrails went. */
+/**
+ * For each segment, the other segments whose addresses overlap its own, in
+ * policy (IR) order: one sweep over every segment's ranges sorted by start,
+ * instead of comparing every segment with every other (a tenth of a 10,000
+ * segment compile).
+ */
+function overlapIndex(segments: readonly { readonly name: string; readonly addresses: AddressSet }[]): (name: string) => string[] {
+  const ranges = segments.flatMap((s, i) => s.addresses.ranges.map((r) => ({ family: r.family, lo: r.lo, hi: r.hi, i })));
+  ranges.sort((a, b) => a.family - b.family || (a.lo < b.lo ? -1 : a.lo > b.lo ? 1 : 0));
+  const with_ = segments.map(() => new Set<number>());
+  let open: typeof ranges = [];
+  for (const r of ranges) {
+    open = open.filter((o) => o.family === r.family && o.hi >= r.lo);
+    for (const o of open) {
+      if (o.i === r.i) continue;
+      with_[o.i].add(r.i);
+      with_[r.i].add(o.i);
+    }
+    open.push(r);
+  }
+  const index = new Map(segments.map((s, i) => [s.name, i]));
+  return (name) => [...with_[index.get(name)!]].sort((a, b) => a - b).map((i) => segments[i].name);
+}
+
 function deviationNotes(ir: ResolvedPolicy, rep: Reporter): void {
   // Destinations reached by egress by identity, with the rules that do it.
   const reachedBy = new Map<string, Set<string>>();
@@ -472,9 +496,10 @@ function deviationNotes(ir: ResolvedPolicy, rep: Reporter): void {
     if (r.origin.action !== 'allow' || r.services.isEmpty()) continue;
     for (const [, t] of r.segmentPairs) reachedBy.set(t, (reachedBy.get(t) ?? new Set()).add(r.origin.name));
   }
+  const overlapping = overlapIndex(ir.segments);
   for (const [t, rules] of [...reachedBy.entries()].sort(([a], [b]) => cmp(a, b))) {
     const seg = ir.segment(t);
-    const shared = ir.segments.filter((o) => o.name !== t && o.addresses.overlaps(seg.addresses)).map((o) => o.name);
+    const shared = overlapping(t);
     const via = [...rules].sort().join(', ');
     if (!seg.declaredAddresses) {
       rep.add(

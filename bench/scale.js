@@ -1,0 +1,130 @@
+#!/usr/bin/env node
+'use strict';
+/**
+ * The 10,000-segment benchmark (part of `npm run bench`, never of `npm test`):
+ * for several policy shapes, `microseg compile --target all` as a child
+ * process (CPU user + sys and peak RSS from GNU time, V8 heap capped at
+ * 3 GB so that an overflow shows as a failure, not as swapping) against the
+ * serialisation floor — the CPU a node process needs to JSON.stringify and
+ * write the very same three cdk.tf.json files (parsing them first is not
+ * counted) — and the verifier's time per target on the output.
+ *
+ *   node bench/scale.js [--segments 10000] [--shapes estate,everything,env-deny] [--no-verify]
+ *
+ * Prints one JSON object per shape; bench/run.js folds them into results.json.
+ */
+const { spawnSync } = require('child_process');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const YAML = require('yaml');
+const { generatePolicy } = require('./generate');
+
+const ROOT = path.join(__dirname, '..');
+const BIN = path.join(ROOT, 'bin', 'microseg.js');
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : fallback;
+};
+
+/** Shapes: the generated estate; plus an everything-to-everything allow; plus an environment-wide deny with a monitoring segment allowed into every segment. */
+const SHAPES = {
+  estate: (n) => generatePolicy(n),
+  everything: (n) => {
+    const p = generatePolicy(n);
+    p.rules.push({ name: 'everything-to-everything', from: {}, to: {}, services: ['tcp/443'] });
+    return p;
+  },
+  'env-deny': (n) => {
+    const p = generatePolicy(n);
+    p.guardrails.push({ name: 'no-cross-env', action: 'deny', from: { env: 'staging' }, to: { env: 'prod' }, services: ['any'] });
+    p.rules.push({ name: 'monitoring-everywhere', from: { external: 'monitoring' }, to: {}, services: ['tcp/9100'] });
+    return p;
+  },
+};
+
+function timed(args, env = {}) {
+  const r = spawnSync('/usr/bin/time', ['-f', 'MICROSEG_TIME %e %U %S %M', process.execPath, ...args], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 30, env: { ...process.env, NODE_OPTIONS: '', ...env } });
+  const m = /MICROSEG_TIME (\S+) (\S+) (\S+) (\d+)/.exec(r.stderr ?? '');
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr, wallS: m ? Number(m[1]) : NaN, cpuS: m ? Number(m[2]) + Number(m[3]) : NaN, rssMB: m ? Number(m[4]) / 1024 : NaN };
+}
+
+// The floor, in a child of its own: parse (not counted), then stringify + write, CPU counted with process.cpuUsage.
+const FLOOR = `
+const fs = require('fs'); const path = require('path');
+const [dir, out] = process.argv.slice(1);
+const docs = fs.readdirSync(dir).sort().map((t) => [t, JSON.parse(fs.readFileSync(path.join(dir, t, 'cdk.tf.json'), 'utf8'))]);
+const c0 = process.cpuUsage();
+let bytes = 0;
+for (const [t, d] of docs) { const s = JSON.stringify(d, null, 2) + '\\n'; bytes += s.length; fs.writeFileSync(path.join(out, t + '.json'), s); }
+const c = process.cpuUsage(c0);
+process.stdout.write(JSON.stringify({ cpuS: (c.user + c.system) / 1e6, bytes }));
+`;
+
+const VERIFY = `
+const path = require('path'); const fs = require('fs');
+const dist = path.join(${JSON.stringify(ROOT)}, 'dist', 'lib');
+const { loadPolicy } = require(path.join(dist, 'model', 'policy'));
+const { resolve } = require(path.join(dist, 'resolve', 'resolve'));
+const { verifyOutput } = require(path.join(dist, 'verify'));
+const [file, dir, target] = process.argv.slice(1);
+const ir = resolve(loadPolicy(file).policy);
+const tf = JSON.parse(fs.readFileSync(path.join(dir, target, 'cdk.tf.json'), 'utf8'));
+const ids = JSON.parse(fs.readFileSync(path.join(dir, target, 'identities.json'), 'utf8'));
+const t0 = process.cpuUsage();
+const r = verifyOutput(ir, target, tf, ids, { maxExamples: 1 });
+const c = process.cpuUsage(t0);
+process.stdout.write(JSON.stringify({ verdict: r.verdict, cpuS: (c.user + c.system) / 1e6 }));
+`;
+
+function benchShape(shape, n, tmp, verify) {
+  const file = path.join(tmp, `${shape}-${n}.yaml`);
+  fs.writeFileSync(file, YAML.stringify(SHAPES[shape](n)));
+  const out = path.join(tmp, `${shape}-${n}-out`);
+  const c = timed([BIN, 'compile', file, '--target', 'all', '--out', out], { NODE_OPTIONS: '--max-old-space-size=3072' });
+  const res = { shape, segments: n, compile: { exit: c.status, cpuS: c.cpuS, wallS: c.wallS, peakRssMB: Math.round(c.rssMB) } };
+  if (c.status !== 0) {
+    // A policy too large to compile must be a located error naming the rules, never a heap crash.
+    res.compile.error = (c.stderr.split('\n').find((l) => / error MS\d{4} /.test(l)) ?? c.stderr.split('\n').slice(-3).join(' ')).slice(0, 400);
+    res.compile.heapCrash = /heap out of memory/i.test(c.stderr);
+    return res;
+  }
+  res.resources = [...c.stdout.matchAll(/(\d+) resources? ->/g)].reduce((s, m) => s + Number(m[1]), 0);
+  const floorOut = path.join(tmp, `${shape}-floor`);
+  fs.mkdirSync(floorOut, { recursive: true });
+  const f = timed(['-e', FLOOR, out, floorOut]);
+  const floor = JSON.parse(f.stdout);
+  res.floor = { cpuS: Math.round(floor.cpuS * 100) / 100, bytes: floor.bytes };
+  res.ratioToFloor = Math.round((c.cpuS / floor.cpuS) * 100) / 100;
+  if (verify) {
+    res.verifyCpuS = {};
+    for (const t of ['aws', 'azure', 'gcp']) {
+      const v = timed(['--max-old-space-size=6144', '-e', VERIFY, file, out, t]);
+      res.verifyCpuS[t] = v.status === 0 ? { ...JSON.parse(v.stdout), peakRssMB: Math.round(v.rssMB) } : { error: v.stderr.split('\n').slice(-2).join(' ').slice(0, 300) };
+    }
+  }
+  fs.rmSync(out, { recursive: true, force: true });
+  fs.rmSync(floorOut, { recursive: true, force: true });
+  return res;
+}
+
+function main() {
+  const n = Number(arg('--segments', '10000'));
+  const shapes = arg('--shapes', Object.keys(SHAPES).join(',')).split(',');
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'microseg-scale-'));
+  try {
+    const results = [];
+    for (const s of shapes) {
+      process.stderr.write(`bench: ${n} segments, shape ${s}…\n`);
+      const r = benchShape(s, n, tmp, !process.argv.includes('--no-verify'));
+      results.push(r);
+      process.stdout.write(JSON.stringify(r) + '\n');
+    }
+    return results;
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+if (require.main === module) main();
+module.exports = { main, SHAPES };
