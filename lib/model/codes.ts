@@ -362,6 +362,7 @@ export const CODES: Record<string, CodeInfo> = {
     severity: 'error',
     title: 'duplicate standard name',
     explanation: 'Standard names are unique across every standards document in use (the directory and every `--standards` file).',
+  },
   MS2001: {
     severity: 'error',
     title: 'policy too large to compile',
