@@ -4,7 +4,7 @@
  * `targets.aws` leaves them out, become Terraform variables (`aws_region`,
  * `vpc_id`): the output never guesses a region or falls back to the default VPC.
  */
-import { compileBackend } from '../kit/compile';
+import { defineBackend } from '../kit/compile';
 import { TargetBackend } from '../target';
 import { emitAws } from './emit';
 import { planAws } from './plan';
@@ -16,23 +16,15 @@ export { AwsPlan, AwsPlanOptions, describeRule, planAws, PlannedGroup, PlannedLa
 /** Where the CLI's stack puts the segmentation: the construct id every resource name starts with. */
 export const CLI_SCOPE: readonly string[] = ['microseg'];
 
-export const backend: TargetBackend = {
-  name: 'aws',
-  compile: (ir, settings) =>
-    compileBackend(
-      {
-        target: 'aws',
-        title: 'AWS',
-        variableNote: 'MS4102',
-        build({ setting }) {
-          const region = setting('region', 'aws_region', `AWS region for the microseg policy '${ir.name}' (targets.aws.region not set)`);
-          const vpcId = setting('vpcId', 'vpc_id', `VPC of the security groups of the microseg policy '${ir.name}' (targets.aws.vpcId not set)`);
-          const plan = planAws(ir);
-          const emission = emitAws(plan, { scope: CLI_SCOPE, vpcId });
-          return { provider: 'aws', providerConfig: { region }, emission, notes: plan.notes, rules: plan.stats.rules, identityCount: plan.stats.groups };
-        },
-      },
-      ir,
-      settings,
-    ),
-};
+export const backend: TargetBackend = defineBackend({
+  target: 'aws',
+  title: 'AWS',
+  variableNote: 'MS4102',
+  build({ ir, setting }) {
+    const region = setting('region', 'aws_region', `AWS region for the microseg policy '${ir.name}' (targets.aws.region not set)`);
+    const vpcId = setting('vpcId', 'vpc_id', `VPC of the security groups of the microseg policy '${ir.name}' (targets.aws.vpcId not set)`);
+    const plan = planAws(ir);
+    const emission = emitAws(plan, { scope: CLI_SCOPE, vpcId });
+    return { provider: 'aws', providerConfig: { region }, emission, notes: plan.notes, rules: plan.stats.rules, identityCount: plan.stats.groups };
+  },
+});

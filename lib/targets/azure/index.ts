@@ -4,7 +4,7 @@
  * policy's `targets.azure` leaves them out, become Terraform variables, so
  * the output stays valid and says what it needs.
  */
-import { compileBackend } from '../kit/compile';
+import { defineBackend } from '../kit/compile';
 import { TargetBackend } from '../target';
 import { emitAzure } from './emit';
 import { planAzure } from './plan';
@@ -16,37 +16,29 @@ export { AzurePlan, AzurePlanOptions, NsgLayout, planAzure, PlannedAllAsg, Plann
 /** Where the CLI's stack puts the segmentation. */
 export const CLI_SCOPE: readonly string[] = ['azure'];
 
-export const backend: TargetBackend = {
-  name: 'azure',
-  compile: (ir, settings) =>
-    compileBackend(
-      {
-        target: 'azure',
-        title: 'Azure',
-        variableNote: 'MS5101',
-        build({ settings: cfg, setting, reporter }) {
-          const location = setting('location', 'location');
-          const resourceGroupName = setting('resourceGroupName', 'resource_group_name');
-          const subnetIds = cfg.subnetIds ?? [];
-          const plan = planAzure(ir, { subnets: subnetIds.length > 0 });
-          const emission = emitAzure(plan, { scope: CLI_SCOPE, location, resourceGroupName, subnetIds });
-          const denyAll = reporter.diagnostic(
-            'MS5103',
-            `deny-all rules at ${plan.limits.denyAllPriority} override Azure's default allow rules in both directions (load balancer health probes included)`,
-            undefined,
-            ['metadata', 'name'],
-          );
-          return {
-            provider: 'azurerm',
-            providerConfig: { features: [{}] },
-            emission,
-            notes: [...plan.notes, denyAll],
-            rules: plan.nsgs.reduce((n, g) => n + g.rules.length, 0),
-            identityCount: plan.asgs.length + plan.labelAsgs.length + (plan.allAsg ? 1 : 0),
-          };
-        },
-      },
-      ir,
-      settings,
-    ),
-};
+export const backend: TargetBackend = defineBackend({
+  target: 'azure',
+  title: 'Azure',
+  variableNote: 'MS5101',
+  build({ ir, settings: cfg, setting, reporter }) {
+    const location = setting('location', 'location');
+    const resourceGroupName = setting('resourceGroupName', 'resource_group_name');
+    const subnetIds = cfg.subnetIds ?? [];
+    const plan = planAzure(ir, { subnets: subnetIds.length > 0 });
+    const emission = emitAzure(plan, { scope: CLI_SCOPE, location, resourceGroupName, subnetIds });
+    const denyAll = reporter.diagnostic(
+      'MS5103',
+      `deny-all rules at ${plan.limits.denyAllPriority} override Azure's default allow rules in both directions (load balancer health probes included)`,
+      undefined,
+      ['metadata', 'name'],
+    );
+    return {
+      provider: 'azurerm',
+      providerConfig: { features: [{}] },
+      emission,
+      notes: [...plan.notes, denyAll],
+      rules: plan.nsgs.reduce((n, g) => n + g.rules.length, 0),
+      identityCount: plan.asgs.length + plan.labelAsgs.length + (plan.allAsg ? 1 : 0),
+    };
+  },
+});

@@ -5,7 +5,7 @@
  * `gcp_network`), so the output says what it needs and cannot silently land
  * in a default network.
  */
-import { compileBackend } from '../kit/compile';
+import { defineBackend } from '../kit/compile';
 import { TargetBackend } from '../target';
 import { emitGcp } from './emit';
 import { planGcp } from './plan';
@@ -17,23 +17,15 @@ export { ALLOW_PRIORITY, BROAD_ALLOW_PRIORITY, DEFAULT_DENY_PRIORITY, DENY_PRIOR
 /** Where the CLI's stack puts the segmentation. */
 export const CLI_SCOPE: readonly string[] = ['gcp'];
 
-export const backend: TargetBackend = {
-  name: 'gcp',
-  compile: (ir, settings) =>
-    compileBackend(
-      {
-        target: 'gcp',
-        title: 'GCP',
-        variableNote: 'MS6103',
-        build({ settings: cfg, setting }) {
-          const project = setting('project', 'gcp_project');
-          const network = setting('network', 'gcp_network');
-          const plan = planGcp(ir, { identity: cfg.identity ?? 'tags', project });
-          const emission = emitGcp(plan, { scope: CLI_SCOPE, network, project });
-          return { provider: 'google', providerConfig: { project }, emission, notes: plan.notes, rules: plan.firewalls.length, identityCount: Object.keys(plan.identities).length };
-        },
-      },
-      ir,
-      settings,
-    ),
-};
+export const backend: TargetBackend = defineBackend({
+  target: 'gcp',
+  title: 'GCP',
+  variableNote: 'MS6103',
+  build({ ir, settings: cfg, setting }) {
+    const project = setting('project', 'gcp_project');
+    const network = setting('network', 'gcp_network');
+    const plan = planGcp(ir, { identity: cfg.identity ?? 'tags', project });
+    const emission = emitGcp(plan, { scope: CLI_SCOPE, network, project });
+    return { provider: 'google', providerConfig: { project }, emission, notes: plan.notes, rules: plan.firewalls.length, identityCount: Object.keys(plan.identities).length };
+  },
+});

@@ -11,13 +11,15 @@ import { Diagnostic } from '../../model/diagnostics';
 import { ResolvedPolicy } from '../../resolve/ir';
 import { terraformDocument, ProviderName, TerraformVariableSpec } from '../document';
 import { Emission } from '../emit';
-import { CompileSettings, TargetName, TargetOutput } from '../target';
+import { CompileSettings, TargetBackend, TargetName, TargetOutput } from '../target';
 import { Reporter } from './report';
 
 /** The policy's settings for one cloud (`targets.aws` …), empty when absent. */
 export type CloudSettings<T extends TargetName> = NonNullable<NonNullable<TargetsDoc[T]>>;
 
 export interface CompileContext<T extends TargetName> {
+  /** The policy being compiled. */
+  readonly ir: ResolvedPolicy;
   readonly settings: CloudSettings<T>;
   /**
    * The policy's `targets.<cloud>.<key>` when set; else a reference to a
@@ -62,7 +64,7 @@ export function compileBackend<T extends TargetName>(recipe: BackendRecipe<T>, i
     variables[variable] = { description: description ?? `${recipe.title} ${key} for the microseg policy '${ir.name}' (targets.${target}.${key} not set)`, type: 'string' };
     return `\${var.${variable}}`;
   };
-  const built = recipe.build({ settings: cfg, setting, reporter: rep });
+  const built = recipe.build({ ir, settings: cfg, setting, reporter: rep });
   const terraform = terraformDocument({
     stackName: settings.stackName ?? ir.name,
     provider: built.provider,
@@ -79,4 +81,9 @@ export function compileBackend<T extends TargetName>(recipe: BackendRecipe<T>, i
     notes: [...rep.notes, ...built.notes],
     stats: { resources: built.emission.resources.length, rules: built.rules, identities: built.identityCount },
   };
+}
+
+/** The back end that compiles by `recipe`: what each cloud's index.ts exports. */
+export function defineBackend<T extends TargetName>(recipe: BackendRecipe<T>): TargetBackend {
+  return { name: recipe.target, compile: (ir, settings) => compileBackend(recipe, ir, settings) };
 }
