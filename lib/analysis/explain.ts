@@ -9,6 +9,7 @@
  */
 import { labelsMatch } from '../model/selectors';
 import { suggest } from '../model/suggest';
+import { SERVICE_CATALOG } from '../model/catalog';
 import { AddressSet, parseAddress, parseCidr } from '../net/address';
 import { ServiceSet } from '../net/service';
 import { Direction, ResolvedPolicy, SideEntry } from '../resolve/ir';
@@ -96,7 +97,10 @@ function cidrSet(text: string): AddressSet | undefined {
 export function parseServiceArg(ir: ResolvedPolicy, text: string): ServiceSet {
   if (isServiceName(ir.policy.doc, text)) return new ServiceResolver(ir.policy.doc).spec(text);
   const p = parseServiceSpec(text);
-  if (!p.ok) throw new ExplainInputError(`'${text}' is not a service (tcp/443, udp/53, icmp, any, or a service name)`);
+  if (!p.ok) {
+    const names = [...Object.keys(ir.policy.doc.services ?? {}), ...Object.keys(SERVICE_CATALOG)];
+    throw new ExplainInputError(`'${text}' is not a service (tcp/443, udp/53, icmp, any, or a service name)${didYouMean(text, names)}`);
+  }
   return p.set;
 }
 

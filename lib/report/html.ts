@@ -8,6 +8,7 @@
  * per-segment ingress/egress tables, and a searchable rule table.
  */
 import { Diagnostic, formatWhere } from '../model/diagnostics';
+import { count as plural } from '../model/words';
 import { GuardrailDoc, RuleDoc } from '../model/types';
 import { buildGraph, graphStats, SegmentGraph } from '../analysis/graph';
 import { Peer, ResolvedPolicy, SideEntry } from '../resolve/ir';
@@ -194,7 +195,7 @@ function lintSection(lint: LintSection): string {
   const sorted = [...lint.findings].sort((a, b) => order[a.severity] - order[b.severity] || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
   const rows = sorted.map((f) => `<tr class="${esc(f.severity)}"><td><span class="pill sev-${esc(f.severity)}">${esc(f.severity)}</span></td><td><code>${esc(f.code)}</code></td><td>${esc(f.message)}</td><td class="muted">${esc(formatWhere(f as Diagnostic))}</td></tr>`);
   const count = (s: string) => lint.findings.filter((f) => f.severity === s).length;
-  return `<section id="lint"><h2>Lint findings <span class="muted">(${count('error')} errors, ${count('warning')} warnings, ${count('info')} info)</span></h2><table><thead><tr><th>severity</th><th>code</th><th>finding</th><th>where</th></tr></thead><tbody>${rows.join('\n')}</tbody></table></section>`;
+  return `<section id="lint"><h2>Lint findings <span class="muted">(${plural(count('error'), 'error')}, ${plural(count('warning'), 'warning')}, ${count('info')} info)</span></h2><table><thead><tr><th>severity</th><th>code</th><th>finding</th><th>where</th></tr></thead><tbody>${rows.join('\n')}</tbody></table></section>`;
 }
 
 function coverageSection(c: CoverageReport | undefined): string {

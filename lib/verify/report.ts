@@ -63,8 +63,12 @@ export function formatVerifyText(reports: readonly VerifyReport[]): string {
       out.push(...mismatchDetails(m, '      '));
     }
     if (r.tolerated.length) {
-      out.push(`  tolerated (the spec permits these at shared addresses; declare disjoint addresses to remove them):`);
-      for (const m of r.tolerated.slice(0, 3)) out.push(`    info MS7003 ${mismatchHeadline(m)}`);
+      // Not "declare disjoint addresses": these also arise on disjoint policies, wherever the cloud matches a peer by address instead of identity.
+      out.push(`  tolerated (the spec permits these: ${r.target} matches these peers by address, not identity; see MS7003 in docs/diagnostics.md):`);
+      const shown = r.tolerated.slice(0, 3);
+      for (const m of shown) out.push(`    info MS7003 ${mismatchHeadline(m)}`);
+      const more = Math.max(r.toleratedCount, r.tolerated.length) - shown.length;
+      if (more > 0) out.push(`    and ${more} more`);
     }
   }
   return out.join('\n') + '\n';

@@ -66,6 +66,21 @@ test('typos get a usage error with "did you mean": endpoint names, segment@addre
   expect(msg('env=staging,tier=ops')).toBe(`label selector 'env=staging,tier=ops' matches no segment`);
 });
 
+test('a misspelt --service gets "did you mean" among declared and catalogued service names', () => {
+  const msg = (service: string) => {
+    try {
+      explain(ir, { from: 'shop-web-prod', to: 'shop-app-prod', service });
+    } catch (e) {
+      expect(e).toBeInstanceOf(ExplainInputError);
+      return (e as Error).message;
+    }
+    throw new Error(`${service} was accepted`);
+  };
+  expect(msg('htps')).toBe(`'htps' is not a service (tcp/443, udp/53, icmp, any, or a service name) (did you mean 'https'?)`);
+  expect(msg('postgress')).toMatch(/\(did you mean 'postgres'\?\)$/);
+  expect(msg('zzzzzzzzzz')).not.toContain('did you mean');
+});
+
 test('a bare address inside a segment\'s declared addresses stays an outside host, with a segment@address hint', () => {
   const e = explain(ir, { from: 'internet', to: '10.10.1.5' });
   expect(e.forward[0].note).toMatch(/neither end is a workload/);

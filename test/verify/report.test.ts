@@ -8,7 +8,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { SegmentationPolicy } from '../../lib/model/policy';
 import { resolve } from '../../lib/resolve/resolve';
-import { runVerify } from '../../lib/verify/report';
+import { formatVerifyText, runVerify } from '../../lib/verify/report';
 
 const fixtures = path.join(__dirname, '../fixtures/tf');
 const ir = resolve(SegmentationPolicy.fromFile(path.join(fixtures, 'mini.yaml')));
@@ -55,5 +55,34 @@ describe('runVerify', () => {
     const r = runVerify(ir, path.join(os.tmpdir(), 'does-not-exist-microseg'), ['aws'], 'text');
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(/^error MS7013 cannot read .*aws\/cdk\.tf\.json: ENOENT/);
+  });
+});
+
+describe('tolerated deviations (MS7003) in text', () => {
+  const m = (i: number) => ({
+    kind: 'too-open',
+    from: { segment: 'web', address: `10.1.0.${i}` },
+    to: { segment: 'db', address: '10.3.0.1' },
+    service: 'tcp/5432',
+    atom: 'tcp/5432',
+    expected: 'deny',
+    actual: 'allow',
+    side: 'egress',
+    policy: {},
+    output: {},
+  });
+  const report = (shown: number, count: number) => ({
+    policy: 'p', target: 'gcp', verdict: 'equivalent', mismatchCount: 0, mismatches: [], toleratedCount: count,
+    tolerated: Array.from({ length: shown }, (_, i) => m(i)), issues: [], checked: { segments: 2, serviceAtoms: 1, pairChecks: 1, outsideChecks: 0 }, elapsedMs: 1,
+  });
+  it('says why without asking for disjoint addresses, and counts what it does not show', () => {
+    const text = formatVerifyText([report(5, 12) as never]);
+    expect(text).not.toContain('declare disjoint addresses');
+    expect(text).toContain('gcp matches these peers by address, not identity');
+    expect(text.match(/info MS7003/g)).toHaveLength(3);
+    expect(text).toContain('    and 9 more\n');
+  });
+  it('has no "and 0 more" when everything is shown', () => {
+    expect(formatVerifyText([report(2, 2) as never])).not.toContain('more');
   });
 });

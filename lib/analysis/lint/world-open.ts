@@ -9,6 +9,7 @@
  * a partner's /24 does not.
  */
 import { AddressSet, Family, formatAddress } from '../../net/address';
+import { count } from '../../model/words';
 import { ServiceSet } from '../../net/service';
 import { ServiceResolver } from '../../resolve/services';
 import { sideServices } from '../../resolve/meaning';
@@ -97,7 +98,7 @@ export const worldOpen: LintCheck = {
           if (exposed.isEmpty() || !isWorldSized(fromSet)) continue;
           out.push({
             code: 'MS3004',
-            message: `${r.origin.kind} '${r.origin.name}' opens admin port${exposed.toSpecs().length > 1 ? 's' : ''} ${exposed.toString()} of segment '${t}' to '${p.label}' (${fromSet.cidrCount()} CIDRs, world-sized)`,
+            message: `${r.origin.kind} '${r.origin.name}' opens admin port${exposed.toSpecs().length > 1 ? 's' : ''} ${exposed.toString()} of segment '${t}' to '${p.label}' (${count(fromSet.cidrCount(), 'CIDR')}, world-sized)`,
             path: rulePath(ir.policy.doc, r.origin.name),
             subjects: [r.origin.name, t, ...(p.external ? [p.external] : [])],
             example: `outside host ${exampleAddress(fromSet)} → ${t} on ${exposed.toSpecs()[0]}`,

@@ -13,7 +13,7 @@ import { bigqueryDiscoverSql } from '../../analysis/sql/bigquery';
 import { pairsFromRows, QueryResultError, readQueryRows } from '../../analysis/sql/result';
 import { checkPolicyObject } from '../../model/policy';
 import { suggest } from '../../model/suggest';
-import { EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, UsageError } from '../errors';
+import { EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, UsageError } from '../errors';
 import { CliIO } from '../io';
 import { loadForCommand, printDiagnostics } from '../policy-input';
 import { flowsForCommand, inventoryForCommand, parseAwsFormatOption, parseDays, parseUntil } from './lifecycle-input';
@@ -61,7 +61,7 @@ export function register(program: Command, io: CliIO, done: (code: number) => vo
         base = r.ir;
       }
       const inv = inventoryForCommand(io, opts.inventory);
-      if (!inv) return done(EXIT_FINDINGS);
+      if (!inv) return done(EXIT_USAGE);
       const labels = opts.labels?.split(',').map((s) => s.trim()).filter(Boolean);
       if (base && labels) throw new UsageError('--labels and --policy exclude each other: with a policy, its segments are used');
       // A label no workload carries would silently make every segment 'unlabelled' in it: almost surely a typo.

@@ -10,7 +10,7 @@ import { impact, impactMarkdown, impactText } from '../../analysis/impact';
 import { checkPolicyAtRef } from '../git-policy';
 import { resolve } from '../../resolve/resolve';
 import { ResolvedPolicy } from '../../resolve/ir';
-import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../errors';
+import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from '../errors';
 import { CliIO } from '../io';
 import { displayPath, loadForCommand, printDiagnostics } from '../policy-input';
 import { inventoryForCommand, parseFormat } from './lifecycle-input';
@@ -45,7 +45,7 @@ export function register(program: Command, io: CliIO, done: (code: number) => vo
         base = b.ir;
       }
       const inv = inventoryForCommand(io, opts.inventory);
-      if (!inv) return done(EXIT_FINDINGS);
+      if (!inv) return done(EXIT_USAGE);
       const rep = impact(r.ir, inv, base);
       io.out(format === 'json' ? JSON.stringify(rep, null, 2) + '\n' : format === 'markdown' ? impactMarkdown(rep) : impactText(rep));
       done(opts.failOnUnmanaged && rep.unmanaged.length > 0 ? EXIT_FINDINGS : EXIT_OK);

@@ -22,9 +22,10 @@ export function parseFormat(f: string, allowed: readonly string[]): string {
   return f;
 }
 
-/** Read an inventory; its diagnostics go to stderr. Undefined when it has errors. */
+/** Read an inventory; its diagnostics go to stderr. Undefined when it has errors: the caller exits 2, as for a wrong --state (an input file, not the policy, is wrong). */
 export function inventoryForCommand(io: CliIO, file: string): Inventory | undefined {
   const full = path.resolve(io.cwd, file);
+  if (!fs.existsSync(full)) throw new UsageError(`--inventory ${file}: no such file`);
   const inv = readInventory(full, displayPath(io, full));
   printDiagnostics(io, inv.diagnostics);
   return hasErrors(inv.diagnostics as Diagnostic[]) ? undefined : inv;
@@ -71,8 +72,9 @@ export async function flowsForCommand(io: CliIO, files: readonly string[], days?
     let st: fs.Stats | undefined;
     try {
       st = fs.statSync(f);
-    } catch {
-      continue; // a missing file is reported by the reader, with its path
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new UsageError(`--flows ${files[i]}: ${code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? (e as Error).message})`}`);
     }
     if (st.isDirectory()) throw new UsageError(`--flows ${files[i]}: is a directory (give the flow-log files, e.g. ${path.join(files[i], '*.log')})`);
   }
@@ -97,7 +99,8 @@ export async function flowsForCommand(io: CliIO, files: readonly string[], days?
   }
   for (const r of c.reports) {
     const line = describeRead(r, displayPath(io, r.file));
-    if (r.malformed > 0) io.err(`${displayPath(io, r.file)} ${severityOf('MS8010')} MS8010 ${line}\n`);
+    // The diagnostic's location is the file: the summary after the code then starts at the format, not the name again.
+    if (r.malformed > 0) io.err(`${displayPath(io, r.file)} ${severityOf('MS8010')} MS8010 ${line.slice(displayPath(io, r.file).length + 2)}\n`);
     else io.err(line + '\n');
     const shown = displayPath(io, r.file);
     if (r.unknownVerdict > 0) {

@@ -14,7 +14,7 @@ import { QueryResultError, readQueryRows, staleHitsFromRows } from '../../analys
 import { hitsFromFlows, staleMarkdown, staleReport, staleText } from '../../analysis/stale';
 import { ResolvedPolicy } from '../../resolve/ir';
 import { planGcp } from '../../targets/gcp/plan';
-import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../errors';
+import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from '../errors';
 import { CliIO } from '../io';
 import { loadForCommand, printDiagnostics } from '../policy-input';
 import { flowsForCommand, inventoryForCommand, parseAwsFormatOption, parseDays, parseFormat, parseUntil, windowEnd, windowWarning } from './lifecycle-input';
@@ -73,7 +73,7 @@ export function register(program: Command, io: CliIO, done: (code: number) => vo
       printDiagnostics(io, r.diagnostics);
       if (!r.ok) return done(r.code);
       const inv = inventoryForCommand(io, opts.inventory);
-      if (!inv) return done(EXIT_FINDINGS);
+      if (!inv) return done(EXIT_USAGE);
       const members = memberships(r.ir, inv);
       if (opts.emitSql !== undefined) {
         const o = { table: opts.table, days, to: until };
