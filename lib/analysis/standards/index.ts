@@ -17,6 +17,8 @@ import { rulePath } from '../lint/where';
 import { AddressSet } from '../../net/address';
 import { evaluateStandard, policyJudge, ResolvedStandard, StandardViolation } from './evaluate';
 import { resolveStandard, StandardNote } from './resolve';
+import { outputAddressSets, outputJudge } from './output';
+import { CloudModel } from '../../verify/model';
 
 export type { FlowJudge, ResolvedStandard, StandardViolation } from './evaluate';
 export { evaluateStandard, policyJudge } from './evaluate';
@@ -141,3 +143,26 @@ function more(n: number): string {
 }
 
 export type { StandardNote } from './resolve';
+
+/**
+ * Standards judged on a compiled output (`verify --standards`): the same
+ * evaluator with the output's own evaluation as judge. Each broken standard
+ * is one finding at the standard, with the target and an example flow.
+ */
+export function verifyStandards(ir: ResolvedPolicy, model: CloudModel, target: string, extra: readonly LocatedStandard[] = []): LintFinding[] {
+  const standards = standardsFor(ir, extra);
+  if (standards.length === 0) return [];
+  const { resolved, notes } = resolveStandards(ir, standards);
+  const out: LintFinding[] = notes.filter((n) => n.code === 'MS3105').map((n) => finding(n.code, n.message, { location: n.location, file: n.standard.file }, [n.standard.name]));
+  const atoms = atomsOf([ir], [...standardAddressSets(resolved), ...outputAddressSets(ir, model)]);
+  const judge = outputJudge(ir, model, resolved);
+  for (const rs of resolved) {
+    const s = rs.standard;
+    const violations = evaluateStandard(ir, rs, judge, atoms);
+    if (violations.length === 0) continue;
+    const v = violations[0];
+    const what = s.kind === 'always' ? `does not allow ${exampleFlow(v)}` : `allows ${exampleFlow(v)}`;
+    out.push(finding(CODE[s.kind], `${target} output breaks standard '${s.name}' (${describeStandard(s)}): it ${what}${more(violations.length)}`, { location: s.location, file: s.file }, [s.name], exampleFlow(v)));
+  }
+  return out;
+}
