@@ -133,3 +133,36 @@ export function parseServiceSpec(text: string): ServiceParseResult {
   const ports = PortSet.range(lo, hi);
   return { ok: true, set: proto === 'tcp' ? ServiceSet.of({ tcp: ports }) : ServiceSet.of({ udp: ports }) };
 }
+
+function splitPorts(within: PortSet, cuts: readonly PortSet[]): PortSet[] {
+  const points = new Set<number>();
+  for (const c of cuts) for (const r of c.ranges) points.add(r.lo).add(r.hi + 1);
+  const sorted = [...points].sort((a, b) => a - b);
+  const out: PortSet[] = [];
+  for (const r of within.ranges) {
+    let lo = r.lo;
+    for (const p of sorted) {
+      if (p <= lo) continue;
+      if (p > r.hi) break;
+      out.push(PortSet.range(lo, p - 1));
+      lo = p;
+    }
+    out.push(PortSet.range(lo, r.hi));
+  }
+  return out;
+}
+
+/**
+ * Split `within` into atoms: pieces such that each atom lies wholly inside or
+ * wholly outside every set of `cuts`. Tcp and udp split at range boundaries;
+ * icmp and other are atoms of their own.
+ */
+export function serviceAtoms(within: ServiceSet, cuts: readonly ServiceSet[]): ServiceSet[] {
+  const out: ServiceSet[] = [];
+  for (const p of splitPorts(within.tcp, cuts.map((c) => c.tcp))) out.push(ServiceSet.of({ tcp: p }));
+  for (const p of splitPorts(within.udp, cuts.map((c) => c.udp))) out.push(ServiceSet.of({ udp: p }));
+  if (within.icmp) out.push(ServiceSet.of({ icmp: true }));
+  if (within.other) out.push(ServiceSet.of({ other: true }));
+  return out;
+}
+

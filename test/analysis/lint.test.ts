@@ -22,7 +22,7 @@ test.each([
   ['shadowed', ["32:11 warning MS3003 rule 'web-prod-to-db-prod' is shadowed: every flow it grants is also granted by 'web-to-db'"]],
   [
     'world-open',
-    ["32:11 error MS3004 rule 'ssh-from-anywhere' opens admin port tcp/22 of segment 'web-prod' to 'cidrs:0.0.0.0/0' (1 CIDR, world-sized)"],
+    ["32:11 error MS3004 segment 'web-prod' admits admin port tcp/22 from 100 % of the IPv4 space (world-sized) through rule 'ssh-from-anywhere'"],
   ],
   ['broad', ["32:11 warning MS3005 rule 'flat-network' allows tcp/443 between every pair of the 3 segments"]],
   [
@@ -56,7 +56,7 @@ test('expiring soon is an info inside lint.expiryWarningDays (default 30), nothi
 test('suppressions: a matched finding is kept as suppressed and never fails; an unmatched one is a warning', () => {
   const fs = run('suppressed');
   expect(brief(fs)).toEqual([
-    "32:11 error MS3004 rule 'ssh-from-anywhere' opens admin port tcp/22 of segment 'web-prod' to 'cidrs:0.0.0.0/0' (1 CIDR, world-sized) [suppressed]",
+    "32:11 error MS3004 segment 'web-prod' admits admin port tcp/22 from 100 % of the IPv4 space (world-sized) through rule 'ssh-from-anywhere' [suppressed]",
     "40:5 warning MS3012 suppression of MS3003 for 'web-to-db' matches no finding",
   ]);
   expect(fs[0].suppressed?.reason).toBe('honeypot, monitored by the SOC');

@@ -1,16 +1,19 @@
 /**
- * MS3004 world-open admin port: a rule lets a world-sized address set reach
- * an administrative or data port of a segment. "World-sized" is decided on
- * what is actually exposed after deny guardrails: the outside-host addresses
- * of the rule's address terms from which Ingress(segment) admits an admin
- * port, measured per family; at least half of the IPv4 space (2^31
- * addresses) or half of the IPv6 space counts. So `0.0.0.0/0`, `::/0` and
- * "the internet minus the private ranges" (98.6 % of IPv4) all count, while
- * a partner's /24 does not.
+ * MS3004 world-open admin port: a segment admits an administrative or data
+ * port from a world-sized set of outside addresses. Judged on the exposure
+ * as a whole, the way the compiled output behaves: per segment, per port and
+ * per address family, the union of every outside address from which
+ * Ingress(segment) admits the port, across all terms, rules, guardrails and
+ * externals, after deny guardrails. So four rules of a quarter of IPv4 each
+ * (or one rule with four quarter terms, or four quarter externals) are as
+ * open as one rule from 0.0.0.0/0, which is what a cloud merges them into.
+ * "World-sized": at least half of the IPv4 space (2^31 addresses) or of the
+ * IPv6 space; `0.0.0.0/0`, `::/0` and "the internet minus the private
+ * ranges" (98.6 % of IPv4) count, a partner's /24 does not. The finding
+ * sits on the first contributing rule and lists every one.
  */
 import { AddressSet, Family, formatAddress } from '../../net/address';
-import { count } from '../../model/words';
-import { ServiceSet } from '../../net/service';
+import { ServiceSet, serviceAtoms } from '../../net/service';
 import { ServiceResolver } from '../../resolve/services';
 import { sideServices } from '../../resolve/meaning';
 import { atomsIn } from '../flow-space';
@@ -78,34 +81,58 @@ export const worldOpen: LintCheck = {
   check(ctx) {
     const { ir } = ctx;
     const out: RawFinding[] = [];
-    for (const r of ir.rules) {
-      if (r.origin.action !== 'allow') continue;
-      const admin = r.services.intersect(ctx.adminPorts);
-      if (admin.isEmpty()) continue;
-      for (const p of r.fromAddresses) {
-        if (!isWorldSized(p.addresses)) continue;
-        const srcAtoms = atomsIn(ctx.atoms, p.addresses);
-        for (const t of r.toSegments) {
-          let exposed = ServiceSet.EMPTY;
-          const from: typeof srcAtoms = [];
-          for (const a of srcAtoms) {
-            const s = sideServices(ir, t, 'ingress', probe({ range: a })).intersect(admin);
-            if (s.isEmpty()) continue;
-            exposed = exposed.union(s);
-            from.push(a);
+    for (const seg of ir.segments) {
+      const t = seg.name;
+      // Address entries that can admit an admin port: the only way an outside host gets in.
+      const entries = ir.sides.get(t)!.ingress.allow.filter((e) => e.peer.kind === 'addresses' && e.services.overlaps(ctx.adminPorts));
+      if (entries.length === 0) continue;
+      let reach = AddressSet.EMPTY;
+      for (const e of entries) if (e.peer.kind === 'addresses') reach = reach.union(e.peer.addresses);
+      if (!isWorldSized(reach)) continue; // before denies, the union is the most it can be
+      // What each source atom gets, after denies.
+      const exposedAt = atomsIn(ctx.atoms, reach)
+        .map((a) => ({ a, s: sideServices(ir, t, 'ingress', probe({ range: a })).intersect(ctx.adminPorts) }))
+        .filter((x) => !x.s.isEmpty());
+      const pieces = serviceAtoms(ctx.adminPorts, exposedAt.map((x) => x.s));
+      for (const family of [4, 6] as const) {
+        let open = ServiceSet.EMPTY;
+        let from = AddressSet.EMPTY;
+        const rules = new Set<string>();
+        const externals = new Set<string>();
+        for (const piece of pieces) {
+          const atoms = exposedAt.filter((x) => x.a.family === family && x.s.containsSet(piece)).map((x) => x.a);
+          const set = AddressSet.fromRanges(atoms);
+          if (size(set, family) < HALF[family]) continue;
+          open = open.union(piece);
+          from = from.union(set);
+          for (const e of entries) {
+            if (e.peer.kind !== 'addresses' || !e.services.containsSet(piece) || !e.peer.addresses.overlaps(set)) continue;
+            rules.add(e.origin.name);
+            if (e.peer.external) externals.add(e.peer.external);
           }
-          const fromSet = AddressSet.fromRanges(from);
-          if (exposed.isEmpty() || !isWorldSized(fromSet)) continue;
-          out.push({
-            code: 'MS3004',
-            message: `${r.origin.kind} '${r.origin.name}' opens admin port${exposed.toSpecs().length > 1 ? 's' : ''} ${exposed.toString()} of segment '${t}' to '${p.label}' (${count(fromSet.cidrCount(), 'CIDR')}, world-sized)`,
-            path: rulePath(ir.policy.doc, r.origin.name),
-            subjects: [r.origin.name, t, ...(p.external ? [p.external] : [])],
-            example: `outside host ${exampleAddress(fromSet)} → ${t} on ${exposed.toSpecs()[0]}`,
-          });
         }
+        if (open.isEmpty()) continue;
+        const names = [...rules].sort();
+        const specs = open.toSpecs();
+        out.push({
+          code: 'MS3004',
+          message: `segment '${t}' admits admin port${specs.length > 1 ? 's' : ''} ${open.toString()} from ${share(from, family)} of the IPv${family} space (world-sized) through ${names.length === 1 ? 'rule' : 'rules'} ${names.map((n) => `'${n}'`).join(', ')}`,
+          path: rulePath(ir.policy.doc, names[0]),
+          subjects: [names[0], t, ...names.slice(1), ...[...externals].sort()],
+          example: `outside host ${exampleAddress(from)} → ${t} on ${specs[0]}`,
+          related: names.slice(1).map((n) => ({ message: `${ir.rule(n).origin.kind} '${n}' also opens it`, location: ir.rule(n).origin.location, path: rulePath(ir.policy.doc, n) })),
+        });
       }
     }
     return out;
   },
 };
+
+/** `100 %`, `98.6 %`, `50 %` of a family's space. */
+function share(set: AddressSet, f: Family): string {
+  const total = f === 4 ? 1n << 32n : 1n << 128n;
+  const permille = (size(set, f) * 1000n) / total;
+  const whole = permille / 10n;
+  const tenth = permille % 10n;
+  return `${whole}${tenth ? `.${tenth}` : ''} %`;
+}
