@@ -40,7 +40,8 @@ describe('AwsSegmentation in a user stack', () => {
     expect(json.output.app_groups.value).toEqual(ids.map((a) => `\${${a}.id}`));
     expect(json.output.db_group.value).toBe(`\${${seg.identities.segments['shop-db-prod'].securityGroups![0]}.id}`);
     for (const s of Object.values(seg.identities.segments)) for (const a of s.securityGroups!) expect(groups[a.replace('aws_security_group.', '')]).toBeDefined();
-    expect(() => seg.securityGroupIds('nope')).toThrow("unknown segment 'nope'");
+    expect(() => seg.securityGroupIds('nope')).toThrow("unknown segment 'nope' (the policy has");
+    expect(() => seg.securityGroupIds('shop-webb-prod')).toThrow("unknown segment 'shop-webb-prod' (did you mean 'shop-web-prod'?)");
   });
 
   test('every rule is a standalone resource with one peer, a description and tags naming policy and origin', () => {
