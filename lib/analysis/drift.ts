@@ -206,9 +206,21 @@ function summarise(r: StateResource): string {
  * with nulls dropped and literal ids rewritten as `${TYPE.NAME.id}`, so that
  * a rule naming `sg-0abc` refers to the group that has that id.
  */
-export function liveTerraform(resources: readonly StateResource[]): Record<string, any> {
+export function liveTerraform(resources: readonly StateResource[], matched?: ReadonlyMap<string, StateResource>): Record<string, any> {
+  // Live resources our output matched are named by their compiled address, so identities.json's references find them.
+  const nameOf = new Map<StateResource, string>();
+  for (const [addr, r] of matched ?? []) nameOf.set(r, addr.slice(addr.indexOf('.') + 1));
+  const used = new Set([...nameOf].map(([r, n]) => `${r.type}.${n}`));
+  const all = [...resources, ...inlineRules(resources).map((x) => x.resource)];
+  for (const r of all) {
+    if (nameOf.has(r)) continue;
+    let n = strip(r.name);
+    for (let i = 2; used.has(`${r.type}.${n}`); i++) n = `${strip(r.name)}_${i}`;
+    used.add(`${r.type}.${n}`);
+    nameOf.set(r, n);
+  }
   const byId = new Map<string, string>();
-  for (const r of resources) if (typeof r.values.id === 'string' && r.values.id !== '') byId.set(r.values.id, `\${${r.type}.${strip(r.name)}.id}`);
+  for (const r of all) if (typeof r.values.id === 'string' && r.values.id !== '') byId.set(r.values.id, `\${${r.type}.${nameOf.get(r)}.id}`);
   const rewrite = (v: unknown, key: string): unknown => {
     if (typeof v === 'string') return key !== 'id' && byId.has(v) ? byId.get(v) : v;
     if (Array.isArray(v)) return v.map((x) => rewrite(x, ''));
@@ -220,10 +232,170 @@ export function liveTerraform(resources: readonly StateResource[]): Record<strin
     return v;
   };
   const resource: Record<string, Record<string, unknown>> = {};
-  for (const r of resources) {
-    (resource[r.type] ??= {})[strip(r.name)] = rewrite(r.values, '');
+  for (const r of all) {
+    const values = rewrite(r.values, '') as Record<string, unknown>;
+    // A group's inline lists are judged through the rule resources (inlineRules): never twice.
+    if (r.type === 'aws_security_group') {
+      delete values.ingress;
+      delete values.egress;
+    }
+    (resource[r.type] ??= {})[nameOf.get(r)!] = values;
   }
   return { resource };
+}
+
+const PROTO_NAMES: Record<string, string> = { '6': 'tcp', '17': 'udp', '1': 'icmp', '58': 'icmpv6', all: '-1' };
+const protoName = (p: unknown) => PROTO_NAMES[String(p).toLowerCase()] ?? String(p).toLowerCase();
+
+/** One peer of an AWS rule: the unit inline lists and rule resources are compared in. */
+function ruleAtoms(groupId: string, dir: 'ingress' | 'egress', r: Record<string, any>, inline: boolean): { key: string; values: Record<string, unknown> }[] {
+  const base = { security_group_id: groupId, ip_protocol: protoName(inline ? r.protocol : r.ip_protocol), from_port: r.from_port, to_port: r.to_port, ...(r.description ? { description: r.description } : {}) };
+  const peers: Record<string, unknown>[] = inline
+    ? [
+        ...(r.cidr_blocks ?? []).map((c: string) => ({ cidr_ipv4: c })),
+        ...(r.ipv6_cidr_blocks ?? []).map((c: string) => ({ cidr_ipv6: c })),
+        ...(r.prefix_list_ids ?? []).map((c: string) => ({ prefix_list_id: c })),
+        ...(r.security_groups ?? []).map((c: string) => ({ referenced_security_group_id: c })),
+        ...(r.self ? [{ referenced_security_group_id: groupId }] : []),
+      ]
+    : [Object.fromEntries(['cidr_ipv4', 'cidr_ipv6', 'prefix_list_id', 'referenced_security_group_id'].filter((k) => r[k]).map((k) => [k, r[k]]))];
+  // The provider reports an all-protocol rule's ports as 0 (inline) or -1/null (rule resources): the same rule.
+  const ports = (v: Record<string, unknown>) => (v.ip_protocol === '-1' ? '' : `${v.from_port ?? ''}-${v.to_port ?? ''}`);
+  return peers.map((p) => {
+    const values = { ...base, ...p };
+    return { key: `${groupId}|${dir}|${values.ip_protocol}|${ports(values)}|${JSON.stringify(p)}`, values };
+  });
+}
+
+/**
+ * Rules a refresh shows only in a group's inline `ingress`/`egress` lists
+ * (added in the console or by another tool): each peer not held by a live
+ * rule resource, as the rule resource it amounts to.
+ */
+export function inlineRules(resources: readonly StateResource[]): { address: string; resource: StateResource }[] {
+  const held = new Set<string>();
+  for (const r of resources) {
+    const dir = r.type === 'aws_vpc_security_group_ingress_rule' ? 'ingress' : r.type === 'aws_vpc_security_group_egress_rule' ? 'egress' : undefined;
+    if (dir && typeof r.values.security_group_id === 'string') for (const a of ruleAtoms(r.values.security_group_id, dir, r.values, false)) held.add(a.key);
+    if (r.type === 'aws_security_group_rule' && typeof r.values.security_group_id === 'string') {
+      const v = r.values;
+      const dir2 = v.type === 'egress' ? 'egress' : 'ingress';
+      const inl = { ...v, security_groups: v.source_security_group_id ? [v.source_security_group_id] : [] };
+      for (const a of ruleAtoms(v.security_group_id, dir2, inl, true)) held.add(a.key);
+    }
+  }
+  const out: { address: string; resource: StateResource }[] = [];
+  for (const g of resources) {
+    if (g.type !== 'aws_security_group' || typeof g.values.id !== 'string') continue;
+    for (const dir of ['ingress', 'egress'] as const) {
+      (Array.isArray(g.values[dir]) ? g.values[dir] : []).forEach((entry: Record<string, any>, i: number) => {
+        for (const [j, a] of ruleAtoms(g.values.id, dir, entry, true).entries()) {
+          if (held.has(a.key)) continue;
+          const name = `${strip(g.name)}_inline_${dir}_${i}_${j}`;
+          out.push({
+            address: `${g.address}.${dir}[${i}]`,
+            resource: { address: `${g.address}.${dir}[${i}]`, type: `aws_vpc_security_group_${dir}_rule`, name, values: a.values },
+          });
+        }
+      });
+    }
+  }
+  return out;
+}
+
+/** Inline-only rules as report entries. */
+function inlineAdditions(resources: readonly StateResource[]): { address: string; type: string; summary: string }[] {
+  return inlineRules(resources).map((x) => ({ address: x.address, type: 'aws_security_group', summary: `inline ${summarise(x.resource)}` }));
+}
+
+/** A compiled resource's identity fields: what names it in the cloud whatever its Terraform address. */
+function identityOf(body: Record<string, any>): string | undefined {
+  if (typeof body.name === 'string' && !body.name.includes('${')) return `name=${body.name}`;
+  const tags = body.tags && typeof body.tags === 'object' ? body.tags : undefined;
+  if (tags && typeof tags.Name === 'string' && !tags.Name.includes('${')) return `Name=${tags.Name}`;
+  return undefined;
+}
+
+function liveIdentity(values: Record<string, any>): string[] {
+  const out: string[] = [];
+  if (typeof values.name === 'string') out.push(`name=${values.name}`);
+  const tags = values.tags && typeof values.tags === 'object' ? values.tags : undefined;
+  if (tags && typeof tags.Name === 'string') out.push(`Name=${tags.Name}`);
+  return out;
+}
+
+/**
+ * Match compiled resources to live ones by what they are, not by address:
+ * a stack built with our constructs under any construct id, in any module,
+ * gives other Terraform addresses. In order: the same `TYPE.NAME`; the
+ * same cloud name (`name`, or the `Name` tag); then, repeatedly while it
+ * finds more, the same content (every compiled field equal to the live
+ * value, references resolved through the matches so far), which is how
+ * nameless rule resources (AWS ingress/egress rules) are recognised once
+ * their groups are.
+ */
+export function matchResources(
+  want: ReadonlyMap<string, { type: string; name: string; body: Record<string, any> }>,
+  live: readonly StateResource[],
+): Map<string, StateResource> {
+  const matched = new Map<string, StateResource>();
+  const taken = new Set<StateResource>();
+  const byAddress = new Map<string, StateResource>();
+  for (const r of live) if (!byAddress.has(shortAddress(r))) byAddress.set(shortAddress(r), r);
+  const byIdentity = new Map<string, StateResource[]>();
+  for (const r of live) for (const k of liveIdentity(r.values)) {
+    const key = `${r.type}|${k}`;
+    byIdentity.set(key, [...(byIdentity.get(key) ?? []), r]);
+  }
+  const take = (addr: string, r: StateResource) => {
+    matched.set(addr, r);
+    taken.add(r);
+  };
+  for (const [addr, w] of want) {
+    const r = byAddress.get(addr);
+    if (r && r.type === w.type) take(addr, r);
+  }
+  for (const [addr, w] of want) {
+    if (matched.has(addr)) continue;
+    const id = identityOf(w.body);
+    const cands = id ? (byIdentity.get(`${w.type}|${id}`) ?? []).filter((r) => !taken.has(r)) : [];
+    if (cands.length === 1) take(addr, cands[0]);
+  }
+  for (let progress = true; progress; ) {
+    progress = false;
+    for (const [addr, w] of want) {
+      if (matched.has(addr)) continue;
+      const hit = live.find((r) => !taken.has(r) && r.type === w.type && contentMatches(w.body, r.values, matched));
+      if (hit) {
+        take(addr, hit);
+        progress = true;
+      }
+    }
+  }
+  return matched;
+}
+
+function contentMatches(body: Record<string, any>, values: Record<string, any>, matched: ReadonlyMap<string, StateResource>): boolean {
+  // Every reference must resolve: a rule is only recognised once what it points at is.
+  for (const k of Object.keys(body)) if (!META.has(k) && resolveRefs(body[k], matched) === undefined) return false;
+  return changedFields(body, values, matched).length === 0;
+}
+
+/** What each target's resources are called in a message. */
+const CLOUD_NAMES: Record<TargetName, string> = { aws: 'AWS', azure: 'Azure', gcp: 'GCP' };
+
+/**
+ * A state that holds resources but none of the target's types is the wrong
+ * file (another cloud's state, another project's): a usage error, not
+ * "every resource removed". An empty state is a state where nothing was
+ * applied yet, and stays drift.
+ */
+export function checkStateTarget(target: TargetName, state: { resources: readonly StateResource[] }): void {
+  if (state.resources.length === 0) return;
+  const ours = new Set(SECURITY_TYPES[target]);
+  if (state.resources.some((r) => ours.has(r.type))) return;
+  const types = [...new Set(state.resources.map((r) => r.type))].sort();
+  throw new StateError(`this state holds no ${CLOUD_NAMES[target]} resources (it holds ${types.slice(0, 4).join(', ')}${types.length > 4 ? ', …' : ''}): is it the state of another target?`);
 }
 
 export function drift(ir: ResolvedPolicy, compiled: TargetOutput, state: { kind: 'state' | 'plan'; resources: readonly StateResource[] }, opts: { maxExamples?: number } = {}): DriftReport {
@@ -234,21 +406,24 @@ export function drift(ir: ResolvedPolicy, compiled: TargetOutput, state: { kind:
     for (const [name, body] of Object.entries(byName)) want.set(`${type}.${name}`, { type, name, body });
   }
   const types = new Set([...SECURITY_TYPES[target], ...[...want.values()].map((w) => w.type)]);
-  const live = new Map<string, StateResource>();
-  for (const r of state.resources) if (types.has(r.type)) live.set(shortAddress(r), r);
-  const added = [...live.entries()]
-    .filter(([a]) => !want.has(a))
-    .map(([, r]) => ({ address: r.address, type: r.type, summary: summarise(r) }))
-    .sort((a, b) => (a.address < b.address ? -1 : 1));
+  const ours = state.resources.filter((r) => types.has(r.type));
+  const matched = matchResources(want, ours);
+  const matchedLive = new Set(matched.values());
+  const added = ours
+    .filter((r) => !matchedLive.has(r))
+    .map((r) => ({ address: r.address, type: r.type, summary: summarise(r) }))
+    .concat(inlineAdditions(ours))
+    .sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
   const removed = [...want.entries()]
-    .filter(([a]) => !live.has(a))
+    .filter(([a]) => !matched.has(a))
     .map(([a, w]) => ({ address: a, type: w.type, ...(w.body.tags?.['microseg:origins'] ? { origins: String(w.body.tags['microseg:origins']) } : {}) }))
     .sort((a, b) => (a.address < b.address ? -1 : 1));
   const changed = [...want.entries()]
-    .filter(([a]) => live.has(a))
-    .map(([a, w]) => ({ address: a, type: w.type, fields: changedFields(w.body, live.get(a)!.values, live) }))
+    .filter(([a]) => matched.has(a))
+    .map(([a, w]) => ({ address: a, type: w.type, fields: changedFields(w.body, matched.get(a)!.values, matched) }))
     .filter((c) => c.fields.length > 0)
     .sort((a, b) => (a.address < b.address ? -1 : 1));
+  const live = matched;
   const missingIdentities: { segment: string; identity: string }[] = [];
   for (const [segment, ids] of Object.entries(compiled.identities.segments)) {
     for (const list of Object.values(ids)) {
@@ -259,7 +434,7 @@ export function drift(ir: ResolvedPolicy, compiled: TargetOutput, state: { kind:
       }
     }
   }
-  const v = verifyOutput(ir, target, liveTerraform(state.resources.filter((r) => types.has(r.type))), compiled.identities as any, { maxExamples: opts.maxExamples ?? 20 });
+  const v = verifyOutput(ir, target, liveTerraform(ours, matched), compiled.identities as any, { maxExamples: opts.maxExamples ?? 20 });
   const flows = { verdict: v.verdict, count: v.mismatchCount, examples: v.mismatches, issues: v.issues };
   return {
     policy: ir.name,

@@ -7,7 +7,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Command } from 'commander';
-import { drift, driftMarkdown, driftText, readState, StateError } from '../../analysis/drift';
+import { checkStateTarget, drift, driftMarkdown, driftText, readState, StateError } from '../../analysis/drift';
 import { sortDiagnostics } from '../../model/diagnostics';
 import { compileTargets } from '../compile-targets';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from '../errors';
@@ -48,6 +48,7 @@ export function register(program: Command, io: CliIO, done: (code: number) => vo
       let state;
       try {
         state = readState(JSON.parse(text));
+        checkStateTarget(opts.target, state);
       } catch (e) {
         if (e instanceof SyntaxError) return bad(`${opts.state} is not JSON: ${e.message}`);
         if (e instanceof StateError) return bad(`${opts.state}: ${e.message}`);
