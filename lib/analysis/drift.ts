@@ -66,6 +66,7 @@ export const SECURITY_TYPES: Record<TargetName, readonly string[]> = {
     'azurerm_network_interface_application_security_group_association',
   ],
   gcp: ['google_compute_firewall', 'google_compute_firewall_policy_rule', 'google_compute_network_firewall_policy_rule'],
+  kubernetes: ['kubernetes_network_policy_v1', 'kubernetes_network_policy', 'kubernetes_manifest'],
 };
 
 const IDENTITY_TYPES = new Set(['aws_security_group', 'azurerm_application_security_group', 'azurerm_network_security_group']);

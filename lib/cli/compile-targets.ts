@@ -6,17 +6,17 @@ import { Diagnostic, PolicyError } from '../model/diagnostics';
 import { ResolvedPolicy } from '../resolve/ir';
 import { loadBackend, isTargetName } from '../targets/registry';
 import { serialiseTerraform } from '../targets/serialise';
-import { TARGET_NAMES, TargetName, TargetOutput } from '../targets/target';
+import { CLOUD_TARGETS, TARGET_NAMES, TargetName, TargetOutput } from '../targets/target';
 import { UsageError } from './errors';
 
-/** `all` means the targets the policy declares, or all three when it declares none. */
+/** `all` means the targets the policy declares, or the three clouds when it declares none. */
 export function selectTargets(ir: ResolvedPolicy, spec: string): TargetName[] {
   if (spec === 'all') {
     const declared = TARGET_NAMES.filter((t) => ir.policy.doc.targets?.[t] !== undefined);
-    return declared.length > 0 ? declared : [...TARGET_NAMES];
+    return declared.length > 0 ? declared : [...CLOUD_TARGETS];
   }
   const names = spec.split(',').map((s) => s.trim()).filter(Boolean);
-  for (const n of names) if (!isTargetName(n)) throw new UsageError(`unknown target '${n}' (expected aws, azure, gcp or all)`);
+  for (const n of names) if (!isTargetName(n)) throw new UsageError(`unknown target '${n}' (expected aws, azure, gcp, kubernetes or all)`);
   return [...new Set(names)] as TargetName[];
 }
 

@@ -711,6 +711,30 @@ export const CODES: Record<string, CodeInfo> = {
     title: 'analysis: unreadable Terraform state',
     explanation: '`drift --state` reads the JSON of `terraform show -json` (state: `values.root_module`, plan: `planned_values.root_module` and `prior_state`), with `resources[]` and `child_modules[]`.',
   },
+  MS9001: {
+    severity: 'error',
+    title: 'kubernetes: address deny splits a segment',
+    explanation:
+      'NetworkPolicy has no deny, and a pod selector matches every pod of a segment wherever it sits. A deny guardrail naming addresses that cover part, but not all, of the addresses a segment may hold, while an allow admits that segment by selector, cannot be written exactly, unless the other side of the flow already blocks it. Declare `addresses` for the segment that the deny covers wholly or not at all. See docs/kubernetes.md.',
+  },
+  MS9002: {
+    severity: 'error',
+    title: 'kubernetes: services NetworkPolicy cannot name',
+    explanation:
+      'A NetworkPolicy port names TCP, UDP or SCTP with a port or range in 1–65535, and a rule without ports admits every protocol. ICMP, other IP protocols, or "every port but some" (e.g. `any` or `tcp` minus a deny guardrail) cannot be written, so the compile fails rather than widen or narrow the policy. List tcp or udp services instead. See docs/kubernetes.md.',
+  },
+  MS9003: {
+    severity: 'error',
+    title: 'kubernetes: invalid setting or name',
+    explanation:
+      '`targets.kubernetes` must name namespaces that are DNS labels (at most 63 characters), a `labelPrefix` that is a DNS subdomain followed by `/`, a `namespace.fromLabel` that is a label dimension, and NetworkPolicy names of at most 253 characters.',
+  },
+  MS9101: {
+    severity: 'warning',
+    title: 'kubernetes: deny enforced by excepting addresses',
+    explanation:
+      'NetworkPolicy has no deny. A deny guardrail between two segments must still hold against ipBlock allows that reach the denied segment\'s addresses, so the compiler excepts those addresses from the ipBlocks on whichever side of the flow costs fewer blocks. Every other host at those addresses is then blocked on those services too, the deviation the spec permits where a target has no deny. Declaring disjoint `addresses` per segment keeps such subtractions small or makes them vanish.',
+  },
 };
 
 /** Severity of a code; unknown codes are errors (fail closed). */

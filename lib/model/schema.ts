@@ -102,6 +102,20 @@ export const targetsSchema = z
         identity: z.enum(['tags', 'serviceAccounts']).describe('What identifies a segment: network tags (default) or service accounts.').optional(),
       })
       .optional(),
+    kubernetes: z
+      .strictObject({
+        labelPrefix: z.string().describe("Label key prefix of the pod labels a segment's pods carry (default microseg.io/).").optional(),
+        namespace: z
+          .union([
+            z.string(),
+            z.strictObject({ perSegment: z.literal(true) }),
+            z.strictObject({ fromLabel: z.string(), names: z.record(z.string(), z.string()).optional() }),
+          ])
+          .describe('Where pods live: one namespace (default "default"), {perSegment: true}, or {fromLabel: dimension, names: {value: namespace}}.')
+          .optional(),
+        namePrefix: z.string().describe('Prepended to every NetworkPolicy name.').optional(),
+      })
+      .optional(),
   })
   .describe('Per-cloud settings; a target may be omitted.');
 

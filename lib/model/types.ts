@@ -85,10 +85,19 @@ export interface GcpTargetDoc {
   readonly network?: string;
   readonly identity?: 'tags' | 'serviceAccounts';
 }
+export interface KubernetesTargetDoc {
+  /** Label key prefix of the pod labels (default `microseg.io/`). */
+  readonly labelPrefix?: string;
+  /** One namespace (default `default`), one per segment, or the value of a label dimension (optionally renamed). */
+  readonly namespace?: string | { readonly perSegment: true } | { readonly fromLabel: string; readonly names?: Readonly<Record<string, string>> };
+  /** Prepended to every NetworkPolicy name. */
+  readonly namePrefix?: string;
+}
 export interface TargetsDoc {
   readonly aws?: AwsTargetDoc;
   readonly azure?: AzureTargetDoc;
   readonly gcp?: GcpTargetDoc;
+  readonly kubernetes?: KubernetesTargetDoc;
 }
 
 export interface LintSettingsDoc {

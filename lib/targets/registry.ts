@@ -8,6 +8,7 @@ const loaders: Record<TargetName, () => TargetBackend> = {
   aws: () => require('./aws').backend,
   azure: () => require('./azure').backend,
   gcp: () => require('./gcp').backend,
+  kubernetes: () => require('./kubernetes').backend,
 };
 
 export function isTargetName(s: string): s is TargetName {

@@ -16,7 +16,7 @@ export interface SynthOptions {
   readonly stubVersions?: boolean;
 }
 
-export { TARGET_NAMES, TargetName } from '../model/targets';
+export { CLOUD_TARGETS, TARGET_NAMES, TargetName } from '../model/targets';
 
 /** identities.json: what a workload of each segment must carry on the target (docs/aws.md, azure.md, gcp.md, "Identities"). Terraform addresses are `TYPE.NAME` as in the synthesized JSON. */
 export interface IdentitiesFile {
@@ -37,6 +37,10 @@ export interface IdentitiesFile {
         readonly networkTags?: readonly string[];
         /** GCP: service account emails when `identity: serviceAccounts`. */
         readonly serviceAccounts?: readonly string[];
+        /** Kubernetes: the namespace the segment's pods run in. */
+        readonly namespace?: string;
+        /** Kubernetes: the labels every pod of the segment carries (keys with the label prefix). */
+        readonly labels?: Readonly<Record<string, string>>;
       }
     >
   >;

@@ -10,6 +10,7 @@ import { awsTolerance, readAws } from './aws';
 import { readAzure } from './azure';
 import { checkEquivalence, Mismatch } from './equivalence';
 import { gcpTolerance, readGcp } from './gcp';
+import { kubernetesTolerance, readKubernetes } from './kubernetes';
 import { CloudModel } from './model';
 import { IdentitiesLike, VerifyIssue } from './terraform';
 import { EXACT, Tolerance } from './tolerance';
@@ -38,13 +39,14 @@ export interface VerifyOptions {
 }
 
 /** The deviations each target may have at shared addresses (docs/verification.md); Azure has none. */
-const TOLERANCE: Record<TargetName, (ir: ResolvedPolicy) => Tolerance> = { aws: awsTolerance, azure: () => EXACT, gcp: gcpTolerance };
+const TOLERANCE: Record<TargetName, (ir: ResolvedPolicy) => Tolerance> = { aws: awsTolerance, azure: () => EXACT, gcp: gcpTolerance, kubernetes: kubernetesTolerance };
 
 /** Read an output into the cloud model the equivalence check evaluates. */
 export function readModel(ir: ResolvedPolicy, target: TargetName, terraformJson: Record<string, any>, identities: IdentitiesLike): CloudModel {
   const segments = ir.segments.map((s) => s.name);
   if (target === 'aws') return readAws(terraformJson, identities, segments);
   if (target === 'azure') return readAzure(terraformJson, identities, segments, ir.internalCidrs);
+  if (target === 'kubernetes') return readKubernetes(terraformJson, identities, segments);
   return readGcp(terraformJson, identities, segments);
 }
 

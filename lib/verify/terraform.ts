@@ -192,7 +192,7 @@ export class TerraformDoc {
 /** identities.json as any reader sees it: segment → field → values. */
 export interface IdentitiesLike {
   readonly target?: string;
-  readonly segments?: Readonly<Record<string, Readonly<Record<string, readonly unknown[] | undefined>>>>;
+  readonly segments?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
 }
 
 /**

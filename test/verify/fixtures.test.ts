@@ -35,7 +35,7 @@ const policies = files.flatMap((f) => {
     return []; // fixtures of invalid policies are the loader's business
   }
 });
-const CODE_RANGE = { aws: /^MS4/, azure: /^MS5/, gcp: /^MS6/ };
+const CODE_RANGE = { aws: /^MS4/, azure: /^MS5/, gcp: /^MS6/, kubernetes: /^MS9/ };
 
 describe.each(TARGET_NAMES)('%s', (t) => {
   // Every back end has landed: one that fails to load is a failure, not a skip.

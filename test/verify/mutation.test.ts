@@ -58,6 +58,7 @@ const AWS_OUT = 'aws_vpc_security_group_egress_rule';
 const group = (tf: Json, segment: string) => find(tf, 'aws_security_group', (_b, n) => n.includes(`_${segment}_sg_`))[0];
 
 const mutations: Record<TargetName, Mutation[]> = {
+  kubernetes: [],
   aws: [
     ['delete a rule', spec, (tf) => delete tf.resource[AWS_IN][find(tf, AWS_IN, (b) => b.from_port === 8080)[0]], 'too-closed'],
     ['widen a port', spec, (tf) => {
@@ -124,7 +125,28 @@ const mutations: Record<TargetName, Mutation[]> = {
   ],
 };
 
-describe.each(['aws', 'azure', 'gcp'] as const)('%s', (t) => {
+const K8S = 'kubernetes_network_policy_v1';
+const rulesOf = (b: Json, dir: 'ingress' | 'egress'): Json[] => b.spec[dir] ?? [];
+const k8sMutations: Mutation[] = [
+  ['delete a rule', spec, (tf) => {
+    const b = find(tf, K8S, (x) => rulesOf(x, 'ingress').some((r) => text(r.ports).includes('"8080"')))[1];
+    b.spec.ingress = rulesOf(b, 'ingress').filter((r) => !text(r.ports).includes('"8080"'));
+  }, 'too-closed'],
+  ['widen a port', spec, (tf) => {
+    const b = find(tf, K8S, (x) => rulesOf(x, 'ingress').some((r) => text(r.ports).includes('"443"')))[1];
+    for (const r of rulesOf(b, 'ingress')) for (const p of r.ports ?? []) if (p.port === '443') p.end_port = 444;
+  }, 'too-open'],
+  ['drop egress isolation', spec, (tf) => {
+    for (const b of Object.values(tf.resource[K8S]) as Json[]) if (b.metadata.name.includes('shop-web-prod')) b.spec.policy_types = ['Ingress'];
+  }, 'too-open'],
+  ['point a selector at the wrong segment', spec, (tf, ids) => {
+    const b = find(tf, K8S, (x) => rulesOf(x, 'ingress').some((r) => text(r.ports).includes('"8080"')))[1];
+    for (const r of rulesOf(b, 'ingress')) if (text(r.ports).includes('"8080"')) for (const f of r.from) if (f.pod_selector) f.pod_selector.match_labels = ids.segments['shop-app-staging'].labels;
+  }],
+];
+mutations.kubernetes.push(...k8sMutations);
+
+describe.each(['aws', 'azure', 'gcp', 'kubernetes'] as const)('%s', (t) => {
 
   it('the unmutated outputs verify', () => {
     for (const ir of [spec, guarded]) {

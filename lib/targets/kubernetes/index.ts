@@ -1,0 +1,54 @@
+/**
+ * The Kubernetes back end: plan + emit, written straight to Terraform JSON
+ * (no CDKTF, no provider package: the bodies are the provider's schema).
+ * The provider block is empty: the kubernetes provider then reads its
+ * cluster from KUBE_CONFIG_PATH and friends, or the user's stack configures it.
+ */
+import { ResolvedPolicy } from '../../resolve/ir';
+import { sortKeys, TerraformJson } from '../serialise';
+import { CompileSettings, IdentitiesFile, TargetBackend, TargetOutput } from '../target';
+import { emitKubernetes } from './emit';
+import { KubernetesPlan, planKubernetes } from './plan';
+
+export { emitKubernetes, NETWORK_POLICY, policyResourceName } from './emit';
+export { ipBlocks, KubernetesPlan, planKubernetes, PlannedRule, PlannedSegment, ruleKey, toPorts } from './plan';
+export { DEFAULT_LABEL_PREFIX, KubernetesSettings, NAMESPACE_NAME_LABEL } from './settings';
+
+/** The provider version the output asks for (the attributes we write exist since 2.x). */
+export const KUBERNETES_PROVIDER = { source: 'hashicorp/kubernetes', version: '~> 2.36' };
+
+export function kubernetesIdentities(plan: KubernetesPlan): IdentitiesFile {
+  const segments: Record<string, { namespace: string; labels: Record<string, string> }> = {};
+  for (const s of plan.segments) segments[s.name] = { namespace: s.namespace, labels: { ...s.labels } };
+  return { apiVersion: 'microseg/v1', policy: plan.policy, target: 'kubernetes', segments };
+}
+
+/** The whole cdk.tf.json of a stack holding only the segmentation, as `cdktf synth` lays it out. */
+export function kubernetesTerraform(plan: KubernetesPlan, stackName: string, stubVersions = false): TerraformJson {
+  const resource: Record<string, Record<string, unknown>> = {};
+  for (const r of emitKubernetes(plan)) (resource[r.type] ??= {})[r.name] = r.body;
+  return sortKeys({
+    '//': { metadata: { backend: 'local', stackName, version: stubVersions ? 'stubbed' : 'microseg' }, outputs: {} },
+    provider: { kubernetes: [{}] },
+    resource,
+    terraform: {
+      backend: { local: { path: `terraform.${stackName}.tfstate` } },
+      required_providers: { kubernetes: { source: KUBERNETES_PROVIDER.source, version: stubVersions ? 'stubbed' : KUBERNETES_PROVIDER.version } },
+    },
+  });
+}
+
+export const backend: TargetBackend = {
+  name: 'kubernetes',
+  compile(ir: ResolvedPolicy, settings: CompileSettings = {}): TargetOutput {
+    const plan = planKubernetes(ir);
+    const terraform = kubernetesTerraform(plan, settings.stackName ?? ir.name, settings.synth?.stubVersions);
+    return {
+      target: 'kubernetes',
+      terraform,
+      identities: kubernetesIdentities(plan),
+      notes: plan.notes,
+      stats: { resources: plan.stats.policies, rules: plan.stats.rules, identities: plan.segments.length },
+    };
+  },
+};

@@ -1,0 +1,3 @@
+import { propertyTest } from './property';
+
+propertyTest('kubernetes');
