@@ -88,7 +88,7 @@ export class MultiCloudSegmentation<S extends string = string> extends Construct
   }
 
   /** The targets this construct compiled, in a fixed order. */
-  get targets(): TargetName[] {
+  get targets(): ('aws' | 'azure' | 'gcp')[] {
     return (['aws', 'azure', 'gcp'] as const).filter((t) => this[t] !== undefined);
   }
 

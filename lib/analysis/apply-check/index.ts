@@ -15,6 +15,7 @@ import { IdentitiesFile, TargetName, TargetOutput } from '../../targets/target';
 import { readAws } from '../../verify/aws';
 import { readAzure } from '../../verify/azure';
 import { readGcp } from '../../verify/gcp';
+import { readKubernetes } from '../../verify/kubernetes';
 import { CloudModel } from '../../verify/model';
 import { IdentitiesLike } from '../../verify/terraform';
 import { Conflict, conflictsOf } from './conflicts';
@@ -73,11 +74,14 @@ const ID_FIELDS: Record<TargetName, string[]> = {
   aws: ['securityGroups'],
   azure: ['applicationSecurityGroups', 'networkSecurityGroups'],
   gcp: ['networkTags', 'serviceAccounts'],
+  // Pods carry labels, not Terraform objects: nothing of theirs is created or destroyed by an apply.
+  kubernetes: [],
 };
 
 function readModel(target: TargetName, ir: ResolvedPolicy, json: Record<string, any>, ids: IdentitiesLike, segments: readonly string[]): CloudModel {
   if (target === 'aws') return readAws(json, ids, segments);
   if (target === 'azure') return readAzure(json, ids, segments, ir.internalCidrs);
+  if (target === 'kubernetes') return readKubernetes(json, ids, segments);
   return readGcp(json, ids, segments);
 }
 
@@ -111,7 +115,7 @@ export function checkTargetApply(oldIr: ResolvedPolicy, newIr: ResolvedPolicy, o
   const common = newIr.segments.map((s) => s.name).filter((s) => oldIr.sides.has(s));
   const oldModel = readModel(target, oldIr, oldOut.terraform, oldOut.identities, common);
   const newModel = readModel(target, newIr, newOut.terraform, newOut.identities, common);
-  const both = unionIdentities(oldOut.identities, newOut.identities, common, fields);
+  const both = target === 'kubernetes' ? newOut.identities : unionIdentities(oldOut.identities, newOut.identities, common, fields);
   const sched = schedule(changes);
 
   const flowKeys = new Set<string>();

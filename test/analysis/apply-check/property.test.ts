@@ -16,7 +16,7 @@ import { irOf, TARGETS } from './helpers';
 
 // Reordering rules touches no address on any cloud. Renaming a rule is safe on AWS, whose rule ids carry
 // no rule name; Azure and GCP names still do.
-const MUST_BE_SAFE: Record<TargetName, readonly EditKind[]> = { aws: ['reorder', 'rename'], azure: ['reorder'], gcp: ['reorder'] };
+const MUST_BE_SAFE: Record<TargetName, readonly EditKind[]> = { aws: ['reorder', 'rename'], azure: ['reorder'], gcp: ['reorder'], kubernetes: ['reorder', 'rename'] };
 const DEEP = Boolean(process.env.MICROSEG_DEEP);
 
 function tryIr(doc: Record<string, any>, file: string): ResolvedPolicy | undefined {
