@@ -105,14 +105,10 @@ export const targetsSchema = z
     kubernetes: z
       .strictObject({
         labelPrefix: z.string().describe("Label key prefix of the pod labels a segment's pods carry (default microseg.io/).").optional(),
-        namespace: z
-          .union([
-            z.string(),
-            z.strictObject({ perSegment: z.literal(true) }),
-            z.strictObject({ fromLabel: z.string(), names: z.record(z.string(), z.string()).optional() }),
-          ])
-          .describe('Where pods live: one namespace (default "default"), {perSegment: true}, or {fromLabel: dimension, names: {value: namespace}}.')
-          .optional(),
+        namespace: z.string().describe('One namespace for every segment (default "default").').optional(),
+        namespacePerSegment: z.boolean().describe("Each segment's pods in the namespace named after the segment.").optional(),
+        namespaceFromLabel: z.string().describe('Each segment in the namespace named by its value of this label dimension.').optional(),
+        namespaceNames: z.record(z.string(), z.string()).describe('With namespaceFromLabel: label value to namespace name.').optional(),
         namePrefix: z.string().describe('Prepended to every NetworkPolicy name.').optional(),
       })
       .optional(),

@@ -89,7 +89,10 @@ export interface KubernetesTargetDoc {
   /** Label key prefix of the pod labels (default `microseg.io/`). */
   readonly labelPrefix?: string;
   /** One namespace (default `default`), one per segment, or the value of a label dimension (optionally renamed). */
-  readonly namespace?: string | { readonly perSegment: true } | { readonly fromLabel: string; readonly names?: Readonly<Record<string, string>> };
+  readonly namespace?: string;
+  readonly namespacePerSegment?: boolean;
+  readonly namespaceFromLabel?: string;
+  readonly namespaceNames?: Readonly<Record<string, string>>;
   /** Prepended to every NetworkPolicy name. */
   readonly namePrefix?: string;
 }

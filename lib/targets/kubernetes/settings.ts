@@ -5,10 +5,9 @@
  *   labelPrefix  the label key prefix (default `microseg.io/`): a pod of a
  *                segment carries `<prefix><dimension>: <value>` for every
  *                dimension, so the full label set identifies its segment.
- *   namespace    one namespace for every segment (a string, default
- *                `default`), `{perSegment: true}` (the segment's name), or
- *                `{fromLabel: app, names: {shop: shop-ns}}` (the value of a
- *                dimension, optionally renamed).
+ *   namespace    one namespace for every segment (default `default`);
+ *                `namespacePerSegment` (the segment's name) or
+ *                `namespaceFromLabel` + `namespaceNames` (a dimension's value, renamed).
  *   namePrefix   prepended to every NetworkPolicy name.
  */
 import { ResolvedPolicy, ResolvedSegment } from '../../resolve/ir';
@@ -36,15 +35,16 @@ export function kubernetesSettings(ir: ResolvedPolicy, report: Report): Kubernet
   if (!labelPrefix.endsWith('/') || !DNS_SUBDOMAIN.test(labelPrefix.slice(0, -1)) || labelPrefix.length > 254) {
     report('MS9003', `labelPrefix '${labelPrefix}' is not a DNS subdomain followed by '/' (e.g. 'microseg.io/')`, at('labelPrefix'));
   }
-  const ns = cfg.namespace ?? 'default';
   let namespaceOf: (seg: Pick<ResolvedSegment, 'name' | 'labels'>) => string;
-  if (typeof ns === 'string') namespaceOf = () => ns;
-  else if ('perSegment' in ns && ns.perSegment) namespaceOf = (seg) => seg.name;
-  else if ('fromLabel' in ns) {
-    const dim = ns.fromLabel;
-    if (!(dim in (ir.policy.doc.labels ?? {}))) report('MS9003', `namespace.fromLabel '${dim}' is not a label dimension of the policy`, at('namespace', 'fromLabel'));
-    namespaceOf = (seg) => ns.names?.[seg.labels[dim]] ?? seg.labels[dim];
-  } else namespaceOf = () => 'default';
+  if (cfg.namespacePerSegment) namespaceOf = (seg) => seg.name;
+  else if (cfg.namespaceFromLabel !== undefined) {
+    const dim = cfg.namespaceFromLabel;
+    if (!(dim in (ir.policy.doc.labels ?? {}))) report('MS9003', `namespaceFromLabel '${dim}' is not a label dimension of the policy`, at('namespaceFromLabel'));
+    namespaceOf = (seg) => cfg.namespaceNames?.[seg.labels[dim]] ?? seg.labels[dim];
+  } else {
+    const ns = cfg.namespace ?? 'default';
+    namespaceOf = () => ns;
+  }
   const names = new Set(ir.segments.map((s) => namespaceOf(s)));
   for (const n of [...names].sort()) {
     if (n === undefined || !DNS_LABEL.test(n) || n.length > 63) report('MS9003', `namespace '${n}' is not a DNS label (lower case, digits and '-', at most 63 characters)`, at('namespace'));
