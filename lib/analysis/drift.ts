@@ -383,7 +383,7 @@ function contentMatches(body: Record<string, any>, values: Record<string, any>, 
 }
 
 /** What each target's resources are called in a message. */
-const CLOUD_NAMES: Record<TargetName, string> = { aws: 'AWS', azure: 'Azure', gcp: 'GCP' };
+const CLOUD_NAMES: Record<TargetName, string> = { aws: 'AWS', azure: 'Azure', gcp: 'GCP', kubernetes: 'Kubernetes' };
 
 /**
  * A state that holds resources but none of the target's types is the wrong
