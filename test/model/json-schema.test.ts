@@ -19,7 +19,7 @@ describe('policy JSON Schema', () => {
     expect(s.$id).toBe(POLICY_SCHEMA_ID);
     expect(s.title).toMatch(/SegmentationPolicy/);
     expect(s.additionalProperties).toBe(false);
-    expect(s.properties.segments.description).toBeTruthy();
+    expect(s.properties.segments.description).toBe('One identity per full label assignment.');
   });
 
   it('accepts the spec example and rejects typos, as a JSON Schema validator sees it', () => {

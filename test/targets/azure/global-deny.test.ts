@@ -2,7 +2,7 @@
  * A global label guardrail at scale: the benchmark policy at 150 segments
  * with staging-never-reaches-prod made global (`{env: staging}` → `{env: prod}`,
  * no sameLabels), compiled for Azure and verified equivalent by the verifier.
- * The 500-segment run is a script (global-deny.js), too slow for every run.
+ * The 500-segment run is a benchmark script (bench/azure-global-deny.js), too slow for every run.
  */
 import * as path from 'path';
 import { SegmentationPolicy } from '../../../lib/model/policy';

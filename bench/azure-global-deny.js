@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 'use strict';
 /**
- * Not a jest test (verification at 500 segments takes 10-20 s): compiles the
+ * A benchmark script, not a test (verification at 500 segments takes 10-20 s): compiles the
  * benchmark policy with its staging-never-reaches-prod guardrail made global
  * (`{env: staging}` → `{env: prod}`, no sameLabels) for Azure, prints the
  * resource counts, and verifies the output with the verifier.
  *
- *   node test/targets/azure/global-deny.js [--segments 500] [--lib DIR] [--policy FILE] [--with-allow] [--no-verify]
+ *   node bench/azure-global-deny.js [--segments 500] [--lib DIR] [--policy FILE] [--with-allow] [--no-verify]
  *
  * --lib: a compiled `lib` directory (default dist/lib; build a fresh one with
  * `npx tsc -p tsconfig.build.json --outDir /tmp/x`), so that the same script
@@ -23,7 +23,7 @@ const opt = (name, dflt) => {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : dflt;
 };
-const root = path.resolve(__dirname, '../../..');
+const root = path.resolve(__dirname, '..');
 const lib = path.resolve(opt('--lib', path.join(root, 'dist/lib')));
 const segments = Number(opt('--segments', '500'));
 const policyFile = opt('--policy', undefined);
