@@ -14,7 +14,7 @@ export function register(program: Command, io: CliIO, done: (code: number) => vo
     .command('compile')
     .description('compile a policy to Terraform JSON (DIR/<target>/cdk.tf.json) and identities.json, atomically')
     .argument('<policy>', 'policy file (YAML or JSON) or policy directory')
-    .option('--target <target>', 'aws, azure, gcp, a comma-separated list, or all', 'all')
+    .option('--target <target>', 'aws, azure, gcp, kubernetes, a comma-separated list, or all', 'all')
     .option('--out <dir>', 'output directory', 'out')
     .option('--stub-versions', 'write "stubbed" instead of cdktf and provider versions (for golden files)', false)
     .action((file: string, opts: { target: string; out: string; stubVersions: boolean }) => {

@@ -20,7 +20,7 @@ export function register(program: Command, io: CliIO, done: (code: number) => vo
     .description('evaluate compiled Terraform JSON the way each cloud does and compare it with the policy, flow by flow')
     .argument('<policy>', 'policy file (YAML or JSON) or policy directory')
     .argument('<dir>', 'output directory of `microseg compile` (holds <target>/cdk.tf.json and identities.json)')
-    .option('--target <target>', 'aws, azure, gcp, a comma-separated list, or all (default: every target found in DIR)')
+    .option('--target <target>', 'aws, azure, gcp, kubernetes, a comma-separated list, or all (default: every target found in DIR)')
     .option('--format <format>', 'text, json or sarif', 'text')
     .option('--standards <file>', 'also judge the output by a SegmentationStandards file (repeatable; a policy directory\'s own standards apply with --standards or --check-standards)', collect, [] as string[])
     .option('--check-standards', 'judge the output by the policy directory\'s own standards', false)
