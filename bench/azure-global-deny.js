@@ -48,7 +48,7 @@ const ir = resolve(policy);
 const t0 = process.hrtime.bigint();
 let out;
 try {
-  out = backend.compile(ir, { synth: { stubVersions: true } });
+  out = backend.compile(ir);
 } catch (e) {
   const codes = (e.diagnostics ?? []).map((d) => d.code);
   const counts = {};

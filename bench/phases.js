@@ -115,7 +115,7 @@ function main() {
     // The planner alone, as the construct calls it (the construct plans again; synth = compile - plan).
     const planner = require(path.join(dist, 'targets', t))[PLANNERS[t]];
     const [, planMs] = timed(() => planner(ir));
-    const [out, compileMs] = timed(() => backend.compile(ir, { synth: { stubVersions: true } }));
+    const [out, compileMs] = timed(() => backend.compile(ir));
     const [text, serialiseMs] = timed(() => serialiseTerraform(out.terraform));
     let verifyMs = null;
     if (ir.segments.length <= verifyMax) {

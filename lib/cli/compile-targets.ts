@@ -5,7 +5,7 @@
 import { Diagnostic, PolicyError } from '../model/diagnostics';
 import { ResolvedPolicy } from '../resolve/ir';
 import { loadBackend, isTargetName } from '../targets/registry';
-import { serialiseTerraform } from '../targets/serialise';
+import { serialiseTerraform, stubVersions } from '../targets/serialise';
 import { CLOUD_TARGETS, TARGET_NAMES, TargetName, TargetOutput } from '../targets/target';
 import { UsageError } from './errors';
 
@@ -27,7 +27,7 @@ export interface CompileResult {
   failed: boolean;
 }
 
-export function compileTargets(ir: ResolvedPolicy, targets: readonly TargetName[], stubVersions = false): CompileResult {
+export function compileTargets(ir: ResolvedPolicy, targets: readonly TargetName[], opts: { stubVersions?: boolean } = {}): CompileResult {
   const outputs: TargetOutput[] = [];
   const diagnostics: Diagnostic[] = [];
   let failed = false;
@@ -39,7 +39,8 @@ export function compileTargets(ir: ResolvedPolicy, targets: readonly TargetName[
       throw new UsageError(`target '${t}' is not available: ${(e as Error).message.split('\n')[0]}`);
     }
     try {
-      const out = backend.compile(ir, { synth: { stubVersions } });
+      const compiled = backend.compile(ir);
+      const out = opts.stubVersions ? { ...compiled, terraform: stubVersions(compiled.terraform) } : compiled;
       outputs.push(out);
       diagnostics.push(...out.notes);
     } catch (e) {

@@ -7,14 +7,13 @@
  */
 import type { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { serialiseTerraform, sortKeys, TerraformJson } from '../targets/serialise';
-import { SynthOptions } from '../targets/target';
+import { serialiseTerraform, sortKeys, stubVersions, TerraformJson } from '../targets/serialise';
 import { CoreName, coreOf } from './core';
 
-export { serialiseTerraform, sortKeys };
-export type { TerraformJson, SynthOptions };
+export { serialiseTerraform, sortKeys, stubVersions };
+export type { TerraformJson };
 
-export interface StackSynthOptions extends SynthOptions {
+export interface StackSynthOptions {
   /** The core to build the stack with. @default 'cdktf' */
   readonly core?: CoreName;
 }
@@ -33,14 +32,13 @@ function collectErrors(scope: Construct): string[] {
 export function synthStack(stackName: string, build: (stack: TerraformStack) => void, opts: StackSynthOptions = {}): TerraformJson {
   const core = require(opts.core ?? 'cdktf');
   const app = new core.App({ outdir: '.microseg-unused', skipValidation: false });
-  if (opts.stubVersions) app.node.setContext('cdktfVersion', 'stubbed');
   const stack = new core.TerraformStack(app, stackName);
   build(stack);
-  return synthExisting(stack, opts);
+  return synthExisting(stack);
 }
 
 /** Synthesize a stack someone else built (of either core). */
-export function synthExisting(stack: TerraformStack, opts: SynthOptions = {}): TerraformJson {
+export function synthExisting(stack: TerraformStack): TerraformJson {
   const name: CoreName = coreOf(stack).name;
   // Deep import: the cores expose no public in-memory synth besides Testing, which skips annotation checks.
   const { invokeAspects } = require(`${name}/lib/synthesize/synthesizer`);
@@ -50,15 +48,5 @@ export function synthExisting(stack: TerraformStack, opts: SynthOptions = {}): T
   // Throws on construct validation failures, e.g. "resources without a matching provider construct".
   (stack as any).runAllValidations();
   const json = stack.toTerraform() as TerraformJson;
-  if (opts.stubVersions) stubVersions(json);
   return sortKeys(json);
-}
-
-/** Replace the core version in metadata and every provider version constraint with "stubbed". */
-export function stubVersions(json: TerraformJson): TerraformJson {
-  const meta = json['//']?.metadata;
-  if (meta && 'version' in meta) meta.version = 'stubbed';
-  const req = json.terraform?.required_providers;
-  if (req) for (const p of Object.values(req) as Record<string, unknown>[]) if (p && 'version' in p) p.version = 'stubbed';
-  return json;
 }

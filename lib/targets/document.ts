@@ -38,8 +38,6 @@ export interface DocumentSpec {
   readonly variables?: Readonly<Record<string, TerraformVariableSpec>>;
   readonly resources: readonly EmittedResource[];
   readonly moved?: readonly MovedBlock[];
-  /** Write "stubbed" for the format and provider versions (golden files). */
-  readonly stubVersions?: boolean;
 }
 
 /** A resource's Terraform JSON: its body, meta-arguments, and the `//` metadata cdktf writes (node path and logical id). */
@@ -61,9 +59,9 @@ export function terraformDocument(spec: DocumentSpec): TerraformJson {
   }
   const p = PROVIDERS[spec.provider];
   const doc: TerraformJson = {
-    '//': { metadata: { backend: 'local', stackName: spec.stackName, version: spec.stubVersions ? 'stubbed' : FORMAT_VERSION }, outputs: {} },
+    '//': { metadata: { backend: 'local', stackName: spec.stackName, version: FORMAT_VERSION }, outputs: {} },
     provider: { [spec.provider]: [spec.providerConfig] },
-    terraform: { required_providers: { [spec.provider]: { source: p.source, version: spec.stubVersions ? 'stubbed' : p.version } } },
+    terraform: { required_providers: { [spec.provider]: { source: p.source, version: p.version } } },
   };
   if (Object.keys(resource).length > 0) doc.resource = resource;
   if (spec.variables && Object.keys(spec.variables).length > 0) doc.variable = spec.variables;

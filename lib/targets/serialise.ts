@@ -16,6 +16,26 @@ export function sortKeys<T>(v: T): T {
   return v;
 }
 
+/**
+ * Replace the format version in metadata and every provider version
+ * constraint with "stubbed": golden files that do not change when a provider
+ * or core is upgraded (`microseg compile --stub-versions`, snapshot tests).
+ * A pure step on the finished document (a copy; the input is untouched), so
+ * no compile API carries it.
+ */
+export function stubVersions(json: TerraformJson): TerraformJson {
+  const out: TerraformJson = { ...json };
+  const meta = json['//']?.metadata;
+  if (meta && 'version' in meta) out['//'] = { ...json['//'], metadata: { ...meta, version: 'stubbed' } };
+  const req = json.terraform?.required_providers as Record<string, Record<string, unknown>> | undefined;
+  if (req) {
+    const stubbed: Record<string, unknown> = {};
+    for (const [name, p] of Object.entries(req)) stubbed[name] = p && 'version' in p ? { ...p, version: 'stubbed' } : p;
+    out.terraform = { ...json.terraform, required_providers: stubbed };
+  }
+  return out;
+}
+
 /** Serialise as `cdktf synth` writes cdk.tf.json: two-space indent, trailing newline. */
 export function serialiseTerraform(json: TerraformJson): string {
   return JSON.stringify(json, null, 2) + '\n';

@@ -11,11 +11,6 @@ import { TargetName } from '../model/targets';
 import { ResolvedPolicy } from '../resolve/ir';
 import { TerraformJson } from './serialise';
 
-export interface SynthOptions {
-  /** Write "stubbed" instead of the format and provider versions, as snapshot tests want. */
-  readonly stubVersions?: boolean;
-}
-
 export { CLOUD_TARGETS, TARGET_NAMES, TargetName } from '../model/targets';
 
 /** identities.json: what a workload of each segment must carry on the target (docs/aws.md, azure.md, gcp.md, "Identities"). Terraform addresses are `TYPE.NAME` as in the synthesized JSON. */
@@ -50,7 +45,6 @@ export interface IdentitiesFile {
 export interface CompileSettings {
   /** Terraform stack name (default: the policy name). */
   readonly stackName?: string;
-  readonly synth?: SynthOptions;
 }
 
 export interface TargetOutput {

@@ -24,7 +24,7 @@ export interface Compiled {
 /** Compile a document written as YAML text, as a user's file would be. */
 export function compileText(target: TargetName, text: string, file = 'policy.yaml'): Compiled {
   const ir = resolve(SegmentationPolicy.fromSource(text, file));
-  const out = loadBackend(target).compile(ir, { synth: { stubVersions: true } });
+  const out = loadBackend(target).compile(ir);
   const resources = new Map<string, string>();
   for (const [type, byName] of Object.entries<Record<string, any>>(out.terraform.resource ?? {})) {
     // "//" is cdktf's construct-path metadata, not part of the plan.

@@ -17,7 +17,7 @@ const SHOP = require.resolve('../../examples/shop/policy.yaml');
 const SPEC = require.resolve('../fixtures/good/spec-example.yaml');
 
 function cli(file: string, target: TargetName) {
-  return loadBackend(target).compile(resolve(SegmentationPolicy.fromFile(file)), { synth: { stubVersions: true } });
+  return loadBackend(target).compile(resolve(SegmentationPolicy.fromFile(file)));
 }
 
 describe.each(CORES)('on %s', (core) => {
@@ -37,7 +37,7 @@ describe.each(CORES)('on %s', (core) => {
               identities = new AzureSegmentation(stack, 'azure', { policy, location: cfg.azure?.location ?? v('location'), resourceGroupName: cfg.azure?.resourceGroupName ?? v('resource_group_name'), subnetIds: cfg.azure?.subnetIds }).identities;
             if (target === 'gcp') identities = new GcpSegmentation(stack, 'gcp', { policy, network: cfg.gcp?.network ?? v('gcp_network'), project: cfg.gcp?.project ?? v('gcp_project'), identity: cfg.gcp?.identity }).identities;
           },
-          { core, stubVersions: true },
+          { core },
         );
         expect(json.resource).toEqual(out.terraform.resource);
         expect(identities).toEqual(out.identities);

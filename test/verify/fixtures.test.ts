@@ -46,7 +46,7 @@ describe.each(TARGET_NAMES)('%s', (t) => {
     for (const [name, ir] of policies) {
       let out;
       try {
-        out = backend.compile(ir, { synth: { stubVersions: true } });
+        out = backend.compile(ir);
       } catch (e) {
         const codes = e instanceof PolicyError ? e.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code) : [];
         if (codes.length && codes.every((c) => CODE_RANGE[t].test(c) && CODES[c])) {

@@ -33,7 +33,7 @@ type Mutation = [name: string, policy: ResolvedPolicy, mutate: (tf: Json, ids: J
 const compiled = new Map<string, TargetOutput>();
 function compile(t: TargetName, ir: ResolvedPolicy): TargetOutput {
   const k = `${t}|${ir === spec ? 'spec' : 'guarded'}`;
-  if (!compiled.has(k)) compiled.set(k, loadBackend(t).compile(ir, { synth: { stubVersions: true } }));
+  if (!compiled.has(k)) compiled.set(k, loadBackend(t).compile(ir));
   return compiled.get(k)!;
 }
 

@@ -22,7 +22,7 @@ export function register(program: Command, io: CliIO, done: (code: number) => vo
       printDiagnostics(io, r.diagnostics);
       if (!r.ok) return done(r.code);
       const targets = selectTargets(r.ir, opts.target);
-      const c = compileTargets(r.ir, targets, opts.stubVersions);
+      const c = compileTargets(r.ir, targets, { stubVersions: opts.stubVersions });
       printDiagnostics(io, sortDiagnostics(c.diagnostics));
       if (c.failed) {
         io.err(`compile failed: nothing written to ${opts.out}\n`);

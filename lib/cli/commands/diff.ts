@@ -58,8 +58,8 @@ export function register(program: Command, io: CliIO, done: (code: number) => vo
       if (!old.ok || !neu.ok) return done(Math.max(old.ok ? 0 : old.code, neu.ok ? 0 : neu.code) === EXIT_USAGE ? EXIT_USAGE : EXIT_FINDINGS);
       if (opts.applyCheck) {
         const targets = selectTargets(neu.ir, opts.target);
-        const before = compileTargets(old.ir, targets, true);
-        const after = compileTargets(neu.ir, targets, true);
+        const before = compileTargets(old.ir, targets);
+        const after = compileTargets(neu.ir, targets);
         if (before.failed || after.failed) {
           printDiagnostics(io, sortDiagnostics([...before.diagnostics, ...after.diagnostics].filter((x) => x.severity === 'error')));
           return done(EXIT_FINDINGS);

@@ -54,7 +54,7 @@ export function register(program: Command, io: CliIO, done: (code: number) => vo
         if (e instanceof StateError) return bad(`${opts.state}: ${e.message}`);
         throw e;
       }
-      const c = compileTargets(r.ir, [opts.target], true);
+      const c = compileTargets(r.ir, [opts.target]);
       printDiagnostics(io, sortDiagnostics(c.diagnostics.filter((d) => d.severity === 'error')));
       if (c.failed) return done(EXIT_FINDINGS);
       const rep = drift(r.ir, c.outputs[0], state);

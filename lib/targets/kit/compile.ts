@@ -72,7 +72,6 @@ export function compileBackend<T extends TargetName>(recipe: BackendRecipe<T>, i
     variables,
     resources: built.emission.resources,
     moved: built.emission.moved,
-    stubVersions: settings.synth?.stubVersions,
   });
   return {
     target,

@@ -24,16 +24,16 @@ export function kubernetesIdentities(plan: KubernetesPlan): IdentitiesFile {
 }
 
 /** The whole cdk.tf.json of a stack holding only the segmentation, as `cdktf synth` lays it out. */
-export function kubernetesTerraform(plan: KubernetesPlan, stackName: string, stubVersions = false): TerraformJson {
+export function kubernetesTerraform(plan: KubernetesPlan, stackName: string): TerraformJson {
   const resource: Record<string, Record<string, unknown>> = {};
   for (const r of emitKubernetes(plan)) (resource[r.type] ??= {})[r.name] = r.body;
   return sortKeys({
-    '//': { metadata: { backend: 'local', stackName, version: stubVersions ? 'stubbed' : 'microseg' }, outputs: {} },
+    '//': { metadata: { backend: 'local', stackName, version: 'microseg' }, outputs: {} },
     provider: { kubernetes: [{}] },
     resource,
     terraform: {
       backend: { local: { path: `terraform.${stackName}.tfstate` } },
-      required_providers: { kubernetes: { source: KUBERNETES_PROVIDER.source, version: stubVersions ? 'stubbed' : KUBERNETES_PROVIDER.version } },
+      required_providers: { kubernetes: { source: KUBERNETES_PROVIDER.source, version: KUBERNETES_PROVIDER.version } },
     },
   });
 }
@@ -42,7 +42,7 @@ export const backend: TargetBackend = {
   name: 'kubernetes',
   compile(ir: ResolvedPolicy, settings: CompileSettings = {}): TargetOutput {
     const plan = planKubernetes(ir);
-    const terraform = kubernetesTerraform(plan, settings.stackName ?? ir.name, settings.synth?.stubVersions);
+    const terraform = kubernetesTerraform(plan, settings.stackName ?? ir.name);
     return {
       target: 'kubernetes',
       terraform,

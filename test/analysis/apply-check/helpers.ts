@@ -40,7 +40,7 @@ export function irOf(doc: Record<string, any>, file = 'policy.yaml'): ResolvedPo
 }
 
 export function compile(ir: ResolvedPolicy, targets: readonly TargetName[]): TargetOutput[] {
-  const r = compileTargets(ir, targets, true);
+  const r = compileTargets(ir, targets);
   if (r.failed) throw new Error(r.diagnostics.map((d) => d.message).join('\n'));
   return r.outputs;
 }

@@ -28,7 +28,7 @@ function tryIr(doc: Record<string, any>, file: string): ResolvedPolicy | undefin
 }
 
 function compileOne(ir: ResolvedPolicy, t: TargetName): TargetOutput | undefined {
-  const r = compileTargets(ir, [t], true);
+  const r = compileTargets(ir, [t]);
   return r.failed ? undefined : r.outputs[0];
 }
 

@@ -50,7 +50,7 @@ export function emptyTally(): Tally {
 }
 
 function compileOne(ir: ResolvedPolicy, t: TargetName): TargetOutput | undefined {
-  const r = compileTargets(ir, [t], true);
+  const r = compileTargets(ir, [t]);
   return r.failed ? undefined : r.outputs[0];
 }
 

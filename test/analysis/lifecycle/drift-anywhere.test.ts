@@ -15,7 +15,7 @@ import { stateFromTerraform } from '../../fixtures/lifecycle/state';
 import { fixturePolicy, run } from './helpers';
 
 const ir = fixturePolicy();
-const compile = (t: TargetName) => loadBackend(t).compile(ir, { synth: { stubVersions: true } });
+const compile = (t: TargetName) => loadBackend(t).compile(ir);
 
 /** The same Terraform JSON as a stack whose construct is `new …Segmentation(stack, 'network-seg', …)`: every logical id renamed, references too. */
 function underAnotherConstructId(tf: Record<string, any>): Record<string, any> {

@@ -21,7 +21,7 @@ const stateFile = path.join(root, 'examples/shop/terraform-show.gcp.json');
 function expectedState(): string {
   const { policy, diagnostics } = loadPolicy(path.join(root, 'examples/shop/policy.yaml'), 'examples/shop/policy.yaml');
   if (!policy) throw new Error(diagnostics.map((d) => d.message).join('\n'));
-  const out = loadBackend('gcp').compile(resolve(policy), { synth: { stubVersions: true } });
+  const out = loadBackend('gcp').compile(resolve(policy));
   const firewalls = Object.values(((out.terraform as any).resource?.google_compute_firewall ?? {}) as Record<string, any>);
   const hand = {
     type: 'google_compute_firewall',

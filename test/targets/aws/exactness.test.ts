@@ -10,7 +10,7 @@ import { AwsModel, compareFlows, maxGroupLoad } from './evaluate';
 import { loadFile, SPEC_EXAMPLE, yamlPolicy } from './helpers';
 
 function check(ir: ReturnType<typeof loadFile>) {
-  const out = backend.compile(ir, { synth: { stubVersions: true } });
+  const out = backend.compile(ir);
   const result = compareFlows(ir, new AwsModel(out.terraform, out.identities));
   expect(result.mismatches).toEqual([]);
   expect(maxGroupLoad(out.terraform)).toBeLessThanOrEqual(60);
@@ -41,7 +41,7 @@ test.each(files.map((f) => [path.relative(root, f), f]))('%s compiles exactly (o
   const ir = loadFile(file);
   let out;
   try {
-    out = backend.compile(ir, { synth: { stubVersions: true } });
+    out = backend.compile(ir);
   } catch (e: any) {
     expect(e.name).toBe('PolicyError');
     expect(e.diagnostics.every((d: any) => d.location || d.file)).toBe(true);

@@ -73,7 +73,7 @@ describe('shapes', () => {
   });
 
   test('workloads attach own group, label groups (sorted), then the all-segments group: identities.json and securityGroupIds', () => {
-    const out = backend.compile(yamlPolicy(body()), { synth: { stubVersions: true } });
+    const out = backend.compile(yamlPolicy(body()));
     expect(out.identities.segments['web-a'].securityGroups).toEqual([
       expect.stringMatching(/^aws_security_group\.microseg_web-a_sg_/),
       expect.stringMatching(/^aws_security_group\.microseg_label_groups_app_shop_/),
@@ -144,7 +144,7 @@ test('stability: adding a segment changes no rule of the others (it joins the gr
 test('exact: the verifier finds the output equivalent (and not without the label groups)', () => {
   for (const max of [5, 2]) {
     const ir = yamlPolicy(body().replace('labels:\n', `targets:\n  aws: {maxGroupsPerInterface: ${max}}\nlabels:\n`));
-    const out = backend.compile(ir, { synth: { stubVersions: true } });
+    const out = backend.compile(ir);
     const report = verifyOutput(ir, 'aws', out.terraform, out.identities);
     expect({ max, verdict: report.verdict, mismatches: report.mismatchCount }).toEqual({ max, verdict: 'equivalent', mismatches: 0 });
     const segments = Object.fromEntries(Object.entries<any>(out.identities.segments).map(([s, e]) => [s, { ...e, securityGroups: e.securityGroups.slice(0, 1) }]));
@@ -164,7 +164,7 @@ test('300 segments, {} -> dns: one ingress rule per service on dns, compiles and
     rules: [{ name: 'all-to-dns', from: {}, to: { segment: 'dns' }, services: ['udp/53', 'tcp/53'] }],
   };
   const ir = resolve(SegmentationPolicy.fromObject(doc, 'wide'));
-  const out = backend.compile(ir, { synth: { stubVersions: true } });
+  const out = backend.compile(ir);
   const p = planAws(ir);
   expect(ruleLines(p, 'dns').filter((l) => l.includes('ingress'))).toEqual(['dns ingress lg:* tcp 53-53 [all-to-dns]', 'dns ingress lg:* udp 53-53 [all-to-dns]']);
   expect(p.stats).toEqual({ groups: 302, labelGroups: 1, rules: 2 + 301 * 2, subtractions: 0, prefixLists: 0 });

@@ -18,7 +18,7 @@ const load = (s: PlannedSegment, dir: string) =>
 
 function exact(body: string) {
   const ir = yamlPolicy(body);
-  const out = backend.compile(ir, { synth: { stubVersions: true } });
+  const out = backend.compile(ir);
   expect(compareFlows(ir, new AwsModel(out.terraform, out.identities)).mismatches).toEqual([]);
   const report = verifyOutput(ir, 'aws', out.terraform, out.identities);
   expect(report.issues).toEqual([]);
@@ -57,7 +57,7 @@ describe('the spec example', () => {
   });
 
   test('exact, also to the verifier', () => {
-    const out = backend.compile(ir, { synth: { stubVersions: true } });
+    const out = backend.compile(ir);
     expect(compareFlows(ir, new AwsModel(out.terraform, out.identities)).mismatches).toEqual([]);
     expect(verifyOutput(ir, 'aws', out.terraform, out.identities).verdict).toBe('equivalent');
   });

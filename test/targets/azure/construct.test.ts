@@ -8,7 +8,7 @@ import * as path from 'path';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { PolicyError } from '../../../lib/model/diagnostics';
-import { serialiseTerraform, synthStack } from '../../../lib/constructs/synth';
+import { serialiseTerraform, stubVersions, synthStack } from '../../../lib/constructs/synth';
 import { backend } from '../../../lib/targets/azure';
 import { AzureSegmentation } from '../../../lib/constructs/azure';
 import { compareFlows, irFromYaml, readAzure } from './helpers';
@@ -35,10 +35,10 @@ function resourceDiff(a: any, b: any) {
 }
 
 describe('spec example', () => {
-  const out = backend.compile(spec, { synth: { stubVersions: true } });
+  const out = backend.compile(spec);
 
   test('synthesized plan (snapshot)', () => {
-    expect(serialiseTerraform(out.terraform)).toMatchSnapshot();
+    expect(serialiseTerraform(stubVersions(out.terraform))).toMatchSnapshot();
     expect(out.identities).toMatchSnapshot();
   });
 
@@ -86,13 +86,13 @@ describe('spec example', () => {
   });
 
   test('same policy, same bytes', () => {
-    const again = backend.compile(irFromYaml(specText, 'spec-example.yaml'), { synth: { stubVersions: true } });
+    const again = backend.compile(irFromYaml(specText, 'spec-example.yaml'));
     expect(serialiseTerraform(again.terraform)).toBe(serialiseTerraform(out.terraform));
   });
 });
 
 describe('defaults are neutralised', () => {
-  const out = backend.compile(spec, { synth: { stubVersions: true } });
+  const out = backend.compile(spec);
 
   test('explicit deny-all at 4096, in and out, matching everything', () => {
     const rules = Object.values<any>(out.terraform.resource.azurerm_network_security_rule).filter((r) => r.priority === 4096);
@@ -122,9 +122,9 @@ describe('defaults are neutralised', () => {
 
 describe('stability: a one-rule insertion is an O(1) diff', () => {
   test('spec example plus one rule: only the new rule resources appear, nothing else changes', () => {
-    const a = backend.compile(spec, { synth: { stubVersions: true } });
+    const a = backend.compile(spec);
     const text = withRule(specText, '  - name: aa-web-icmp\n    from: {tier: web}\n    to: {tier: app}\n    services: [icmp]\n');
-    const b = backend.compile(irFromYaml(text, 'spec-example.yaml'), { synth: { stubVersions: true } });
+    const b = backend.compile(irFromYaml(text, 'spec-example.yaml'));
     const d = resourceDiff(a.terraform, b.terraform);
     // Ingress of shop-app-prod and of shop-app-staging (from label ASG tier=web), egress of shop-web-prod (to label ASG tier=app),
     // and those two label ASGs, which the first rule naming them creates.
@@ -139,9 +139,9 @@ describe('stability: a one-rule insertion is an O(1) diff', () => {
   });
 
   test('spec example plus one rule between label values already in use: only its rules appear', () => {
-    const a = backend.compile(spec, { synth: { stubVersions: true } });
+    const a = backend.compile(spec);
     const text = withRule(specText, '  - name: aa-prod-icmp\n    from: {env: staging}\n    to: {env: prod}\n    services: [icmp]\n');
-    const b = backend.compile(irFromYaml(text, 'spec-example.yaml'), { synth: { stubVersions: true } });
+    const b = backend.compile(irFromYaml(text, 'spec-example.yaml'));
     const d = resourceDiff(a.terraform, b.terraform);
     // Ingress of the three prod segments, egress of shop-app-staging (one rule, label ASG env=prod).
     expect(d.added).toHaveLength(4);
@@ -154,7 +154,7 @@ describe('stability: a one-rule insertion is an O(1) diff', () => {
   test('12 single-rule insertions into the shop example: at most 1 existing resource changes per insertion', () => {
     const file = path.join(__dirname, '../../../examples/shop/policy.yaml');
     const base = fs.readFileSync(file, 'utf8');
-    const before = backend.compile(irFromYaml(base, 'policy.yaml'), { synth: { stubVersions: true } });
+    const before = backend.compile(irFromYaml(base, 'policy.yaml'));
     const segs = Object.keys(before.identities.segments);
     const moved: number[] = [];
     const services = ['tcp/9000', 'udp/161', 'icmp', 'tcp/22', 'any'];
@@ -162,7 +162,7 @@ describe('stability: a one-rule insertion is an O(1) diff', () => {
       const from = segs[(i * 7) % segs.length];
       const to = segs[(i * 11 + 3) % segs.length];
       const text = withRule(base, `  - name: inserted-${i}\n    from: {segment: ${from}}\n    to: {segment: ${to}}\n    services: [${services[i % services.length]}]\n`);
-      const after = backend.compile(irFromYaml(text, 'policy.yaml'), { synth: { stubVersions: true } });
+      const after = backend.compile(irFromYaml(text, 'policy.yaml'));
       const d = resourceDiff(before.terraform, after.terraform);
       expect(d.removed).toEqual([]);
       moved.push(d.changed.length);
@@ -197,7 +197,6 @@ describe('construct API', () => {
         ]);
         expect(() => seg.applicationSecurityGroupId('nope')).toThrow(/unknown segment 'nope'/);
       },
-      { stubVersions: true },
     );
     expect(tf.output.nsg.value).toBe(tf.output['nsg-db'].value);
     expect(tf.output.nsg.value).toMatch(/^\$\{azurerm_network_security_group\.seg_shared-nsg_[0-9A-F]{8}\.id\}$/);
@@ -217,7 +216,7 @@ describe('construct API', () => {
 
   test('subnetIds: one association per subnet with the shared NSG', () => {
     const yaml = specText + 'targets:\n  azure:\n    location: westeurope\n    resourceGroupName: rg-shop\n    subnetIds: [/subscriptions/x/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v/subnets/a, /subscriptions/x/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v/subnets/b]\n';
-    const out = backend.compile(irFromYaml(yaml, 'p.yaml'), { synth: { stubVersions: true } });
+    const out = backend.compile(irFromYaml(yaml, 'p.yaml'));
     const assoc = Object.values<any>(out.terraform.resource.azurerm_subnet_network_security_group_association);
     expect(assoc).toHaveLength(2);
     for (const a of assoc) expect(a.network_security_group_id).toMatch(/^\$\{azurerm_network_security_group\.azure_shared-nsg_[0-9A-F]+\.id\}$/);

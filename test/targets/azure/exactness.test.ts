@@ -20,7 +20,7 @@ const policyFiles = [
 describe.each(policyFiles.map((f) => [path.relative(root, f), f]))('%s', (_name, file) => {
   test('compiles for Azure and allows exactly the flows the policy means', () => {
     const ir = irFromFile(file);
-    const out = backend.compile(ir, { synth: { stubVersions: true } });
+    const out = backend.compile(ir);
     const { flows, mismatches } = compareFlows(ir, out, { maxWorkloadAtoms: 6 });
     expect(mismatches).toEqual([]);
     expect(flows).toBeGreaterThan(1000);
@@ -90,7 +90,7 @@ test('random policies: Azure output is exact at the flow level', () => {
         return true; // the generator can write an invalid policy (e.g. a selector matching nothing); not ours to test
       }
       checked++;
-      const out = backend.compile(ir, { synth: { stubVersions: true } });
+      const out = backend.compile(ir);
       const { mismatches } = compareFlows(ir, out, { maxWorkloadAtoms: 4 });
       expect(mismatches).toEqual([]);
       return true;

@@ -26,7 +26,7 @@ function globalDeny(segments: number) {
 
 describe('150 segments, global staging-never-reaches-prod', () => {
   const ir = globalDeny(150);
-  const out = backend.compile(ir, { synth: { stubVersions: true } });
+  const out = backend.compile(ir);
 
   test('compiles: two label ASGs stand for 75 staging and 75 prod segments', () => {
     const res = out.terraform.resource;

@@ -240,7 +240,7 @@ describe('counts', () => {
       ['everyone-to-dns.in.s000.tcp.asg', { kind: 'allAsg' }],
       ['everyone-to-dns.in.s000.udp.asg', { kind: 'allAsg' }],
     ]);
-    const out = backend.compile(ir, { synth: { stubVersions: true } });
+    const out = backend.compile(ir);
     expect(out.stats.identities).toBe(301);
     const report = verifyOutput(ir, 'azure', out.terraform, out.identities);
     expect({ verdict: report.verdict, mismatches: report.mismatchCount, errors: report.issues.filter((i) => i.severity === 'error') }).toEqual({ verdict: 'equivalent', mismatches: 0, errors: [] });

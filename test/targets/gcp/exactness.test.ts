@@ -19,7 +19,7 @@ describe.each([['good/spec-example.yaml'], ['gcp/mixed.yaml']])('%s', (file) => 
   const ir = resolve(SegmentationPolicy.fromFile(fixture(file)));
 
   test('tags: exact up to the permitted egress deviation', () => {
-    const out = backend.compile(ir, { synth: { stubVersions: true } });
+    const out = backend.compile(ir);
     const r = checkExactness(ir, out.terraform, out.identities);
     expect(r.mismatches).toEqual([]);
     expect(r.probes).toBeGreaterThan(10000);
@@ -33,7 +33,7 @@ describe.each([['good/spec-example.yaml'], ['gcp/mixed.yaml']])('%s', (file) => 
     const tf = synthStack('t', (stack) => {
       new GoogleProvider(stack, 'google', {});
       seg = new GcpSegmentation(stack, 'gcp', { policy: ir, network: 'net', project: 'proj-1', identity: 'serviceAccounts' });
-    }, { stubVersions: true });
+    });
     const r = checkExactness(ir, tf, seg!.identities);
     expect(r.mismatches).toEqual([]);
   });
@@ -41,7 +41,7 @@ describe.each([['good/spec-example.yaml'], ['gcp/mixed.yaml']])('%s', (file) => 
 
 test('the checker fails when the egress default deny is dropped (it can fail)', () => {
   const ir = resolve(SegmentationPolicy.fromFile(fixture('good/spec-example.yaml')));
-  const out = backend.compile(ir, { synth: { stubVersions: true } });
+  const out = backend.compile(ir);
   const tf = JSON.parse(JSON.stringify(out.terraform));
   for (const k of Object.keys(tf.resource.google_compute_firewall)) if (k.includes('default-deny-eg')) delete tf.resource.google_compute_firewall[k];
   const r = checkExactness(ir, tf, out.identities, { limit: 1 });
@@ -51,7 +51,7 @@ test('the checker fails when the egress default deny is dropped (it can fail)', 
 
 test('the checker fails when a deny guardrail is dropped', () => {
   const ir = resolve(SegmentationPolicy.fromFile(fixture('gcp/mixed.yaml')));
-  const out = backend.compile(ir, { synth: { stubVersions: true } });
+  const out = backend.compile(ir);
   const tf = JSON.parse(JSON.stringify(out.terraform));
   delete tf.resource.google_compute_firewall['mixed-dev-not-prod-in-id'];
   const r = checkExactness(ir, tf, out.identities, { limit: 1 });

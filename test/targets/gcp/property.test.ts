@@ -71,7 +71,7 @@ test('random policies: exact up to the permitted deviation, or MS6003', () => {
       const ir = resolve(SegmentationPolicy.fromObject(doc));
       let out;
       try {
-        out = backend.compile(ir, { synth: { stubVersions: true } });
+        out = backend.compile(ir);
       } catch (e) {
         if (e instanceof PolicyError && e.diagnostics.every((d) => d.code === 'MS6003')) {
           refused++;
