@@ -7,24 +7,9 @@
  * snapshot (versions stubbed), one line per resource with a digest of the
  * exact bytes.
  */
-import { createHash } from 'crypto';
 import { resolve, verifyOutput } from '../../lib';
-import { serialiseTerraform } from '../../lib/targets/serialise';
+import { reviewable } from '../support/reviewable';
 import { annotations, EXAMPLES, synthExample } from './helpers';
-
-/**
- * The plan as a reviewer reads it: the sha256 of the exact serialised bytes
- * (so any byte change fails), then one line per top-level block and per
- * resource (`resource.TYPE.NAME {body}`), so a diff names what changed.
- */
-export function reviewable(json: Record<string, any>): string {
-  const lines = [`sha256 ${createHash('sha256').update(serialiseTerraform(json)).digest('hex')}`];
-  for (const [key, value] of Object.entries(json)) {
-    if (key !== 'resource') lines.push(`${key} ${JSON.stringify(value)}`);
-    else for (const [type, byName] of Object.entries<Record<string, unknown>>(value)) for (const [name, body] of Object.entries(byName)) lines.push(`resource.${type}.${name} ${JSON.stringify(body)}`);
-  }
-  return lines.join('\n');
-}
 
 export function exampleSuite(name: string): void {
   const def = EXAMPLES.find((e) => e.name === name);

@@ -3,6 +3,7 @@
  * API, stability of names and priorities under a one-rule insertion, the
  * deny-alls that neutralise Azure's defaults, subnet associations.
  */
+import { reviewable } from '../../support/reviewable';
 import * as fs from 'fs';
 import * as path from 'path';
 import { TerraformOutput, TerraformStack } from 'cdktf';
@@ -38,7 +39,7 @@ describe('spec example', () => {
   const out = backend.compile(spec);
 
   test('synthesized plan (snapshot)', () => {
-    expect(serialiseTerraform(stubVersions(out.terraform))).toMatchSnapshot();
+    expect(reviewable(stubVersions(out.terraform))).toMatchSnapshot();
     expect(out.identities).toMatchSnapshot();
   });
 
