@@ -39,14 +39,14 @@
 import { Diagnostic } from '../../model/diagnostics';
 import { AddressSet, addressAtoms, Family } from '../../net/address';
 import { ServiceSet } from '../../net/service';
-import { Direction, Origin, ResolvedPolicy, ResolvedSegment, Side, SideEntry } from '../../resolve/ir';
-import { sameFamilyAs, sharedFamilies } from '../../resolve/families';
-import { sideServices } from '../../resolve/meaning';
+import { Direction, Origin, ResolvedPolicy, ResolvedSegment, SideEntry } from '../../resolve/ir';
+import { sharedFamilies } from '../../resolve/families';
 import { digest } from '../kit/names';
 import { AWS_LIMITS, AWS_QUOTAS } from './limits';
 import { largestContributors, Reporter } from '../kit/report';
+import { AllowOnlyModel, arrow, isSegmentEntry, peerAddresses, peerSegment, planAllowOnly, SideWork, unionAddresses, uniqueOrigins } from '../kit/allow-only';
 import { groupConstructId, groupDescription, groupName, labelGroupConstructId, labelGroupDescription, labelGroupName, originLabel, ruleDescription } from './naming';
-import { AwsProtocol, awsProtocol, Piece, pieceKey, pieceServices, serviceAtoms, serviceKey, toPieces } from './pieces';
+import { AwsProtocol, awsProtocol, Piece, pieceKey, pieceServices, serviceKey, toPieces } from './pieces';
 import { ALL_KEY, LabelForms, SideCoverage } from './label-groups';
 import { listKey, listSource, PlannedPrefixList, planPrefixLists, PREFIX_LIST_MIN_ENTRIES } from './prefix-lists';
 
@@ -140,202 +140,31 @@ export interface AwsPlan {
 }
 
 // ---------------------------------------------------------------------------
-// Working state
+// Phases 1 and 2 (lib/targets/kit/allow-only.ts): security groups are an allow-only model
 
-interface CidrPart {
-  /** A service atom (or a union of atoms) of this side. */
-  readonly svc: ServiceSet;
-  readonly addrs: AddressSet;
-}
-
-interface SideWork {
-  readonly segment: ResolvedSegment;
-  readonly dir: Direction;
-  readonly side: Side;
-  /** Peer segment → services admitted by identity. */
-  readonly refs: Map<string, ServiceSet>;
-  /** Address part: a partition of the CIDR-admitted services with their addresses. */
-  cidr: CidrPart[];
-}
-
-const opposite = (d: Direction): Direction => (d === 'ingress' ? 'egress' : 'ingress');
-const arrow = (dir: Direction, x: string, p: string) => (dir === 'ingress' ? `${p} -> ${x}` : `${x} -> ${p}`);
 const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
-function uniqueOrigins(entries: readonly SideEntry[]): Origin[] {
-  const m = new Map<string, Origin>();
-  for (const e of entries) m.set(e.origin.name, e.origin);
-  return [...m.values()].sort(byName);
-}
-
-function unionServices(entries: readonly SideEntry[]): ServiceSet {
-  let s = ServiceSet.EMPTY;
-  for (const e of entries) s = s.union(e.services);
-  return s;
-}
-
-function unionAddresses(sets: readonly AddressSet[]): AddressSet {
-  let s = AddressSet.EMPTY;
-  for (const a of sets) s = s.union(a);
-  return s;
-}
-
-const isSegmentEntry = (e: SideEntry) => e.peer.kind === 'segment';
-const peerSegment = (e: SideEntry) => (e.peer.kind === 'segment' ? e.peer.segment : '');
-const peerAddresses = (e: SideEntry) => (e.peer.kind === 'addresses' ? e.peer.addresses : AddressSet.EMPTY);
-
-/** Does the `dir` side of segment `p` admit any service of `t` for some workload of `x` (at any of x's addresses of a family p can hold)? Per the meaning. */
-function sideAdmitsAny(ir: ResolvedPolicy, p: string, dir: Direction, x: string, t: ServiceSet): boolean {
-  const side = ir.sides.get(p)![dir];
-  const addrX = sameFamilyAs(ir.segment(p), ir.segment(x).addresses);
-  const sets = [...side.allow, ...side.deny].filter((e) => !isSegmentEntry(e)).map(peerAddresses);
-  for (const r of addressAtoms(sets, addrX)) {
-    if (sideServices(ir, p, dir, { segment: x, family: r.family, address: r.lo }).overlaps(t)) return true;
-  }
-  return false;
-}
-
-// ---------------------------------------------------------------------------
-// Phase 1: each side on its own
-
-function planSide(ir: ResolvedPolicy, seg: ResolvedSegment, dir: Direction, rep: Reporter): SideWork {
-  const side = ir.sides.get(seg.name)![dir];
-  const allowBy = new Map<string, SideEntry[]>();
-  const denyBy = new Map<string, SideEntry[]>();
-  for (const e of side.allow) if (isSegmentEntry(e)) (allowBy.get(peerSegment(e)) ?? allowBy.set(peerSegment(e), []).get(peerSegment(e))!).push(e);
-  for (const e of side.deny) if (isSegmentEntry(e)) (denyBy.get(peerSegment(e)) ?? denyBy.set(peerSegment(e), []).get(peerSegment(e))!).push(e);
-  const addrAllows = side.allow.filter((e) => !isSegmentEntry(e));
-  const addrDenies = side.deny.filter((e) => !isSegmentEntry(e));
-
-  // Identity part.
-  const refs = new Map<string, ServiceSet>();
-  for (const p of [...allowBy.keys()].sort()) {
-    let keep = unionServices(allowBy.get(p)!).subtract(unionServices(denyBy.get(p) ?? []));
-    if (keep.isEmpty()) continue;
-    // Packets between workloads of seg and p have a family both can hold: p's other addresses never meet seg.
-    if (sharedFamilies(seg, ir.segment(p)).length === 0) continue;
-    const addrP = sameFamilyAs(seg, ir.segment(p).addresses);
-    const touching = addrDenies.filter((e) => peerAddresses(e).overlaps(addrP) && e.services.overlaps(keep));
-    if (touching.length > 0) {
-      let kept = ServiceSet.EMPTY;
-      let bad = ServiceSet.EMPTY;
-      for (const t of serviceAtoms(keep, touching.map((e) => e.services))) {
-        const denied = unionAddresses(touching.filter((e) => e.services.containsSet(t)).map(peerAddresses));
-        if (denied.containsSet(addrP)) continue; // every workload of p is denied by address: drop, exactly
-        if (!denied.overlaps(addrP)) kept = kept.union(t);
-        // Partly denied: "p, but not at these addresses" has no AWS form. Dropping is exact only when the other side blocks anyway.
-        else if (sideAdmitsAny(ir, p, opposite(dir), seg.name, t)) bad = bad.union(t);
-      }
-      keep = kept;
-      if (!bad.isEmpty()) {
-        const guards = uniqueOrigins(touching.filter((e) => e.services.overlaps(bad) && peerAddresses(e).overlaps(addrP)));
-        const rules = uniqueOrigins(allowBy.get(p)!.filter((e) => e.services.overlaps(bad)));
-        rep.add(
-          'MS4001',
-          `${guards.map((g) => `guardrail ${g.name}`).join(', ')} denies by address part of the addresses segment ${p} may hold, while ${rules
-            .map((r) => `${r.kind} ${r.name}`)
-            .join(', ')} allows ${arrow(dir, seg.name, p)} by identity on ${bad}; a security group reference cannot exclude addresses, so the ${dir} of ${seg.name} cannot be exact. Declare addresses for ${p} that the deny covers wholly or not at all.`,
-          guards[0].location,
-        );
-      }
-    }
-    if (!keep.isEmpty()) refs.set(p, keep);
-  }
-
-  // Address part.
-  let cidr: CidrPart[] = [];
-  if (addrAllows.length > 0) {
-    const within = unionServices(addrAllows);
-    const cuts = [...addrAllows, ...addrDenies].map((e) => e.services);
-    for (const t of serviceAtoms(within, cuts)) {
-      // Only addresses of a family seg's workloads can hold can be the other end of their packets.
-      const allowed = sameFamilyAs(seg, unionAddresses(addrAllows.filter((e) => e.services.containsSet(t)).map(peerAddresses)));
-      const denied = unionAddresses(addrDenies.filter((e) => e.services.containsSet(t)).map(peerAddresses));
-      const addrs = allowed.subtract(denied);
-      if (!addrs.isEmpty()) cidr.push({ svc: t, addrs });
-    }
-    cidr = mergeParts(cidr);
-  }
-  return { segment: seg, dir, side, refs, cidr };
-}
-
-/** Merge parts with equal address sets (fewer parts, same meaning). */
-function mergeParts(parts: readonly CidrPart[]): CidrPart[] {
-  const m = new Map<string, CidrPart>();
-  for (const p of parts) {
-    const k = p.addrs.toString();
-    const old = m.get(k);
-    m.set(k, old ? { svc: old.svc.union(p.svc), addrs: old.addrs } : p);
-  }
-  return [...m.values()];
-}
-
-// ---------------------------------------------------------------------------
-// Phase 2: deny guardrails between segments against address-based allows
-
-/** Services of `n` for which the CIDR part admits some address of `addrs`. */
-function leak(parts: readonly CidrPart[], n: ServiceSet, addrs: AddressSet): ServiceSet {
-  let s = ServiceSet.EMPTY;
-  for (const p of parts) if (p.svc.overlaps(n) && p.addrs.overlaps(addrs)) s = s.union(p.svc.intersect(n));
-  return s;
-}
-
-function subtractParts(parts: readonly CidrPart[], n: ServiceSet, sub: AddressSet): { parts: CidrPart[]; cost: number } {
-  const out: CidrPart[] = [];
-  let cost = 0;
-  for (const p of parts) {
-    if (!p.svc.overlaps(n) || !p.addrs.overlaps(sub)) {
-      out.push(p);
-      continue;
-    }
-    const inside = p.svc.intersect(n);
-    const outside = p.svc.subtract(n);
-    const narrowed = p.addrs.subtract(sub);
-    cost += narrowed.cidrCount() - (outside.isEmpty() ? p.addrs.cidrCount() : 0);
-    if (!outside.isEmpty()) out.push({ svc: outside, addrs: p.addrs });
-    if (!narrowed.isEmpty()) out.push({ svc: inside, addrs: narrowed });
-  }
-  return { parts: mergeParts(out), cost };
-}
-
-function enforceIdentityDenies(ir: ResolvedPolicy, work: Map<string, SideWork>, rep: Reporter): number {
-  let subtractions = 0;
-  for (const x of ir.segments) {
-    const inW = work.get(`${x.name}/ingress`)!;
-    if (inW.cidr.length === 0) continue; // x's ingress admits no address: every deny towards x already holds there
-    const reach = unionAddresses(inW.cidr.map((c) => c.addrs));
-    const byPeer = new Map<string, SideEntry[]>();
-    for (const e of inW.side.deny) if (isSegmentEntry(e)) (byPeer.get(peerSegment(e)) ?? byPeer.set(peerSegment(e), []).get(peerSegment(e))!).push(e);
-    for (const q of [...byPeer.keys()].sort()) {
-      const addrQ = ir.segment(q).addresses;
-      if (!reach.overlaps(addrQ)) continue;
-      const egW = work.get(`${q}/egress`)!;
-      if (egW.cidr.length === 0) continue;
-      const entries = byPeer.get(q)!;
-      const ds = unionServices(entries);
-      // The flow q -> x on s passes only if x's ingress CIDRs reach addr(q) and q's egress CIDRs reach addr(x).
-      const need = leak(inW.cidr, ds, addrQ).intersect(leak(egW.cidr, ds, x.addresses));
-      if (need.isEmpty()) continue;
-      const onIn = subtractParts(inW.cidr, need, addrQ);
-      const onEg = subtractParts(egW.cidr, need, x.addresses);
-      const ingress = onIn.cost <= onEg.cost;
-      const target = ingress ? inW : egW;
-      const removed = ingress ? addrQ : x.addresses;
-      const narrowedRules = uniqueOrigins(target.side.allow.filter((e) => !isSegmentEntry(e) && e.services.overlaps(need) && peerAddresses(e).overlaps(removed)));
-      target.cidr = ingress ? onIn.parts : onEg.parts;
-      subtractions++;
-      const guards = uniqueOrigins(entries.filter((e) => e.services.overlaps(need)));
-      const whose = ingress ? q : x.name;
+/** Security groups: an address set costs one rule per CIDR; the two remarks in security-group terms. */
+function securityGroupModel(rep: Reporter): AllowOnlyModel {
+  return {
+    cost: (a) => a.cidrCount(),
+    onPartialDeny: ({ segment, dir, peer, services, guardrails, rules }) =>
+      rep.add(
+        'MS4001',
+        `${guardrails.map((g) => `guardrail ${g.name}`).join(', ')} denies by address part of the addresses segment ${peer} may hold, while ${rules
+          .map((r) => `${r.kind} ${r.name}`)
+          .join(', ')} allows ${arrow(dir, segment.name, peer)} by identity on ${services}; a security group reference cannot exclude addresses, so the ${dir} of ${segment.name} cannot be exact. Declare addresses for ${peer} that the deny covers wholly or not at all.`,
+        guardrails[0].location,
+      ),
+    onSubtraction: ({ from, to, services, guardrails, narrowed, removedOf, removed, target }) =>
       rep.add(
         'MS4101',
-        `${guards.map((g) => `guardrail ${g.name}`).join(', ')} denies ${q} -> ${x.name} on ${need}, which ${narrowedRules
+        `${guardrails.map((g) => `guardrail ${g.name}`).join(', ')} denies ${from} -> ${to} on ${services}, which ${narrowed
           .map((r) => `${r.kind} ${r.name}`)
-          .join(', ')} would admit by address; enforced by subtracting the addresses of ${whose} (${removed.cidrCount()} CIDR${removed.cidrCount() === 1 ? '' : 's'}) from the ${target.dir} CIDRs of ${target.segment.name}, which also blocks any other host at those addresses on these services`,
-        guards[0].location,
-      );
-    }
-  }
-  return subtractions;
+          .join(', ')} would admit by address; enforced by subtracting the addresses of ${removedOf} (${removed.cidrCount()} CIDR${removed.cidrCount() === 1 ? '' : 's'}) from the ${target.dir} CIDRs of ${target.segment.name}, which also blocks any other host at those addresses on these services`,
+        guardrails[0].location,
+      ),
+  };
 }
 
 // ---------------------------------------------------------------------------
@@ -623,9 +452,7 @@ export function planAws(ir: ResolvedPolicy, options: AwsPlanOptions = {}): AwsPl
   const useLists = options.prefixLists ?? ir.policy.doc.targets?.aws?.prefixLists ?? true;
   const lists: ListSettings = { minEntries: useLists ? Math.max(1, options.prefixListMinEntries ?? PREFIX_LIST_MIN_ENTRIES) : Infinity, maxEntries: limits.rulesPerGroup };
   const rep = new Reporter(ir, 'aws');
-  const work = new Map<string, SideWork>();
-  for (const seg of ir.segments) for (const dir of ['ingress', 'egress'] as Direction[]) work.set(`${seg.name}/${dir}`, planSide(ir, seg, dir, rep));
-  const subtractions = enforceIdentityDenies(ir, work, rep);
+  const { work, subtractions } = planAllowOnly(ir, securityGroupModel(rep));
   const prefix = options.namePrefix ?? '';
 
   // Label groups. Every segment starts attaching every group its labels carry (priority order: the all-segments group,

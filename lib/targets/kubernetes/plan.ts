@@ -22,14 +22,12 @@
  * rule without ports). A side admitting ICMP or other protocols without
  * admitting everything cannot be written: a located error.
  */
-import { severityOf } from '../../model/codes';
-import { Diagnostic, PolicyError, SourceLocation } from '../../model/diagnostics';
-import { AddressSet, addressAtoms, Family } from '../../net/address';
-import { PortSet } from '../../net/ports';
+import { Diagnostic } from '../../model/diagnostics';
+import { AddressSet, Family } from '../../net/address';
 import { ServiceSet } from '../../net/service';
-import { sameFamilyAs } from '../../resolve/families';
-import { Direction, Origin, ResolvedPolicy, ResolvedSegment, Side, SideEntry } from '../../resolve/ir';
-import { sideServices } from '../../resolve/meaning';
+import { Direction, Origin, ResolvedPolicy, SideEntry } from '../../resolve/ir';
+import { AllowOnlyModel, arrow, isSegmentEntry, peerAddresses, peerSegment, planAllowOnly, SideWork, uniqueOrigins } from '../kit/allow-only';
+import { Reporter } from '../kit/report';
 import { KubernetesSettings, kubernetesSettings } from './settings';
 
 /** One NetworkPolicy port entry; no `port`: every port of the protocol. */
@@ -76,208 +74,36 @@ export interface KubernetesPlan {
 }
 
 // ---------------------------------------------------------------------------
+// Phases 1 and 2 (lib/targets/kit/allow-only.ts): NetworkPolicy is an allow-only model
 
-class Reporter {
-  readonly errors: Diagnostic[] = [];
-  readonly notes: Diagnostic[] = [];
-  private readonly seen = new Set<string>();
-  constructor(private readonly ir: ResolvedPolicy) {}
-
-  add(code: string, message: string, location: SourceLocation | undefined, path?: (string | number)[]): void {
-    const loc = location ?? (path ? this.ir.policy.locate(path) : undefined);
-    const d: Diagnostic = { code, severity: severityOf(code), message: `kubernetes: ${message}`, location: loc, path: loc ? undefined : path, file: loc ? undefined : this.ir.policy.file };
-    const key = `${code}|${d.message}`;
-    if (this.seen.has(key)) return;
-    this.seen.add(key);
-    (d.severity === 'error' ? this.errors : this.notes).push(d);
-  }
-}
-
-interface CidrPart {
-  readonly svc: ServiceSet;
-  readonly addrs: AddressSet;
-}
-
-interface SideWork {
-  readonly segment: ResolvedSegment;
-  readonly dir: Direction;
-  readonly side: Side;
-  readonly refs: Map<string, ServiceSet>;
-  cidr: CidrPart[];
-}
-
-const opposite = (d: Direction): Direction => (d === 'ingress' ? 'egress' : 'ingress');
-const arrow = (dir: Direction, x: string, p: string) => (dir === 'ingress' ? `${p} -> ${x}` : `${x} -> ${p}`);
 const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-const isSegmentEntry = (e: SideEntry) => e.peer.kind === 'segment';
-const peerSegment = (e: SideEntry) => (e.peer.kind === 'segment' ? e.peer.segment : '');
-const peerAddresses = (e: SideEntry) => (e.peer.kind === 'addresses' ? e.peer.addresses : AddressSet.EMPTY);
 
-function uniqueOrigins(entries: readonly SideEntry[]): Origin[] {
-  const m = new Map<string, Origin>();
-  for (const e of entries) m.set(e.origin.name, e.origin);
-  return [...m.values()].sort(byName);
-}
-
-const unionServices = (es: readonly SideEntry[]) => es.reduce((s, e) => s.union(e.services), ServiceSet.EMPTY);
-const unionAddresses = (as: readonly AddressSet[]) => as.reduce((s, a) => s.union(a), AddressSet.EMPTY);
-
-/** Split `within` into the coarsest pieces on which every set of `cuts` is all or nothing. */
-export function splitServices(within: ServiceSet, cuts: readonly ServiceSet[]): ServiceSet[] {
-  let parts = [within];
-  for (const c of cuts) {
-    const next: ServiceSet[] = [];
-    for (const p of parts) {
-      const a = p.intersect(c);
-      const b = p.subtract(c);
-      if (!a.isEmpty()) next.push(a);
-      if (!b.isEmpty()) next.push(b);
-    }
-    parts = next;
-  }
-  return parts;
-}
-
-/** Does the `dir` side of `p` admit any of `t` for some workload of `x` (per the meaning)? */
-function sideAdmitsAny(ir: ResolvedPolicy, p: string, dir: Direction, x: string, t: ServiceSet): boolean {
-  const side = ir.sides.get(p)![dir];
-  const addrX = sameFamilyAs(ir.segment(p), ir.segment(x).addresses);
-  const sets = [...side.allow, ...side.deny].filter((e) => !isSegmentEntry(e)).map(peerAddresses);
-  for (const r of addressAtoms(sets, addrX)) {
-    if (sideServices(ir, p, dir, { segment: x, family: r.family, address: r.lo }).overlaps(t)) return true;
-  }
-  return false;
-}
-
-function planSide(ir: ResolvedPolicy, seg: ResolvedSegment, dir: Direction, rep: Reporter): SideWork {
-  const side = ir.sides.get(seg.name)![dir];
-  const group = (list: readonly SideEntry[]) => {
-    const m = new Map<string, SideEntry[]>();
-    for (const e of list) if (isSegmentEntry(e)) (m.get(peerSegment(e)) ?? m.set(peerSegment(e), []).get(peerSegment(e))!).push(e);
-    return m;
-  };
-  const allowBy = group(side.allow);
-  const denyBy = group(side.deny);
-  const addrAllows = side.allow.filter((e) => !isSegmentEntry(e));
-  const addrDenies = side.deny.filter((e) => !isSegmentEntry(e));
-
-  const refs = new Map<string, ServiceSet>();
-  for (const p of [...allowBy.keys()].sort()) {
-    let keep = unionServices(allowBy.get(p)!).subtract(unionServices(denyBy.get(p) ?? []));
-    if (keep.isEmpty()) continue;
-    const addrP = sameFamilyAs(seg, ir.segment(p).addresses);
-    const touching = addrDenies.filter((e) => peerAddresses(e).overlaps(addrP) && e.services.overlaps(keep));
-    if (touching.length > 0) {
-      let kept = ServiceSet.EMPTY;
-      let bad = ServiceSet.EMPTY;
-      for (const t of splitServices(keep, touching.map((e) => e.services))) {
-        const denied = unionAddresses(touching.filter((e) => e.services.containsSet(t)).map(peerAddresses));
-        if (denied.containsSet(addrP)) continue; // every pod of p is denied by address: dropping is exact
-        if (!denied.overlaps(addrP)) kept = kept.union(t);
-        else if (sideAdmitsAny(ir, p, opposite(dir), seg.name, t)) bad = bad.union(t);
-      }
-      keep = kept;
-      if (!bad.isEmpty()) {
-        const guards = uniqueOrigins(touching.filter((e) => e.services.overlaps(bad) && peerAddresses(e).overlaps(addrP)));
-        const rules = uniqueOrigins(allowBy.get(p)!.filter((e) => e.services.overlaps(bad)));
-        rep.add(
-          'MS9001',
-          `${guards.map((g) => `guardrail ${g.name}`).join(', ')} denies by address part of the addresses segment ${p} may hold, while ${rules
-            .map((r) => `${r.kind} ${r.name}`)
-            .join(', ')} allows ${arrow(dir, seg.name, p)} by pod selector on ${bad}; a pod selector cannot exclude addresses and NetworkPolicy has no deny, so the ${dir} of ${seg.name} cannot be exact. Declare addresses for ${p} that the deny covers wholly or not at all.`,
-          guards[0].location,
-        );
-      }
-    }
-    if (!keep.isEmpty()) refs.set(p, keep);
-  }
-
-  const cidr: CidrPart[] = [];
-  if (addrAllows.length > 0) {
-    const cuts = [...addrAllows, ...addrDenies].map((e) => e.services);
-    for (const t of splitServices(unionServices(addrAllows), cuts)) {
-      const allowed = sameFamilyAs(seg, unionAddresses(addrAllows.filter((e) => e.services.containsSet(t)).map(peerAddresses)));
-      const denied = unionAddresses(addrDenies.filter((e) => e.services.containsSet(t)).map(peerAddresses));
-      const addrs = allowed.subtract(denied);
-      if (!addrs.isEmpty()) cidr.push({ svc: t, addrs });
-    }
-  }
-  return { segment: seg, dir, side, refs, cidr: mergeParts(cidr) };
-}
-
-/** Parts with equal address sets merge (fewer rules, same meaning). */
-function mergeParts(parts: readonly CidrPart[]): CidrPart[] {
-  const m = new Map<string, CidrPart>();
-  for (const p of parts) {
-    const k = p.addrs.toString();
-    const old = m.get(k);
-    m.set(k, old ? { svc: old.svc.union(p.svc), addrs: old.addrs } : p);
-  }
-  return [...m.values()];
-}
-
-function leak(parts: readonly CidrPart[], n: ServiceSet, addrs: AddressSet): ServiceSet {
-  let s = ServiceSet.EMPTY;
-  for (const p of parts) if (p.svc.overlaps(n) && p.addrs.overlaps(addrs)) s = s.union(p.svc.intersect(n));
-  return s;
-}
-
+/** An ipBlock per CIDR or one with excepts, whichever is fewer, per family. */
 function blockCount(a: AddressSet): number {
   return ([4, 6] as Family[]).reduce((n, f) => n + ipBlocks(a.family(f)).length, 0);
 }
 
-function subtractParts(parts: readonly CidrPart[], n: ServiceSet, sub: AddressSet): { parts: CidrPart[]; cost: number } {
-  const out: CidrPart[] = [];
-  let cost = 0;
-  for (const p of parts) {
-    if (!p.svc.overlaps(n) || !p.addrs.overlaps(sub)) {
-      out.push(p);
-      continue;
-    }
-    const outside = p.svc.subtract(n);
-    const narrowed = p.addrs.subtract(sub);
-    cost += blockCount(narrowed) - (outside.isEmpty() ? blockCount(p.addrs) : 0);
-    if (!outside.isEmpty()) out.push({ svc: outside, addrs: p.addrs });
-    if (!narrowed.isEmpty()) out.push({ svc: p.svc.intersect(n), addrs: narrowed });
-  }
-  return { parts: mergeParts(out), cost };
-}
-
-/** Deny guardrails between segments against ipBlock allows: subtract where both sides would reach. */
-function enforceIdentityDenies(ir: ResolvedPolicy, work: Map<string, SideWork>, rep: Reporter): number {
-  let subtractions = 0;
-  for (const x of ir.segments) {
-    const inW = work.get(`${x.name}/ingress`)!;
-    if (inW.cidr.length === 0) continue;
-    const byPeer = new Map<string, SideEntry[]>();
-    for (const e of inW.side.deny) if (isSegmentEntry(e)) (byPeer.get(peerSegment(e)) ?? byPeer.set(peerSegment(e), []).get(peerSegment(e))!).push(e);
-    for (const q of [...byPeer.keys()].sort()) {
-      const addrQ = ir.segment(q).addresses;
-      const egW = work.get(`${q}/egress`)!;
-      if (egW.cidr.length === 0 || !unionAddresses(inW.cidr.map((c) => c.addrs)).overlaps(addrQ)) continue;
-      const entries = byPeer.get(q)!;
-      const ds = unionServices(entries);
-      const need = leak(inW.cidr, ds, addrQ).intersect(leak(egW.cidr, ds, x.addresses));
-      if (need.isEmpty()) continue;
-      const onIn = subtractParts(inW.cidr, need, addrQ);
-      const onEg = subtractParts(egW.cidr, need, x.addresses);
-      const ingress = onIn.cost <= onEg.cost;
-      const target = ingress ? inW : egW;
-      const removed = ingress ? addrQ : x.addresses;
-      const narrowed = uniqueOrigins(target.side.allow.filter((e) => !isSegmentEntry(e) && e.services.overlaps(need) && peerAddresses(e).overlaps(removed)));
-      target.cidr = ingress ? onIn.parts : onEg.parts;
-      subtractions++;
-      const guards = uniqueOrigins(entries.filter((e) => e.services.overlaps(need)));
+/** NetworkPolicy: an address set costs its ipBlocks; the two remarks in pod-selector terms. */
+function networkPolicyModel(rep: Reporter): AllowOnlyModel {
+  return {
+    cost: blockCount,
+    onPartialDeny: ({ segment, dir, peer, services, guardrails, rules }) =>
+      rep.add(
+        'MS9001',
+        `${guardrails.map((g) => `guardrail ${g.name}`).join(', ')} denies by address part of the addresses segment ${peer} may hold, while ${rules
+          .map((r) => `${r.kind} ${r.name}`)
+          .join(', ')} allows ${arrow(dir, segment.name, peer)} by pod selector on ${services}; a pod selector cannot exclude addresses and NetworkPolicy has no deny, so the ${dir} of ${segment.name} cannot be exact. Declare addresses for ${peer} that the deny covers wholly or not at all.`,
+        guardrails[0].location,
+      ),
+    onSubtraction: ({ from, to, services, guardrails, narrowed, removedOf, target }) =>
       rep.add(
         'MS9101',
-        `${guards.map((g) => `guardrail ${g.name}`).join(', ')} denies ${q} -> ${x.name} on ${need}, which ${narrowed
+        `${guardrails.map((g) => `guardrail ${g.name}`).join(', ')} denies ${from} -> ${to} on ${services}, which ${narrowed
           .map((r) => `${r.kind} ${r.name}`)
-          .join(', ')} would admit by ipBlock; enforced by excepting the addresses of ${ingress ? q : x.name} from the ${target.dir} ipBlocks of ${target.segment.name}, which also blocks any other host at those addresses on these services`,
-        guards[0].location,
-      );
-    }
-  }
-  return subtractions;
+          .join(', ')} would admit by ipBlock; enforced by excepting the addresses of ${removedOf} from the ${target.dir} ipBlocks of ${target.segment.name}, which also blocks any other host at those addresses on these services`,
+        guardrails[0].location,
+      ),
+  };
 }
 
 // ---------------------------------------------------------------------------
@@ -409,12 +235,10 @@ export function ruleKey(r: PlannedRule): string {
 
 /** Plan the Kubernetes output. Throws PolicyError with located diagnostics when the policy cannot be compiled exactly. */
 export function planKubernetes(ir: ResolvedPolicy): KubernetesPlan {
-  const rep = new Reporter(ir);
+  const rep = new Reporter(ir, 'kubernetes');
   const settings = kubernetesSettings(ir, (code, message, path) => rep.add(code, message, undefined, path));
-  if (rep.errors.length > 0) throw new PolicyError([...rep.errors, ...rep.notes], `cannot compile policy '${ir.name}' exactly for kubernetes`);
-  const work = new Map<string, SideWork>();
-  for (const seg of ir.segments) for (const dir of ['ingress', 'egress'] as Direction[]) work.set(`${seg.name}/${dir}`, planSide(ir, seg, dir, rep));
-  const subtractions = enforceIdentityDenies(ir, work, rep);
+  rep.failIfErrors();
+  const { work, subtractions } = planAllowOnly(ir, networkPolicyModel(rep));
   const unsayables = new Map<string, Unsayable>();
   const segments: PlannedSegment[] = ir.segments.map((seg) => {
     const base = `${settings.namePrefix}${ir.name}-${seg.name}`;
@@ -432,7 +256,7 @@ export function planKubernetes(ir: ResolvedPolicy): KubernetesPlan {
   for (const s of segments) {
     if (s.isolateName.length > 253) rep.add('MS9003', `NetworkPolicy name '${s.isolateName}' is longer than 253 characters`, ir.segment(s.name).location);
   }
-  if (rep.errors.length > 0) throw new PolicyError([...rep.errors, ...rep.notes], `cannot compile policy '${ir.name}' exactly for kubernetes`);
+  rep.failIfErrors();
   return {
     policy: ir.name,
     settings,
