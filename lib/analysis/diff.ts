@@ -12,6 +12,7 @@ import { AddressRange, AddressSet } from '../net/address';
 import { ServiceSet } from '../net/service';
 import { ResolvedPolicy, ResolvedRule } from '../resolve/ir';
 import { ServiceResolver } from '../resolve/services';
+import { nameOutside } from './outside-name';
 import { AtomEndpoint, atomsOf, denyingGuardrails, flowCells, grantingRules } from './flow-space';
 
 export interface DiffEnd {
@@ -168,19 +169,20 @@ export function diffPolicies(oldIr: ResolvedPolicy, newIr: ResolvedPolicy): Diff
     } else merged.push({ ...g });
   }
 
-  const describe = (segment: string | undefined, set: AddressSet): DiffEnd => {
+  const externals = [...newIr.externals, ...oldIr.externals];
+  /** One end of a group; `peer` is the other end's addresses (outside ends are named as seen from it). */
+  const describe = (segment: string | undefined, set: AddressSet, peer: AddressSet): DiffEnd => {
     const addresses = set.toCidrs();
     if (segment) {
       const whole = [newIr, oldIr].some((ir) => ir.sides.has(segment) && ir.segment(segment).addresses.equals(set));
       return { segment, label: whole ? segment : `${segment} at ${abbreviate(addresses)}`, addresses };
     }
-    const ext = [...newIr.externals, ...oldIr.externals].find((e) => e.addresses.equals(set));
-    return { label: ext ? ext.name : abbreviate(addresses), addresses };
+    return { label: nameOutside(set, peer, externals) ?? abbreviate(addresses), addresses };
   };
   const changes: FlowChange[] = merged
     .map((g) => ({
-      from: describe(g.cell.src.segment, g.src),
-      to: describe(g.cell.dst.segment, g.dst),
+      from: describe(g.cell.src.segment, g.src, g.dst),
+      to: describe(g.cell.dst.segment, g.dst, g.src),
       added: g.cell.added.toSpecs(),
       removed: g.cell.removed.toSpecs(),
       causes: g.cell.causes,

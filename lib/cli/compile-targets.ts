@@ -9,26 +9,59 @@ import { serialiseTerraform, stubVersions } from '../targets/serialise';
 import { CLOUD_TARGETS, TARGET_NAMES, TargetName, TargetOutput } from '../targets/target';
 import { UsageError } from './errors';
 
-/** `all` means the targets the policy declares, or the three clouds when it declares none. */
-export function selectTargets(ir: ResolvedPolicy, spec: string): TargetName[] {
+/** A target `all` leaves out, and why (printed, so nothing is skipped silently). */
+export interface SkippedTarget {
+  readonly target: TargetName;
+  readonly why: string;
+  /** Left out because the policy does not declare it (the line says how to ask for it). */
+  readonly undeclared?: boolean;
+}
+
+/**
+ * `all` means the targets the policy declares under `targets:`, or the three
+ * clouds when it declares none; `skipped` says which of the others were left
+ * out and why. A list names its targets exactly (an unknown one is bad usage).
+ */
+export function planTargets(ir: ResolvedPolicy, spec: string): { targets: TargetName[]; skipped: SkippedTarget[] } {
   if (spec === 'all') {
     const declared = TARGET_NAMES.filter((t) => ir.policy.doc.targets?.[t] !== undefined);
-    return declared.length > 0 ? declared : [...CLOUD_TARGETS];
+    const targets = declared.length > 0 ? declared : [...CLOUD_TARGETS];
+    const why = declared.length > 0 ? `the policy declares targets for ${declared.join(', ')} only` : 'the policy declares no targets, so all means the three clouds';
+    const skipped = TARGET_NAMES.filter((t) => !targets.includes(t)).map((target) => ({ target, why, undeclared: true }));
+    return { targets, skipped };
   }
   const names = spec.split(',').map((s) => s.trim()).filter(Boolean);
   for (const n of names) if (!isTargetName(n)) throw new UsageError(`unknown target '${n}' (expected aws, azure, gcp, kubernetes or all)`);
-  return [...new Set(names)] as TargetName[];
+  return { targets: [...new Set(names)] as TargetName[], skipped: [] };
+}
+
+/** The targets of `spec` (see planTargets). */
+export function selectTargets(ir: ResolvedPolicy, spec: string): TargetName[] {
+  return planTargets(ir, spec).targets;
+}
+
+/** One line per skipped target, for stderr (compile) or the summary (demo, which takes no --target). */
+export function skippedLines(skipped: readonly SkippedTarget[], takesTarget = true): string[] {
+  return skipped.map((s) => `skipped ${s.target}: ${s.why}${s.undeclared ? ` (add targets.${s.target} to the policy${takesTarget ? ` or pass --target ${s.target}` : ''})` : ''}`);
 }
 
 export interface CompileResult {
   outputs: TargetOutput[];
+  /** With `optional`: targets whose back end could not be loaded, and why. */
+  skipped: SkippedTarget[];
   /** Errors (compile failed) and notes. */
   diagnostics: Diagnostic[];
   failed: boolean;
 }
 
-export function compileTargets(ir: ResolvedPolicy, targets: readonly TargetName[], opts: { stubVersions?: boolean } = {}): CompileResult {
+/**
+ * `optional`: the targets were not asked for by name (`all`, demo), so one
+ * whose back end cannot be loaded is skipped with the reason instead of
+ * failing the command; a target asked for by name is bad usage then (exit 2).
+ */
+export function compileTargets(ir: ResolvedPolicy, targets: readonly TargetName[], opts: { stubVersions?: boolean; optional?: boolean } = {}): CompileResult {
   const outputs: TargetOutput[] = [];
+  const skipped: SkippedTarget[] = [];
   const diagnostics: Diagnostic[] = [];
   let failed = false;
   for (const t of targets) {
@@ -36,7 +69,9 @@ export function compileTargets(ir: ResolvedPolicy, targets: readonly TargetName[
     try {
       backend = loadBackend(t);
     } catch (e) {
-      throw new UsageError(`target '${t}' is not available: ${(e as Error).message.split('\n')[0]}`);
+      if (!opts.optional) throw new UsageError(`target '${t}' is not available: ${missingPiece(e)}`);
+      skipped.push({ target: t, why: `not available: ${missingPiece(e)}` });
+      continue;
     }
     try {
       const compiled = backend.compile(ir);
@@ -50,7 +85,7 @@ export function compileTargets(ir: ResolvedPolicy, targets: readonly TargetName[
       } else throw e;
     }
   }
-  return { outputs, diagnostics, failed };
+  return { outputs, skipped, diagnostics, failed };
 }
 
 /** The files a compile writes: `<target>/cdk.tf.json` and `<target>/identities.json`. */
@@ -61,4 +96,15 @@ export function outputFiles(outputs: readonly TargetOutput[]): Record<string, st
     files[`${o.target}/identities.json`] = JSON.stringify(o.identities, null, 2) + '\n';
   }
   return files;
+}
+
+/** One line for a back end that cannot load: the package to install when a module is missing, else the first line of the error. */
+export function missingPiece(e: unknown): string {
+  const err = e as NodeJS.ErrnoException & { message: string };
+  const mod = err.code === 'MODULE_NOT_FOUND' ? /Cannot find module '([^']+)'/.exec(err.message)?.[1] : undefined;
+  if (mod && !mod.startsWith('.') && !mod.startsWith('/')) {
+    const pkg = mod.startsWith('@') ? mod.split('/').slice(0, 2).join('/') : mod.split('/')[0];
+    return `it needs the package '${pkg}': npm install ${pkg}`;
+  }
+  return String(err.message ?? e).split('\n')[0];
 }

@@ -104,7 +104,7 @@ export function coreOf(scope: IConstruct): Core {
   }
   throw new Error(
     installed.length === 0
-      ? `cdktf-microseg: neither 'cdktf' nor 'cdktn' can be loaded from here; install the core your stack uses`
+      ? `cdktf-microseg: no CDKTF core can be loaded from here: npm install cdktn constructs (or cdktf, if your stack is built with cdktf)`
       : `cdktf-microseg: stack '${stack.node.id}' is not a TerraformStack of the ${installed.join(' or ')} this package loads (two copies installed?)`,
   );
 }

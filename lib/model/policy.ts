@@ -186,3 +186,16 @@ function orThrow(r: CheckResult): SegmentationPolicy {
   if (r.policy) return r.policy;
   throw new PolicyError(r.diagnostics);
 }
+
+/**
+ * The policy as it was before `policy` existed: its name, network, labels,
+ * services and targets, and nothing that admits or denies a flow (no
+ * segments, externals, rules, guardrails or suppressions). `diff --base-ref`
+ * compares against it when the policy is absent at the base, so everything
+ * reads as added. `file` names it in reports (e.g. `HEAD:policy.yaml (absent)`).
+ */
+export function absentPolicy(policy: SegmentationPolicy, file: string): SegmentationPolicy {
+  const { segments: _s, externals: _e, rules: _r, guardrails: _g, suppressions: _x, ownership: _o, ...rest } = policy.doc;
+  const doc = deepFreeze({ ...rest, segments: [] }) as PolicyDocument;
+  return new SegmentationPolicy(doc, file, NO_LOCATOR, Object.freeze([]), [{ file, kind: 'SegmentationPolicy', name: doc.metadata.name }]);
+}

@@ -9,16 +9,19 @@ import { LINT_RULES } from '../analysis/lint';
 import { CODES, severityOf } from '../model/codes';
 import { formatPath, Severity } from '../model/diagnostics';
 import { diagnosticWhere, LintReport } from './lint-model';
+import { artifactLocation, docsUri, ORIGINAL_URI_BASE_IDS, placeOf, sarifLog, SarifPlace } from './sarif-log';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
 
-export function lintSarif(r: LintReport): string {
+/** `place`: where the command ran, so file URIs are relative to its repository (default: this process's working directory). */
+export function lintSarif(r: LintReport, place: SarifPlace = placeOf(process.cwd())): string {
   const rules = LINT_RULES.map((x) => ({
     id: x.code,
     name: x.kind.replace(/(^|-)([a-z])/g, (_m, _d, ch: string) => ch.toUpperCase()),
     shortDescription: { text: x.title },
     fullDescription: { text: x.why },
     defaultConfiguration: { level: LEVEL[severityOf(x.code)] },
+    helpUri: docsUri('diagnostics.md', x.code),
     help: { text: `${x.why} Fix: ${x.fix} Suppress: add {id: ${x.code}, rule: <name>, reason: <why>} under suppressions:.`, markdown: `${x.why}\n\n**Fix:** ${x.fix}\n\n**Suppress:** add \`{id: ${x.code}, rule: <name>, reason: <why>}\` under \`suppressions:\`.` },
     properties: { tags: ['security', 'microsegmentation', x.kind] },
   }));
@@ -31,6 +34,7 @@ export function lintSarif(r: LintReport): string {
       shortDescription: { text: info?.title ?? code },
       fullDescription: { text: info?.explanation ?? code },
       defaultConfiguration: { level: LEVEL[severityOf(code)] },
+      helpUri: docsUri('diagnostics.md', code),
       help: { text: info?.explanation ?? code, markdown: info?.explanation ?? code },
       properties: { tags: ['microsegmentation', 'validation'] },
     });
@@ -38,7 +42,7 @@ export function lintSarif(r: LintReport): string {
   const index = new Map(rules.map((x, i) => [x.id, i]));
   const phys = (file: string, line?: number, col?: number) => ({
     physicalLocation: {
-      artifactLocation: { uri: toUri(file), uriBaseId: '%SRCROOT%' },
+      artifactLocation: artifactLocation(file, place),
       ...(line ? { region: { startLine: line, startColumn: col ?? 1 } } : {}),
     },
   });
@@ -50,7 +54,7 @@ export function lintSarif(r: LintReport): string {
       level: LEVEL[d.severity],
       message: { text: d.message },
       locations: [phys(w.file, w.line, w.col)],
-      partialFingerprints: { 'microsegFinding/v1': `${d.code}:${w.file}:${d.path ? formatPath(d.path) : `${w.line ?? 0}:${w.col ?? 0}`}` },
+      partialFingerprints: { 'microsegFinding/v1': `${d.code}:${artifactLocation(w.file, place).uri}:${d.path ? formatPath(d.path) : `${w.line ?? 0}:${w.col ?? 0}`}` },
       properties: { subjects: [] as string[] },
     };
   });
@@ -67,25 +71,13 @@ export function lintSarif(r: LintReport): string {
     ...(f.suppressed ? { suppressions: [{ kind: 'inSource', status: 'accepted', justification: f.suppressed.reason }] } : {}),
     properties: { subjects: [...f.subjects] },
   }));
-  const log = {
-    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-    version: '2.1.0',
-    runs: [
-      {
-        tool: { driver: { name: 'microseg', semanticVersion: r.toolVersion, rules } },
-        invocations: [{ executionSuccessful: true }],
-        columnKind: 'unicodeCodePoints',
-        results: [...diagnostics, ...findings],
-      },
-    ],
-  };
-  return JSON.stringify(log, null, 2) + '\n';
-}
-
-/** Relative paths with forward slashes, percent-encoded where a URI needs it. */
-function toUri(file: string): string {
-  return file
-    .split(/[\\/]/)
-    .map((s) => encodeURIComponent(s))
-    .join('/');
+  return sarifLog([
+    {
+      tool: { driver: { name: 'microseg', semanticVersion: r.toolVersion, informationUri: docsUri('lint.md'), rules } },
+      invocations: [{ executionSuccessful: true }],
+      originalUriBaseIds: ORIGINAL_URI_BASE_IDS,
+      columnKind: 'unicodeCodePoints',
+      results: [...diagnostics, ...findings],
+    },
+  ]);
 }

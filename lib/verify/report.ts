@@ -8,6 +8,7 @@ import * as path from 'path';
 import { CODES } from '../model/codes';
 import { ResolvedPolicy } from '../resolve/ir';
 import { TargetName } from '../model/targets';
+import { artifactLocation, docsUri, ORIGINAL_URI_BASE_IDS, placeOf, sarifLog, SarifPlace } from '../report/sarif-log';
 import { Mismatch } from './equivalence';
 import { verifyOutput, VerifyReport } from './index';
 
@@ -78,20 +79,24 @@ export function formatVerifyJson(reports: readonly VerifyReport[]): string {
   return JSON.stringify({ apiVersion: 'microseg/v1', kind: 'VerifyReport', equivalent: reports.every((r) => r.verdict === 'equivalent'), reports }, null, 2) + '\n';
 }
 
-/** SARIF 2.1.0: one result per mismatch example and per issue, located at the target's cdk.tf.json. */
-export function formatVerifySarif(reports: readonly VerifyReport[], dir = 'out'): string {
+/**
+ * SARIF 2.1.0: one result per mismatch example and per issue, located at the
+ * target's cdk.tf.json under `dir` (resolved from `place.cwd`, named relative
+ * to the repository root `place.root`).
+ */
+export function formatVerifySarif(reports: readonly VerifyReport[], dir = 'out', place: SarifPlace = placeOf(process.cwd())): string {
   const ruleIds = ['MS7001', 'MS7002', 'MS7003', 'MS7010', 'MS7011', 'MS7012', 'MS7013'];
   const results: unknown[] = [];
   for (const r of reports) {
-    const uri = path.posix.join(dir.split(path.sep).join('/'), r.target, 'cdk.tf.json');
+    const artifact = artifactLocation(path.join(dir, r.target, 'cdk.tf.json'), place);
     const loc = (resources: string[]) => [
       {
-        physicalLocation: { artifactLocation: { uri } },
+        physicalLocation: { artifactLocation: artifact },
         ...(resources.length ? { logicalLocations: resources.map((name) => ({ name, kind: 'resource' })) } : {}),
       },
     ];
     for (const i of r.issues) {
-      results.push({ ruleId: i.code, level: i.severity === 'info' ? 'note' : i.severity, message: { text: `${r.target}: ${i.message}` }, locations: loc(i.resource ? [i.resource] : []) });
+      results.push({ ruleId: i.code, ruleIndex: ruleIds.indexOf(i.code), level: i.severity === 'info' ? 'note' : i.severity, message: { text: `${r.target}: ${i.message}` }, locations: loc(i.resource ? [i.resource] : []) });
     }
     for (const [list, tol] of [
       [r.mismatches, false],
@@ -103,6 +108,7 @@ export function formatVerifySarif(reports: readonly VerifyReport[], dir = 'out')
           .filter((x): x is string => Boolean(x && x.includes('.')));
         results.push({
           ruleId: mismatchCode(m, tol),
+          ruleIndex: ruleIds.indexOf(mismatchCode(m, tol)),
           level: tol ? 'note' : 'error',
           message: { text: `${r.target}: ${mismatchHeadline(m)}\n${mismatchDetails(m, '').join('\n')}` },
           locations: loc([...new Set(resources)]),
@@ -110,32 +116,29 @@ export function formatVerifySarif(reports: readonly VerifyReport[], dir = 'out')
       }
     }
   }
-  const sarif = {
-    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-    version: '2.1.0',
-    runs: [
-      {
-        tool: {
-          driver: {
-            name: 'microseg verify',
-            informationUri: 'docs/verification.md',
-            rules: ruleIds.map((id) => ({
-              id,
-              shortDescription: { text: CODES[id]?.title ?? id },
-              fullDescription: { text: CODES[id]?.explanation ?? id },
-              defaultConfiguration: { level: CODES[id]?.severity === 'info' ? 'note' : CODES[id]?.severity ?? 'error' },
-            })),
-          },
+  return sarifLog([
+    {
+      tool: {
+        driver: {
+          name: 'microseg verify',
+          informationUri: docsUri('verification.md'),
+          rules: ruleIds.map((id) => ({
+            id,
+            shortDescription: { text: CODES[id]?.title ?? id },
+            fullDescription: { text: CODES[id]?.explanation ?? id },
+            helpUri: docsUri('diagnostics.md', id),
+            defaultConfiguration: { level: CODES[id]?.severity === 'info' ? 'note' : CODES[id]?.severity ?? 'error' },
+          })),
         },
-        results,
       },
-    ],
-  };
-  return JSON.stringify(sarif, null, 2) + '\n';
+      originalUriBaseIds: ORIGINAL_URI_BASE_IDS,
+      results,
+    },
+  ]);
 }
 
-export function formatVerify(reports: readonly VerifyReport[], format: VerifyFormat, dir?: string): string {
-  return format === 'json' ? formatVerifyJson(reports) : format === 'sarif' ? formatVerifySarif(reports, dir) : formatVerifyText(reports);
+export function formatVerify(reports: readonly VerifyReport[], format: VerifyFormat, dir?: string, place?: SarifPlace): string {
+  return format === 'json' ? formatVerifyJson(reports) : format === 'sarif' ? formatVerifySarif(reports, dir, place) : formatVerifyText(reports);
 }
 
 export function verifyExitCode(reports: readonly VerifyReport[]): 0 | 1 {
@@ -160,7 +163,7 @@ function readJson(file: string): { ok: true; value: any } | { ok: false; reason:
  * Verify `DIR/<target>/cdk.tf.json` with `DIR/<target>/identities.json` for
  * each target. Unreadable outputs give exit code 2 and a MS7013 line on stderr.
  */
-export function runVerify(ir: ResolvedPolicy, dir: string, targets: readonly TargetName[], format: VerifyFormat = 'text'): VerifyRun {
+export function runVerify(ir: ResolvedPolicy, dir: string, targets: readonly TargetName[], format: VerifyFormat = 'text', place?: SarifPlace): VerifyRun {
   const reports: VerifyReport[] = [];
   const errors: string[] = [];
   for (const t of targets) {
@@ -173,5 +176,5 @@ export function runVerify(ir: ResolvedPolicy, dir: string, targets: readonly Tar
     reports.push(verifyOutput(ir, t, tf.value, ids.value));
   }
   const stderr = errors.length ? errors.join('\n') + '\n' : '';
-  return { reports, stdout: reports.length ? formatVerify(reports, format, dir) : '', stderr, exitCode: errors.length ? 2 : verifyExitCode(reports) };
+  return { reports, stdout: reports.length ? formatVerify(reports, format, dir, place) : '', stderr, exitCode: errors.length ? 2 : verifyExitCode(reports) };
 }

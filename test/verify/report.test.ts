@@ -9,6 +9,7 @@ import * as path from 'path';
 import { SegmentationPolicy } from '../../lib/model/policy';
 import { resolve } from '../../lib/resolve/resolve';
 import { formatVerifyText, runVerify } from '../../lib/verify/report';
+import { sarifValidator } from '../report/sarif-validator';
 
 const fixtures = path.join(__dirname, '../fixtures/tf');
 const ir = resolve(SegmentationPolicy.fromFile(path.join(fixtures, 'mini.yaml')));
@@ -48,6 +49,7 @@ describe('runVerify', () => {
     expect(json).toMatchObject({ kind: 'VerifyReport', equivalent: false, reports: [{ target: 'azure', verdict: 'not-equivalent' }] });
     const sarif = JSON.parse(runVerify(ir, dir, ['azure'], 'sarif').stdout);
     expect(sarif.version).toBe('2.1.0');
+    expect(sarifValidator()(sarif)).toEqual([]);
     expect(sarif.runs[0].results[0]).toMatchObject({ ruleId: 'MS7002', level: 'error', locations: [{ physicalLocation: { artifactLocation: { uri: expect.stringMatching(/azure\/cdk\.tf\.json$/) } } }] });
   });
 

@@ -4,8 +4,8 @@ import * as path from 'path';
 import { count } from '../../model/words';
 import { sortDiagnostics } from '../../model/diagnostics';
 import { writeAtomically } from '../atomic';
-import { compileTargets, outputFiles, selectTargets } from '../compile-targets';
-import { EXIT_FINDINGS, EXIT_OK } from '../errors';
+import { compileTargets, outputFiles, planTargets, skippedLines } from '../compile-targets';
+import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from '../errors';
 import { CliIO } from '../io';
 import { loadForCommand, printDiagnostics } from '../policy-input';
 
@@ -21,12 +21,17 @@ export function register(program: Command, io: CliIO, done: (code: number) => vo
       const r = loadForCommand(io, file);
       printDiagnostics(io, r.diagnostics);
       if (!r.ok) return done(r.code);
-      const targets = selectTargets(r.ir, opts.target);
-      const c = compileTargets(r.ir, targets, { stubVersions: opts.stubVersions });
+      const { targets, skipped } = planTargets(r.ir, opts.target);
+      const c = compileTargets(r.ir, targets, { stubVersions: opts.stubVersions, optional: opts.target === 'all' });
+      for (const line of skippedLines([...skipped, ...c.skipped])) io.err(`note: ${line}\n`);
       printDiagnostics(io, sortDiagnostics(c.diagnostics));
       if (c.failed) {
         io.err(`compile failed: nothing written to ${opts.out}\n`);
         return done(EXIT_FINDINGS);
+      }
+      if (c.outputs.length === 0) {
+        io.err(`compile: no target could be compiled: nothing written to ${opts.out}\n`);
+        return done(EXIT_USAGE);
       }
       // Relative to the command's working directory, like every other path it reads.
       writeAtomically(path.resolve(io.cwd, opts.out), outputFiles(c.outputs));

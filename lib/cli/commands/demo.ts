@@ -1,7 +1,9 @@
 /**
  * `microseg demo [POLICY]`: the main job on the bundled example (what
- * `npm start` runs): validate, compile to every cloud, verify each output
- * against the policy's meaning, and print a summary.
+ * `npm start` runs): validate, compile to every target the policy declares
+ * (the three clouds when it declares none; the others are listed as
+ * skipped, with why), verify each output against the policy's meaning, and
+ * print a summary.
  */
 import { Command } from 'commander';
 import * as path from 'path';
@@ -11,8 +13,8 @@ import { ResolvedPolicy } from '../../resolve/ir';
 import { TargetOutput } from '../../targets/target';
 import { verifyOutput } from '../../verify';
 import { writeAtomically } from '../atomic';
-import { compileTargets, outputFiles, selectTargets } from '../compile-targets';
-import { EXIT_FINDINGS, EXIT_OK } from '../errors';
+import { compileTargets, outputFiles, planTargets, skippedLines } from '../compile-targets';
+import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from '../errors';
 import { CliIO } from '../io';
 import { examplePolicyPath } from '../package-root';
 import { displayPath, loadForCommand, printDiagnostics } from '../policy-input';
@@ -49,11 +51,17 @@ export function register(program: Command, io: CliIO, done: (code: number) => vo
       io.out(
         `  ${count(ir.segments.length, 'segment')}, ${count(ir.externals.length, 'external')}, ${count(ir.rules.filter((x) => x.origin.kind === 'guardrail').length, 'guardrail')}, ${count(ir.rules.filter((x) => x.origin.kind === 'rule').length, 'rule')}, ${count(flows, 'segment pair')} named by rules\n\n`,
       );
-      const c = compileTargets(ir, selectTargets(ir, 'all'));
+      const plan = planTargets(ir, 'all');
+      const c = compileTargets(ir, plan.targets, { optional: true });
       printDiagnostics(io, sortDiagnostics(c.diagnostics.filter((d) => d.severity !== 'info')));
       if (c.failed) {
         io.err('compile failed: nothing written\n');
         return done(EXIT_FINDINGS);
+      }
+      if (c.outputs.length === 0) {
+        for (const line of skippedLines([...plan.skipped, ...c.skipped], false)) io.err(`${line}\n`);
+        io.err('demo: no target could be compiled: nothing written\n');
+        return done(EXIT_USAGE);
       }
       const outDir = path.join(opts.out, ir.name);
       writeAtomically(path.resolve(io.cwd, outDir), outputFiles(c.outputs));
@@ -66,6 +74,7 @@ export function register(program: Command, io: CliIO, done: (code: number) => vo
       }
       const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
       for (const row of rows) io.out('  ' + row.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd() + '\n');
+      for (const line of skippedLines([...plan.skipped, ...c.skipped], false)) io.out(`  ${line}\n`);
       io.out(`\nwritten: ${c.outputs.map((o) => `${outDir}/${o.target}/cdk.tf.json`).join(', ')}\n`);
       done(exact ? EXIT_OK : EXIT_FINDINGS);
     });

@@ -1,17 +1,15 @@
 /**
  * `microseg diff OLD NEW [--format text|json|markdown]` and
- * `microseg diff NEW --base-ref REF` (OLD read with `git show REF:NEW`):
+ * `microseg diff NEW --base-ref REF` (OLD read with `git show REF:NEW`; a
+ * policy file or directory absent at REF is compared with an empty one):
  * flows added and removed, by rule and by segment pair, with a risk summary.
  * With `--apply-check`: both versions compiled for each target and the
  * change judged as a live apply (lib/analysis/apply-check); exit 1 when unsafe.
  */
-import { execFileSync } from 'child_process';
-import * as path from 'path';
 import { Command } from 'commander';
 import { checkApply } from '../../analysis/apply-check';
 import { diffPolicies } from '../../analysis/diff';
 import { sortDiagnostics } from '../../model/diagnostics';
-import { resolve } from '../../resolve/resolve';
 import { diffJson } from '../../report/json';
 import { diffMarkdown } from '../../report/markdown';
 import { diffText } from '../../report/text';
@@ -19,19 +17,8 @@ import { applyCheckJson, applyCheckMarkdown, applyCheckText } from '../../report
 import { compileTargets, selectTargets } from '../compile-targets';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from '../errors';
 import { CliIO } from '../io';
-import { checkPolicyAtRef } from '../git-policy';
-import { displayPath, loadForCommand, printDiagnostics } from '../policy-input';
-
-/** The policy text at a git revision; `file` is relative to the working directory. */
-export function gitShow(io: CliIO, ref: string, file: string): string {
-  const abs = path.resolve(io.cwd, file);
-  try {
-    return execFileSync('git', ['show', `${ref}:./${path.basename(abs)}`], { cwd: path.dirname(abs), encoding: 'utf8', maxBuffer: 16 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] });
-  } catch (e) {
-    const err = e as { stderr?: string; message: string };
-    throw new UsageError(`cannot read ${file} at ${ref}: ${(err.stderr || err.message).trim()}`);
-  }
-}
+import { loadAtRef } from '../git-policy';
+import { Loaded, loadForCommand, printDiagnostics } from '../policy-input';
 
 export function register(program: Command, io: CliIO, done: (code: number) => void): void {
   program
@@ -48,12 +35,9 @@ export function register(program: Command, io: CliIO, done: (code: number) => vo
       if (!b && !opts.baseRef) throw new UsageError('diff needs OLD and NEW, or NEW with --base-ref REF');
       const newFile = b ?? a;
       const neu = loadForCommand(io, newFile);
-      let old;
-      if (opts.baseRef) {
-        const shown = `${opts.baseRef}:${displayPath(io, path.resolve(io.cwd, a))}`;
-        const c = checkPolicyAtRef(io, opts.baseRef, a, shown);
-        old = c.policy ? { ok: true as const, policy: c.policy, ir: resolve(c.policy), diagnostics: c.diagnostics } : { ok: false as const, code: EXIT_FINDINGS, diagnostics: c.diagnostics };
-      } else old = loadForCommand(io, a);
+      let old: Loaded;
+      if (opts.baseRef) old = loadAtRef(io, opts.baseRef, a, neu.ok ? neu.policy : undefined);
+      else old = loadForCommand(io, a);
       printDiagnostics(io, sortDiagnostics([...old.diagnostics, ...neu.diagnostics]));
       if (!old.ok || !neu.ok) return done(Math.max(old.ok ? 0 : old.code, neu.ok ? 0 : neu.code) === EXIT_USAGE ? EXIT_USAGE : EXIT_FINDINGS);
       if (opts.applyCheck) {

@@ -4,15 +4,13 @@
  * workloads, and against a base policy the workload pairs that gain or
  * lose services.
  */
-import * as path from 'path';
 import { Command } from 'commander';
 import { impact, impactMarkdown, impactText } from '../../analysis/impact';
-import { checkPolicyAtRef } from '../git-policy';
-import { resolve } from '../../resolve/resolve';
+import { loadAtRef } from '../git-policy';
 import { ResolvedPolicy } from '../../resolve/ir';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from '../errors';
 import { CliIO } from '../io';
-import { displayPath, loadForCommand, printDiagnostics } from '../policy-input';
+import { loadForCommand, printDiagnostics } from '../policy-input';
 import { inventoryForCommand, parseFormat } from './lifecycle-input';
 
 export function register(program: Command, io: CliIO, done: (code: number) => void): void {
@@ -34,12 +32,7 @@ export function register(program: Command, io: CliIO, done: (code: number) => vo
       if (!r.ok) return done(r.code);
       let base: ResolvedPolicy | undefined;
       if (opts.base || opts.baseRef) {
-        const b = opts.base
-          ? loadForCommand(io, opts.base)
-          : (() => {
-              const c = checkPolicyAtRef(io, opts.baseRef!, file, `${opts.baseRef}:${displayPath(io, path.resolve(io.cwd, file))}`);
-              return c.policy ? { ok: true as const, ir: resolve(c.policy), diagnostics: c.diagnostics } : { ok: false as const, code: EXIT_FINDINGS, diagnostics: c.diagnostics };
-            })();
+        const b = opts.base ? loadForCommand(io, opts.base) : loadAtRef(io, opts.baseRef!, file, r.policy);
         printDiagnostics(io, b.diagnostics);
         if (!b.ok) return done(b.code);
         base = b.ir;

@@ -8,6 +8,7 @@ import { lintJunit } from '../../report/junit';
 import { LintReport } from '../../report/lint-model';
 import { lintMarkdown } from '../../report/markdown';
 import { lintSarif } from '../../report/sarif';
+import { placeOf } from '../../report/sarif-log';
 import { lintText } from '../../report/text';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../errors';
 import { CliIO } from '../io';
@@ -60,5 +61,5 @@ export function register(program: Command, io: CliIO, done: (code: number) => vo
 }
 
 function renderers(report: LintReport, io: CliIO): Record<(typeof FORMATS)[number], () => string> {
-  return { text: () => lintText(report, io.isTTY), json: () => lintJson(report), markdown: () => lintMarkdown(report), sarif: () => lintSarif(report), junit: () => lintJunit(report), github: () => lintGithub(report) };
+  return { text: () => lintText(report, io.isTTY), json: () => lintJson(report), markdown: () => lintMarkdown(report), sarif: () => lintSarif(report, placeOf(io.cwd)), junit: () => lintJunit(report), github: () => lintGithub(report) };
 }

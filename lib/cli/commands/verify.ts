@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import * as fs from 'fs';
 import * as path from 'path';
 import { TARGET_NAMES, TargetName } from '../../targets/target';
+import { placeOf } from '../../report/sarif-log';
 import { runVerify, VerifyFormat } from '../../verify/report';
 import { selectTargets } from '../compile-targets';
 import { UsageError } from '../errors';
@@ -39,7 +40,7 @@ export function register(program: Command, io: CliIO, done: (code: number) => vo
       if (opts.target) targets = selectTargets(r.ir, opts.target);
       else targets = TARGET_NAMES.filter((t) => fs.existsSync(path.join(abs, t, 'cdk.tf.json')));
       if (targets.length === 0) throw new UsageError(`${dir}: no compiled target found (expected ${TARGET_NAMES.map((t) => `${t}/cdk.tf.json`).join(', ')})`);
-      const run = runVerify(r.ir, abs, targets, opts.format as VerifyFormat);
+      const run = runVerify(r.ir, abs, targets, opts.format as VerifyFormat, placeOf(io.cwd));
       io.out(run.stdout);
       io.err(run.stderr);
       let broken = 0;
