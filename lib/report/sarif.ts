@@ -9,7 +9,7 @@ import { LINT_RULES } from '../analysis/lint';
 import { CODES, severityOf } from '../model/codes';
 import { formatPath, Severity } from '../model/diagnostics';
 import { diagnosticWhere, LintReport } from './lint-model';
-import { artifactLocation, docsUri, ORIGINAL_URI_BASE_IDS, placeOf, sarifLog, SarifPlace } from './sarif-log';
+import { artifactLocation, docsUri, ORIGINAL_URI_BASE_IDS, placeOf, sarifLog, SarifPlace } from '../model/sarif-log';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
 

@@ -8,7 +8,7 @@ import * as path from 'path';
 import { CODES } from '../model/codes';
 import { ResolvedPolicy } from '../resolve/ir';
 import { TargetName } from '../model/targets';
-import { artifactLocation, docsUri, ORIGINAL_URI_BASE_IDS, placeOf, sarifLog, SarifPlace } from '../report/sarif-log';
+import { artifactLocation, docsUri, ORIGINAL_URI_BASE_IDS, placeOf, sarifLog, SarifPlace } from '../model/sarif-log';
 import { Mismatch } from './equivalence';
 import { verifyOutput, VerifyReport } from './index';
 

@@ -11,7 +11,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { memoryIO } from '../../lib/cli/io';
 import { main } from '../../lib/cli/main';
-import { artifactLocation, HOMEPAGE, sourceRoot } from '../../lib/report/sarif-log';
+import { artifactLocation, HOMEPAGE, sourceRoot } from '../../lib/model/sarif-log';
 import { artifactLocations, sarifValidator } from './sarif-validator';
 
 const root = path.join(__dirname, '../..');

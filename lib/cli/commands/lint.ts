@@ -8,7 +8,7 @@ import { lintJunit } from '../../report/junit';
 import { LintReport } from '../../report/lint-model';
 import { lintMarkdown } from '../../report/markdown';
 import { lintSarif } from '../../report/sarif';
-import { placeOf } from '../../report/sarif-log';
+import { placeOf } from '../../model/sarif-log';
 import { lintText } from '../../report/text';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../errors';
 import { CliIO } from '../io';

@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import * as fs from 'fs';
 import * as path from 'path';
 import { TARGET_NAMES, TargetName } from '../../targets/target';
-import { placeOf } from '../../report/sarif-log';
+import { placeOf } from '../../model/sarif-log';
 import { runVerify, VerifyFormat } from '../../verify/report';
 import { selectTargets } from '../compile-targets';
 import { UsageError } from '../errors';
