@@ -14,9 +14,8 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { installedVersion as version, NPM, packInto, ROOT } from './tarball';
 
-const ROOT = path.join(__dirname, '..', '..');
-const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const TSC = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 
 // The measured import must come first in the emitted code: written as require so its position is explicit.
@@ -70,16 +69,6 @@ process.stdout.write(JSON.stringify({
 }) + '\\n');
 `;
 
-/** dist/ is newer than every file under lib/ (as right after `npm ci`, whose `prepare` builds it): no need to build again. */
-function distIsFresh(): boolean {
-  const built = path.join(ROOT, 'dist', 'lib', 'index.js');
-  if (!fs.existsSync(built)) return false;
-  const builtAt = fs.statSync(built).mtimeMs;
-  const newest = (dir: string): number =>
-    Math.max(0, ...fs.readdirSync(dir, { withFileTypes: true }).map((e) => (e.isDirectory() ? newest(path.join(dir, e.name)) : fs.statSync(path.join(dir, e.name)).mtimeMs)));
-  return newest(path.join(ROOT, 'lib')) < builtAt && fs.statSync(path.join(ROOT, 'tsconfig.build.json')).mtimeMs < builtAt;
-}
-
 describe('npm pack', () => {
   let tmp = '';
   let tarball = '';
@@ -87,16 +76,7 @@ describe('npm pack', () => {
 
   beforeAll(() => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'microseg-pack-'));
-    if (!distIsFresh()) {
-      try {
-        execFileSync(NPM, ['run', 'build'], { cwd: ROOT, encoding: 'utf8', stdio: 'pipe' });
-      } catch (e) {
-        throw new Error(`npm run build failed:\n${(e as { stdout?: string }).stdout ?? e}`);
-      }
-    }
-    const out = JSON.parse(execFileSync(NPM, ['pack', '--json', '--ignore-scripts', '--pack-destination', tmp], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
-    tarball = path.join(tmp, out[0].filename);
-    files = out[0].files.map((f: { path: string }) => f.path).sort();
+    ({ tarball, files } = packInto(tmp));
   }, 120_000);
 
   afterAll(() => {
@@ -114,7 +94,6 @@ describe('npm pack', () => {
     const proj = path.join(tmp, `consumer-${core}`);
     fs.mkdirSync(proj);
     fs.writeFileSync(path.join(proj, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
-    const version = (pkg: string) => JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', pkg, 'package.json'), 'utf8')).version;
     execFileSync(NPM, ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', tarball, `${core}@${version(core)}`, `constructs@${version('constructs')}`], { cwd: proj, stdio: 'pipe' });
     // No provider package, and not the other core.
     expect(fs.existsSync(path.join(proj, 'node_modules', '@cdktf'))).toBe(false);
