@@ -116,6 +116,8 @@ const REF = /\$\{(?:data\.)?([a-z][a-z0-9_]*)\.([A-Za-z_][-A-Za-z0-9_]*)\.([a-z_
 function resolveRefs(v: unknown, live: ReadonlyMap<string, StateResource>): unknown {
   if (typeof v === 'string') {
     if (!v.includes('${')) return v;
+    // `$${` is a literal `${` in Terraform JSON (an AWS flow log format): the state holds it unescaped.
+    if (v.includes('$${') && !v.replace(/\$\$\{/g, '').includes('${')) return v.replace(/\$\$\{/g, '${');
     let ok = true;
     const whole = /^\$\{([a-z][a-z0-9_]*)\.([A-Za-z_][-A-Za-z0-9_]*)\.([a-z_][a-z0-9_]*)\}$/.exec(v);
     if (whole) {

@@ -5,6 +5,8 @@
 import { Construct } from 'constructs';
 import { AwsEmission, emitAws } from '../targets/aws/emit';
 import { AwsPlan, planAws } from '../targets/aws/plan';
+import { checkAwsFlowLogs } from '../targets/aws/flow-logs';
+import { AwsFlowLogsDoc } from '../model/types';
 import { FAILED_IDENTITY, InternalProps, Segmentation, SegmentationProps } from './segmentation';
 
 export interface AwsSegmentationProps<S extends string = string> extends SegmentationProps<S> {
@@ -40,6 +42,12 @@ export interface AwsSegmentationProps<S extends string = string> extends Segment
    * @default the policy's `targets.aws.prefixLists`, else true
    */
   readonly prefixLists?: boolean;
+  /**
+   * VPC Flow Logs on `vpcId` in the format `microseg stale` and `discover` read (docs/lifecycle.md); `false` turns off the policy's.
+   * @default the policy's `targets.aws.flowLogs`, else none
+   * @example { destination: bucket.arn }
+   */
+  readonly flowLogs?: AwsFlowLogsDoc | false;
 }
 
 /**
@@ -58,8 +66,10 @@ export interface AwsSegmentationProps<S extends string = string> extends Segment
 export class AwsSegmentation<S extends string = string> extends Segmentation<S, AwsEmission, AwsPlan> {
   constructor(scope: Construct, id: string, props: AwsSegmentationProps<S>) {
     super(scope, id, 'aws', props as AwsSegmentationProps<S> & InternalProps, (ir, path) => {
+      const flowLogs = props.flowLogs === false ? undefined : (props.flowLogs ?? ir.policy.doc.targets?.aws?.flowLogs);
+      const logNotes = flowLogs ? checkAwsFlowLogs(ir, flowLogs) : [];
       const plan = planAws(ir, { namePrefix: props.namePrefix, maxGroupsPerInterface: props.maxGroupsPerInterface, rulesPerGroup: props.rulesPerGroup, prefixLists: props.prefixLists });
-      return { plan, emission: emitAws(plan, { scope: path, vpcId: props.vpcId, tags: props.tags }), notes: plan.notes };
+      return { plan, emission: emitAws(plan, { scope: path, vpcId: props.vpcId, tags: props.tags, flowLogs }), notes: [...plan.notes, ...logNotes] };
     });
   }
 

@@ -489,6 +489,12 @@ export const CODES: Record<string, CodeInfo> = {
     title: 'aws: invalid security group name',
     explanation: 'Security group names are at most 255 characters and must not start with `sg-`, which AWS reserves for group ids. Names are `<prefix><policy>-<segment>`; rename the policy or choose another prefix.',
   },
+  MS4005: {
+    severity: 'error',
+    title: 'aws: flow log settings do not fit together',
+    explanation:
+      '`targets.aws.flowLogs` to `cloud-watch-logs` needs `iamRoleArn` (the role the flow-log service writes to the log group with) and takes no `perHourPartition`; to `s3` (the default) it takes no `iamRoleArn`, since the bucket policy grants delivery. See docs/lifecycle.md.',
+  },
   MS4101: {
     severity: 'warning',
     title: 'aws: deny enforced by subtracting addresses',
@@ -500,6 +506,12 @@ export const CODES: Record<string, CodeInfo> = {
     title: 'aws: setting left as a Terraform variable',
     explanation:
       '`targets.aws.region` or `targets.aws.vpcId` is not set, so the output declares a Terraform variable (`aws_region`, `vpc_id`) to be given at plan time rather than guessing a region or falling back to the default VPC.',
+  },
+  MS4103: {
+    severity: 'info',
+    title: 'aws: flow logs without a header line',
+    explanation:
+      'Flow logs delivered to CloudWatch Logs carry no header line naming the fields, so `stale` and `discover` cannot tell the custom format from the records: pass the format string the note prints as `--aws-format`. S3 delivery writes the header and needs no option.',
   },
   MS5001: {
     severity: 'error',

@@ -86,6 +86,16 @@ export const targetsSchema = z
         vpcId: z.string().describe('VPC id or a Terraform expression such as ${aws_vpc.main.id}.').optional(),
         maxGroupsPerInterface: z.number().int().min(1).max(16).describe('Security groups a workload may attach (AWS default 5).').optional(),
         prefixLists: z.boolean().describe('Reference CIDR sets of 3 or more CIDRs through managed prefix lists (default true); false spells one rule per CIDR.').optional(),
+        flowLogs: z
+          .strictObject({
+            destinationType: z.enum(['s3', 'cloud-watch-logs']).describe('Where the records go (default s3: plain-text files with a header line, which `stale` reads as they are; cloud-watch-logs writes no header, read with `--aws-format`).').optional(),
+            destination: z.string().min(1).describe('ARN of the S3 bucket (optionally with a /prefix) or CloudWatch Logs log group, or a Terraform expression such as ${aws_s3_bucket.logs.arn}.'),
+            iamRoleArn: z.string().min(1).describe('Role that lets the flow-log service write to the log group (required for cloud-watch-logs, not allowed for s3).').optional(),
+            maxAggregationInterval: z.union([z.literal(60), z.literal(600)]).describe('Seconds over which a record aggregates packets: 60 or 600 (default 600, AWS\'s default).').optional(),
+            perHourPartition: z.boolean().describe('S3: partition the files per hour instead of per day (default false).').optional(),
+          })
+          .describe('Turn VPC Flow Logs on for the VPC (`aws_flow_log`, all traffic), in the custom format that holds every field `stale` and `discover` read.')
+          .optional(),
       })
       .optional(),
     azure: z

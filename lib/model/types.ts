@@ -74,6 +74,20 @@ export interface AwsTargetDoc {
   readonly maxGroupsPerInterface?: number;
   /** Managed prefix lists for CIDR sets of 3 or more CIDRs (default true). */
   readonly prefixLists?: boolean;
+  /** VPC Flow Logs on the VPC, in the format the lifecycle commands read. */
+  readonly flowLogs?: AwsFlowLogsDoc;
+}
+export interface AwsFlowLogsDoc {
+  /** Default `s3` (plain-text files with a header line). */
+  readonly destinationType?: 's3' | 'cloud-watch-logs';
+  /** Bucket or log group ARN (or a Terraform expression). */
+  readonly destination: string;
+  /** Required for `cloud-watch-logs`. */
+  readonly iamRoleArn?: string;
+  /** 60 or 600 seconds (default 600). */
+  readonly maxAggregationInterval?: 60 | 600;
+  /** S3: per-hour partitions (default false). */
+  readonly perHourPartition?: boolean;
 }
 export interface AzureTargetDoc {
   readonly location?: string;

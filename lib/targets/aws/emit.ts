@@ -14,6 +14,8 @@
  */
 import { defined, Emission, EmittedResource, MovedBlock, ResourceList, addressOf, refOf } from '../emit';
 import { logicalId } from '../logical-id';
+import { AwsFlowLogsDoc } from '../../model/types';
+import { emitAwsFlowLog } from './flow-logs';
 import { originsTag } from './naming';
 import { AwsPlan, PlannedRule } from './plan';
 
@@ -24,6 +26,8 @@ export interface AwsEmitOptions {
   readonly vpcId: string;
   /** Extra tags on every group, list and rule; the `microseg:*` tags win on a clash. */
   readonly tags?: Readonly<Record<string, string>>;
+  /** VPC Flow Logs on the VPC (targets.aws.flowLogs), checked by checkAwsFlowLogs. */
+  readonly flowLogs?: AwsFlowLogsDoc;
 }
 
 export interface AwsEmission extends Emission {
@@ -93,6 +97,8 @@ export function emitAws(plan: AwsPlan, opts: AwsEmitOptions): AwsEmission {
       for (const f of r.formerIds) moved.push({ from: `${added.type}.${logicalId([...added.path.slice(0, -1), f])}`, to: addressOf(added) });
     }
   }
+
+  if (opts.flowLogs) emitAwsFlowLog(out, opts.flowLogs, opts.vpcId, { ...userTags, 'microseg:policy': policy, Name: `${policy}-flow-log` });
 
   const segmentGroups = new Map<string, { own: EmittedResource[]; labels: EmittedResource[] }>();
   const segments: Record<string, { securityGroups: string[] }> = {};

@@ -7,9 +7,11 @@
 import { defineBackend } from '../kit/compile';
 import { TargetBackend } from '../target';
 import { emitAws } from './emit';
+import { checkAwsFlowLogs } from './flow-logs';
 import { planAws } from './plan';
 
 export { emitAws, AwsEmission, AwsEmitOptions } from './emit';
+export { AWS_FLOW_LOG_FIELDS, AWS_FLOW_LOG_FORMAT, checkAwsFlowLogs } from './flow-logs';
 export { AWS_LIMITS, AWS_QUOTAS } from './limits';
 export { AwsPlan, AwsPlanOptions, describeRule, planAws, PlannedGroup, PlannedLabelGroup, PlannedPrefixList, PlannedRule, PlannedSegment, PREFIX_LIST_MIN_ENTRIES, RulePeer } from './plan';
 
@@ -20,11 +22,12 @@ export const backend: TargetBackend = defineBackend({
   target: 'aws',
   title: 'AWS',
   variableNote: 'MS4102',
-  build({ ir, setting }) {
+  build({ ir, setting, settings, reporter }) {
     const region = setting('region', 'aws_region', `AWS region for the microseg policy '${ir.name}' (targets.aws.region not set)`);
     const vpcId = setting('vpcId', 'vpc_id', `VPC of the security groups of the microseg policy '${ir.name}' (targets.aws.vpcId not set)`);
+    if (settings.flowLogs) checkAwsFlowLogs(ir, settings.flowLogs, reporter);
     const plan = planAws(ir);
-    const emission = emitAws(plan, { scope: CLI_SCOPE, vpcId });
+    const emission = emitAws(plan, { scope: CLI_SCOPE, vpcId, flowLogs: settings.flowLogs });
     return { provider: 'aws', providerConfig: { region }, emission, notes: plan.notes, rules: plan.stats.rules, identityCount: plan.stats.groups };
   },
 });

@@ -8,6 +8,7 @@ import { backend } from '../../../lib/targets/aws';
 import { AwsSegmentation } from '../../../lib/constructs/aws';
 import { serialiseTerraform, stubVersions, synthStack } from '../../../lib/constructs/synth';
 import { loadFile, SPEC_EXAMPLE } from './helpers';
+import { resolve } from '../../../lib/resolve/resolve';
 
 describe('AwsSegmentation in a user stack', () => {
   let seg!: AwsSegmentation;
@@ -114,5 +115,31 @@ describe('the aws back end', () => {
     expect(a.terraform.variable).toBeUndefined();
     expect(Object.values(a.terraform.resource.aws_security_group).every((g: any) => g.vpc_id === '${aws_vpc.main.id}')).toBe(true);
     expect(serialiseTerraform(backend.compile(withTargets).terraform)).toBe(serialiseTerraform(a.terraform));
+  });
+});
+
+describe('flow logs in the construct', () => {
+  const text = `${fs.readFileSync(SPEC_EXAMPLE, 'utf8').trimEnd()}\ntargets:\n  aws:\n    flowLogs: {destination: "arn:aws:s3:::logs"}\n`;
+  const synth = (props: { flowLogs?: false | { destination: string; destinationType?: 'cloud-watch-logs'; iamRoleArn?: string } }) =>
+    synthStack('app', (stack) => {
+      new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
+      const vpc = new TerraformVariable(stack, 'vpc', { type: 'string' });
+      new AwsSegmentation(stack, 'seg', { policy: SegmentationPolicy.fromSource(text, SPEC_EXAMPLE), vpcId: vpc.stringValue, tags: { team: 'net' }, ...props });
+    });
+
+  test("the policy's targets.aws.flowLogs: the same aws_flow_log as the CLI's, on the construct's VPC, with its tags", () => {
+    const logs = Object.values(synth({}).resource.aws_flow_log ?? {}) as any[];
+    expect(logs).toHaveLength(1);
+    const { ['//']: _m, ...body } = logs[0];
+    const cli = Object.values((backend.compile(resolve(SegmentationPolicy.fromSource(text, SPEC_EXAMPLE))).terraform.resource as any).aws_flow_log)[0] as any;
+    const { ['//']: _c, ...cliBody } = cli;
+    expect(body).toEqual({ ...cliBody, vpc_id: '${var.vpc}', tags: { ...cliBody.tags, team: 'net' } });
+  });
+
+  test('props override the policy; false turns it off; a bad combination fails the synth with the policy location', () => {
+    expect(synth({ flowLogs: false }).resource.aws_flow_log).toBeUndefined();
+    const cw = Object.values(synth({ flowLogs: { destination: 'arn:aws:logs:eu-west-1:1:log-group:x', destinationType: 'cloud-watch-logs', iamRoleArn: 'arn:aws:iam::1:role/r' } }).resource.aws_flow_log) as any[];
+    expect(cw[0]).toMatchObject({ log_destination_type: 'cloud-watch-logs', iam_role_arn: 'arn:aws:iam::1:role/r' });
+    expect(() => synth({ flowLogs: { destination: 'x', destinationType: 'cloud-watch-logs' } })).toThrow(/MS4005 aws: flowLogs to cloud-watch-logs need iamRoleArn/);
   });
 });

@@ -1,0 +1,171 @@
+/**
+ * The policy turns the logs on (issue 18 item 4), and what it turns on is
+ * what `stale` reads: a record written in exactly the configured format —
+ * with the header S3 writes, or headerless from CloudWatch Logs with the
+ * format string the compile prints — is credited to the rule that allows it.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { memoryIO } from '../../../lib/cli/io';
+import { main } from '../../../lib/cli/main';
+import { checkPolicySource } from '../../../lib/model/policy';
+import { PolicyError } from '../../../lib/model/diagnostics';
+import { resolve } from '../../../lib/resolve/resolve';
+import { loadBackend } from '../../../lib/targets/registry';
+import { AWS_FLOW_LOG_FIELDS, AWS_FLOW_LOG_FORMAT } from '../../../lib/targets/aws';
+import { verifyOutput } from '../../../lib/verify';
+import { drift, readState } from '../../../lib/analysis/drift';
+import { stateFromTerraform } from '../../fixtures/lifecycle/state';
+import { BASE_TIME, DAYS } from '../../fixtures/lifecycle/generate';
+import { FIX, fix } from './helpers';
+
+const UNTIL = BASE_TIME + DAYS * 86400;
+const T = UNTIL - 3600;
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'microseg-logs-on-'));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+const BASE = fs.readFileSync(fix('policy.yaml'), 'utf8');
+
+/** The lifecycle fixture policy with a `targets:` block appended, written next to the inventory. */
+function policyWith(targets: string, name = 'logs-policy.yaml'): string {
+  const file = path.join(tmp, name);
+  fs.writeFileSync(file, `${BASE.trimEnd()}\ntargets:\n${targets}`);
+  return file;
+}
+
+function compile(file: string, target: 'aws' | 'azure' | 'gcp') {
+  const { policy, diagnostics } = checkPolicySource(fs.readFileSync(file, 'utf8'), file);
+  if (!policy) throw new Error(diagnostics.map((d) => `${d.code} ${d.message}`).join('\n'));
+  const ir = resolve(policy);
+  return { ir, out: loadBackend(target).compile(ir) };
+}
+
+async function cli(args: string[]) {
+  const io = memoryIO(FIX);
+  let stdout = '';
+  let stderr = '';
+  io.out = (t: string) => void (stdout += t);
+  io.err = (t: string) => void (stderr += t);
+  const code = await main(args, io);
+  return { code, stdout, stderr };
+}
+
+async function staleHits(logFile: string, extra: string[] = []): Promise<Record<string, number>> {
+  const r = await cli(['stale', 'policy.yaml', '--flows', logFile, '--inventory', 'inventory.yaml', '--format', 'json', '--until', String(UNTIL), ...extra]);
+  expect(r.stderr).not.toMatch(/MS8010|MS8011|MS8013/);
+  expect(r.code).toBe(0);
+  return Object.fromEntries((JSON.parse(r.stdout).used as { rule: string; hits: number }[]).map((u) => [u.rule, u.hits]));
+}
+
+/** The value of each field of one record: web-prod-1 → app-prod-1 on tcp/8080, accepted, the SYN from the client. */
+function recordValues(srcPort: number): Record<string, string> {
+  return {
+    version: '5', 'account-id': '123456789010', 'interface-id': 'eni-0abc', srcaddr: '10.1.0.10', dstaddr: '10.1.1.10',
+    srcport: String(srcPort), dstport: '8080', protocol: '6', packets: '20', bytes: '4249', start: String(T), end: String(T + 60),
+    action: 'ACCEPT', 'log-status': 'OK', 'tcp-flags': '2', 'pkt-srcaddr': '10.1.0.10', 'pkt-dstaddr': '10.1.1.10', 'flow-direction': 'egress',
+  };
+}
+/** A record laid out by a format string as AWS writes it: the fields in the format's order. */
+const recordIn = (format: string, srcPort: number) => {
+  const v = recordValues(srcPort);
+  return format.split(' ').map((f) => v[f.replace(/^\$\{(.*)\}$/, '$1')] ?? '-').join(' ');
+};
+
+const flowLogOf = (out: { terraform: Record<string, any> }) => {
+  const logs = Object.values((out.terraform.resource?.aws_flow_log ?? {}) as Record<string, any>);
+  expect(logs).toHaveLength(1);
+  return logs[0];
+};
+/** Terraform JSON writes a literal `${` as `$${`: the format as the provider receives it. */
+const unescape = (s: string) => s.replace(/\$\$\{/g, '${');
+
+describe('targets.aws.flowLogs', () => {
+  test('S3: an aws_flow_log on the VPC, all traffic, plain text with every field the reader uses', () => {
+    const file = policyWith('  aws:\n    vpcId: vpc-0abc\n    flowLogs:\n      destination: arn:aws:s3:::shop-flow-logs/vpc\n');
+    const { ir, out } = compile(file, 'aws');
+    const log = flowLogOf(out);
+    const { ['//']: _meta, ...body } = log;
+    expect(body).toEqual({
+      destination_options: { file_format: 'plain-text', hive_compatible_partitions: false, per_hour_partition: false },
+      log_destination: 'arn:aws:s3:::shop-flow-logs/vpc',
+      log_destination_type: 's3',
+      log_format: AWS_FLOW_LOG_FIELDS.map((f) => '$$' + `{${f}}`).join(' '),
+      max_aggregation_interval: 600,
+      tags: { Name: 'shop-flow-log', 'microseg:policy': 'shop' },
+      traffic_type: 'ALL',
+      vpc_id: 'vpc-0abc',
+    });
+    expect(log.log_format.startsWith('$${version} $${account-id} $${interface-id} $${srcaddr}')).toBe(true);
+    // Every field the reader decides with is in the format.
+    for (const f of ['srcaddr', 'dstaddr', 'srcport', 'dstport', 'protocol', 'action', 'log-status', 'start', 'packets', 'bytes', 'tcp-flags', 'pkt-srcaddr', 'pkt-dstaddr']) {
+      expect(unescape(log.log_format).split(' ')).toContain(`\${${f}}`);
+    }
+    expect(AWS_FLOW_LOG_FIELDS).toHaveLength(18);
+    // A flow log decides nothing: the output is still exactly the policy.
+    expect(verifyOutput(ir, 'aws', out.terraform, out.identities).verdict).toBe('equivalent');
+    expect(out.notes.map((n) => n.code)).not.toContain('MS4103');
+  });
+
+  test('S3: a file as S3 writes it (header line, then records in the configured order) reads, one connection one hit', async () => {
+    const { out } = compile(policyWith('  aws:\n    flowLogs:\n      destination: arn:aws:s3:::b\n      perHourPartition: true\n', 'hourly.yaml'), 'aws');
+    const log = flowLogOf(out);
+    expect(log.destination_options.per_hour_partition).toBe(true);
+    const format = unescape(log.log_format);
+    const header = format.split(' ').map((f) => f.slice(2, -1)).join(' ');
+    const f = path.join(tmp, 's3.log');
+    // Two connections (client ports 50000, 50001); the first reported on both interfaces.
+    fs.writeFileSync(f, [header, recordIn(format, 50000), recordIn(format, 50000).replace('eni-0abc', 'eni-0def').replace(' egress', ' ingress'), recordIn(format, 50001)].join('\n') + '\n');
+    expect(await staleHits(f)).toEqual({ 'web-to-app': 2 });
+  });
+
+  test('CloudWatch Logs: no header; the compile note gives the --aws-format that reads it', async () => {
+    const file = policyWith('  aws:\n    flowLogs:\n      destinationType: cloud-watch-logs\n      destination: arn:aws:logs:eu-west-1:123456789010:log-group:vpc-flows\n      iamRoleArn: arn:aws:iam::123456789010:role/flow-logs\n      maxAggregationInterval: 60\n', 'cw.yaml');
+    const { out } = compile(file, 'aws');
+    const log = flowLogOf(out);
+    expect(log).toMatchObject({ log_destination_type: 'cloud-watch-logs', iam_role_arn: 'arn:aws:iam::123456789010:role/flow-logs', max_aggregation_interval: 60 });
+    expect(log.destination_options).toBeUndefined();
+    const note = out.notes.find((n) => n.code === 'MS4103')!;
+    const given = /--aws-format '([^']+)'/.exec(note.message)![1];
+    expect(given).toBe(unescape(log.log_format));
+    const f = path.join(tmp, 'cw.log');
+    // As `aws logs tail` prints it: timestamp, log stream name, message.
+    fs.writeFileSync(f, `2025-01-01T00:00:00.000000+00:00 eni-0abc-all ${recordIn(given, 50000)}\n${recordIn(given, 50001)}\n`);
+    expect(await staleHits(f, ['--aws-format', given])).toEqual({ 'web-to-app': 2 });
+    expect((await cli(['stale', 'policy.yaml', '--flows', f, '--inventory', 'inventory.yaml', '--until', String(UNTIL)])).code).toBe(2);
+  });
+
+  test('settings that do not fit together are a located error, and compile exits 1 writing nothing', async () => {
+    const file = policyWith('  aws:\n    flowLogs:\n      destinationType: cloud-watch-logs\n      destination: arn:aws:logs:eu-west-1:1:log-group:x\n      perHourPartition: true\n', 'bad-cw.yaml');
+    expect(() => compile(file, 'aws')).toThrow(PolicyError);
+    const r = await cli(['compile', file, '--target', 'aws', '--out', path.join(tmp, 'bad-out')]);
+    expect(r.code).toBe(1);
+    const lines = BASE.trimEnd().split('\n').length; // then targets:, aws:, flowLogs: and its keys
+    expect(r.stderr).toContain(`bad-cw.yaml:${lines + 4}:7 error MS4005 aws: flowLogs to cloud-watch-logs need iamRoleArn`);
+    expect(r.stderr).toContain(`bad-cw.yaml:${lines + 6}:25 error MS4005 aws: perHourPartition is an S3 setting`);
+    expect(fs.existsSync(path.join(tmp, 'bad-out'))).toBe(false);
+    const s3Role = policyWith('  aws:\n    flowLogs:\n      destination: arn:aws:s3:::b\n      iamRoleArn: arn:aws:iam::1:role/x\n', 'bad-s3.yaml');
+    expect(() => compile(s3Role, 'aws')).toThrow(/flowLogs to s3 take no iamRoleArn/);
+    const missing = await cli(['validate', policyWith('  aws:\n    flowLogs:\n      maxAggregationInterval: 300\n', 'bad-shape.yaml')]);
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toMatch(/bad-shape\.yaml:\d+:\d+ error MS1101 missing required key 'destination'/);
+    expect(missing.stderr).toMatch(/MS110\d .*maxAggregationInterval/);
+  });
+
+  test('drift: the flow log as applied is in sync; a format edited in the console is a changed field', () => {
+    const { ir, out } = compile(policyWith('  aws:\n    vpcId: vpc-0abc\n    flowLogs:\n      destination: arn:aws:s3:::b\n', 'drift.yaml'), 'aws');
+    const applied = stateFromTerraform(out.terraform as any);
+    const live = JSON.stringify(applied);
+    expect(live).toContain('"log_format":"${version} ${account-id}');
+    expect(drift(ir, out, readState(applied)).inSync).toBe(true);
+    const edited = stateFromTerraform(out.terraform as any, [], (type, _n, v) => (type === 'aws_flow_log' ? { ...v, log_format: '${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol}' } : v));
+    const r = drift(ir, out, readState(edited));
+    expect(r.inSync).toBe(false);
+    expect(r.changed.map((c) => [c.type, c.fields.map((f) => f.field)])).toEqual([['aws_flow_log', ['log_format']]]);
+    expect(r.flows.verdict).toBe('equivalent');
+  });
+
+  test('without flowLogs nothing is logged', () => {
+    const { out } = compile(fix('policy.yaml'), 'aws');
+    expect(out.terraform.resource?.aws_flow_log).toBeUndefined();
+  });
+});
