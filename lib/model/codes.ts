@@ -741,11 +741,29 @@ export const CODES: Record<string, CodeInfo> = {
     explanation:
       '`targets.kubernetes` must name namespaces that are DNS labels (at most 63 characters), a `labelPrefix` that is a DNS subdomain followed by `/`, a `namespace.fromLabel` that is a label dimension, and NetworkPolicy names of at most 253 characters.',
   },
+  MS9004: {
+    severity: 'error',
+    title: 'kubernetes: AdminNetworkPolicy over its quota',
+    explanation:
+      'One AdminNetworkPolicy holds at most 100 ingress and 100 egress rules (policy.networking.k8s.io/v1alpha1). With `guardrails: admin-network-policy` each segment gets one policy with a rule per deny guardrail that reaches it (more when a guardrail names over 100 segments or 2,500 CIDRs). Merge guardrails, or keep them in the NetworkPolicy layer. See docs/kubernetes.md.',
+  },
   MS9101: {
     severity: 'warning',
     title: 'kubernetes: deny enforced by excepting addresses',
     explanation:
       'NetworkPolicy has no deny. A deny guardrail between two segments must still hold against ipBlock allows that reach the denied segment\'s addresses, so the compiler excepts those addresses from the ipBlocks on whichever side of the flow costs fewer blocks. Every other host at those addresses is then blocked on those services too, the deviation the spec permits where a target has no deny. Declaring disjoint `addresses` per segment keeps such subtractions small or makes them vanish.',
+  },
+  MS9102: {
+    severity: 'info',
+    title: 'kubernetes: guardrail kept in the NetworkPolicy layer',
+    explanation:
+      'AdminNetworkPolicy ports name numbered TCP, UDP or SCTP ports (1–65535), or every protocol. A deny guardrail on other services (ICMP, other IP protocols, every port but some, or every port of one protocol, which would leave port 0 out) cannot be an AdminNetworkPolicy rule, so it is compiled into the NetworkPolicies as without the option, exactly. Write ports (e.g. tcp/1-65535) or `any` to move it. See docs/kubernetes.md.',
+  },
+  MS9103: {
+    severity: 'info',
+    title: 'kubernetes: source-address deny kept in the NetworkPolicy layer',
+    explanation:
+      'AdminNetworkPolicy ingress rules match pods and namespaces, not addresses. The part of a deny guardrail that names source addresses stays in the NetworkPolicies, where it is written exactly as ipBlock `except` entries; the segment and destination-address parts are AdminNetworkPolicy rules. See docs/kubernetes.md.',
   },
 };
 

@@ -120,6 +120,11 @@ export const targetsSchema = z
         namespaceFromLabel: z.string().describe('Each segment in the namespace named by its value of this label dimension.').optional(),
         namespaceNames: z.record(z.string(), z.string()).describe('With namespaceFromLabel: label value to namespace name.').optional(),
         namePrefix: z.string().describe('Prepended to every NetworkPolicy name.').optional(),
+        guardrails: z
+          .enum(['network-policy', 'admin-network-policy'])
+          .describe('Where deny guardrails go: folded into the NetworkPolicies (default), or AdminNetworkPolicies (policy.networking.k8s.io) that namespace owners cannot change.')
+          .optional(),
+        adminPriority: z.number().int().min(0).max(1000).describe('With guardrails: admin-network-policy, the priority of every AdminNetworkPolicy written (0–1000, default 20); keep it apart from your other AdminNetworkPolicies.').optional(),
       })
       .optional(),
   })

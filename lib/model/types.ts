@@ -109,6 +109,10 @@ export interface KubernetesTargetDoc {
   readonly namespaceNames?: Readonly<Record<string, string>>;
   /** Prepended to every NetworkPolicy name. */
   readonly namePrefix?: string;
+  /** Where deny guardrails go: folded into NetworkPolicies (default) or AdminNetworkPolicies. */
+  readonly guardrails?: 'network-policy' | 'admin-network-policy';
+  /** Priority of every AdminNetworkPolicy written (default 20). */
+  readonly adminPriority?: number;
 }
 export interface TargetsDoc {
   readonly aws?: AwsTargetDoc;

@@ -22,17 +22,19 @@
  * only; a namespace selector on other labels is reported, never guessed.
  * Not modelled, as the API leaves them to the node: traffic from a pod's own
  * node (always allowed) and return traffic of an admitted connection.
+ * AdminNetworkPolicies come first in each chain (kubernetes-admin.ts).
  */
 import { AddressSet } from '../net/address';
 import { PortSet } from '../net/ports';
 import { awsTolerance } from './aws';
 import { Boundaries, Chain, CloudModel, Direction, EndpointMatch, NormRule, PROTO, ProtoMatch } from './model';
 import { IdentitiesLike, TerraformDoc, TfResource } from './terraform';
+import { readAdminPolicies } from './kubernetes-admin';
 
 const POLICY_TYPES = ['kubernetes_network_policy_v1', 'kubernetes_network_policy'];
 const NS_LABEL = 'kubernetes.io/metadata.name';
 /** Policy kinds that change admission, when written through kubernetes_manifest. */
-const UNMODELLED_KINDS = /^(NetworkPolicy|AdminNetworkPolicy|BaselineAdminNetworkPolicy|ClusterNetworkPolicy|CiliumNetworkPolicy|CiliumClusterwideNetworkPolicy|GlobalNetworkPolicy)$/;
+const UNMODELLED_KINDS = /^(NetworkPolicy|BaselineAdminNetworkPolicy|ClusterNetworkPolicy|CiliumNetworkPolicy|CiliumClusterwideNetworkPolicy|GlobalNetworkPolicy)$/;
 
 type Labels = Readonly<Record<string, string>>;
 
@@ -87,6 +89,8 @@ class KubernetesReader {
   readonly pods: Pod[] = [];
   /** Per segment and direction: the rules of the policies that isolate it, or undefined (not isolated). */
   private readonly isolating = new Map<string, NormRule[]>();
+  /** Per segment and direction: the AdminNetworkPolicy rules evaluated before any NetworkPolicy. */
+  private readonly admin: Map<string, NormRule[]>;
   private readonly dims: string[];
 
   constructor(
@@ -112,15 +116,35 @@ class KubernetesReader {
       if (typeof kind === 'string' && UNMODELLED_KINDS.test(kind)) doc.issue('MS7011', `${r.address}: a ${kind} changes what is admitted but is not modelled by the verifier`, r.address);
     }
     for (const t of POLICY_TYPES) for (const r of doc.ofType(t)) this.policy(r);
+    const camel = { labels: 'matchLabels', exprs: 'matchExpressions' };
+    this.admin = readAdminPolicies(doc, {
+      subject: (nsSel, podSel, where) => {
+        const ns = this.selector(nsSel, `${where} namespaceSelector`, camel);
+        const pods = this.selector(podSel, `${where} podSelector`, camel);
+        const names = ns && this.namespaces(ns, `${where} namespaceSelector`);
+        if (!names || !pods) return undefined;
+        return this.pods.filter((p) => names.names.has(p.namespace) && matches(pods, p.labels)).map((p) => p.segment);
+      },
+      pods: (nsSel, podSel, where) => {
+        const ns = this.selector(nsSel, `${where} namespaceSelector`, camel);
+        const pods = this.selector(podSel, `${where} podSelector`, camel);
+        const names = ns && this.namespaces(ns, `${where} namespaceSelector`);
+        return names && pods ? this.peerPods(names, pods) : undefined;
+      },
+      note: (pm) => this.bounds.note(pm),
+    });
   }
 
+  /** AdminNetworkPolicy rules first (first match decides, Allow and Deny final), then the NetworkPolicies. */
   chain(segment: string, dir: Direction): Chain[] {
+    const admin = this.admin.get(`${segment}|${dir}`) ?? [];
     const rules = this.isolating.get(`${segment}|${dir}`);
+    const layered = admin.length ? 'AdminNetworkPolicies, then ' : '';
     if (!rules) {
       const open: NormRule = { action: 'allow', local: [], peer: ANY_MATCH, protos: [{ all: true, protos: new Set() }], origin: 'kubernetes', label: `no NetworkPolicy isolates the ${dir} of these pods (everything admitted)` };
-      return [{ name: `pods of ${segment}`, rules: [open] }];
+      return [{ name: `${layered}pods of ${segment}`, rules: [...admin, open] }];
     }
-    return [{ name: `NetworkPolicies selecting ${segment}`, rules }];
+    return [{ name: `${layered}NetworkPolicies selecting ${segment}`, rules: [...admin, ...rules] }];
   }
 
   private one(v: unknown, where: string): Record<string, any> | undefined {
@@ -134,11 +158,12 @@ class KubernetesReader {
     return l[0] as Record<string, any>;
   }
 
-  private selector(v: unknown, where: string): Selector | undefined {
+  /** A label selector; Terraform's blocks spell its keys in snake_case, an API object (a manifest) in camelCase. */
+  private selector(v: unknown, where: string, keys = { labels: 'match_labels', exprs: 'match_expressions' }): Selector | undefined {
     const b = this.one(v, where);
     if (!b) return [];
     const out: Requirement[] = [];
-    const ml = b.match_labels ?? {};
+    const ml = b[keys.labels] ?? {};
     if (typeof ml !== 'object' || Array.isArray(ml)) {
       this.doc.issue('MS7010', `${where}: cannot evaluate match_labels`, where.split(' ')[0]);
       return undefined;
@@ -150,7 +175,7 @@ class KubernetesReader {
       }
       out.push({ key: k, op: 'In', values: [val] });
     }
-    for (const e of this.doc.list(b, 'match_expressions', where) as Record<string, any>[]) {
+    for (const e of this.doc.list(b, keys.exprs, where) as Record<string, any>[]) {
       const op = e?.operator;
       if (!['In', 'NotIn', 'Exists', 'DoesNotExist'].includes(op) || typeof e.key !== 'string') {
         this.doc.issue('MS7011', `${where}: invalid match expression ${JSON.stringify(e)}`, where.split(' ')[0]);

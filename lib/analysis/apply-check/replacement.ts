@@ -39,6 +39,19 @@ function awsRuleSourceKind(a: Record<string, any>, b: Record<string, any>): stri
   return ka !== kb ? `${ka ?? 'none'} → ${kb ?? 'none'}` : undefined;
 }
 
+/** A Kubernetes object is another object when its kind, name or namespace changes; its spec updates in place. */
+function kubernetesIdentity(metadataOf: (x: Record<string, any>) => Record<string, any> | undefined, kindOf: (x: Record<string, any>) => unknown = () => undefined) {
+  return (a: Record<string, any>, b: Record<string, any>): string | undefined => {
+    const one = (m: unknown) => (Array.isArray(m) ? m[0] : m) as Record<string, any> | undefined;
+    const ma = one(metadataOf(a)) ?? {};
+    const mb = one(metadataOf(b)) ?? {};
+    if (kindOf(a) !== kindOf(b)) return `kind ${String(kindOf(a))} → ${String(kindOf(b))}`;
+    if (ma.name !== mb.name) return `metadata.name ${ma.name} → ${mb.name}`;
+    if ((ma.namespace ?? 'default') !== (mb.namespace ?? 'default')) return `metadata.namespace ${ma.namespace} → ${mb.namespace}`;
+    return undefined;
+  };
+}
+
 /**
  * Force-new attributes per resource type (terraform-provider-aws 5–6,
  * azurerm 3–4, google 5–6). Attributes not listed update in place.
@@ -55,6 +68,12 @@ export const REPLACEMENT_TABLE: Readonly<Record<string, TypeRule>> = {
   azurerm_subnet_network_security_group_association: { forceNew: ['subnet_id', 'network_security_group_id'] },
   azurerm_network_interface_security_group_association: { forceNew: ['network_interface_id', 'network_security_group_id'] },
   azurerm_network_interface_application_security_group_association: { forceNew: ['network_interface_id', 'application_security_group_id'] },
+  // terraform-provider-kubernetes 2.x: metadata name and namespace are ForceNew, the spec updates in place;
+  // a manifest is replaced when its apiVersion/kind or identity changes, updated (server-side apply) otherwise.
+  kubernetes_network_policy_v1: { forceNew: [], replaceWhen: kubernetesIdentity((x) => x.metadata) },
+  kubernetes_manifest: { forceNew: [], replaceWhen: kubernetesIdentity((x) => x.manifest?.metadata, (x) => `${x.manifest?.apiVersion}/${x.manifest?.kind}`) },
+  // Terraform's built-in resource: replaced when triggers_replace changes; we write neither it nor input.
+  terraform_data: { forceNew: ['triggers_replace'] },
 };
 
 /** Meta-arguments: Terraform's, not the provider's; they never cause a change of their own. */

@@ -8,6 +8,10 @@
  *    resource X refers to (references and `depends_on`) in the new output;
  *  - a destroy of X comes before the destroy of every resource X referred
  *    to in the old output;
+ *  - a resource that goes away (destroyed, not replaced) is destroyed only
+ *    after the update of every resource that referred to it in the old
+ *    output: the dependencies recorded in the state (Terraform drops a
+ *    security group only once the instances stop naming it);
  *  - a created-before-destroyed resource Y is destroyed only after every
  *    resource that refers to Y in the new output has been created or updated.
  *
@@ -74,6 +78,13 @@ export function buildEvents(changes: readonly ResourceChange[]): ApplyEvent[] {
         // A created-before-destroyed Y waits for its new dependents before going away.
         const dy = destroyOf.get(y);
         if (yc?.action === 'replace' && yc.createBeforeDestroy && dy !== undefined) events[dy].after.add(n);
+      }
+    }
+    // An update of X that no longer needs a removed Y goes first: the state still records X's dependency on Y.
+    if (n !== undefined && c.action === 'update') {
+      for (const y of referencesOf(c.old)) {
+        const dy = destroyOf.get(y);
+        if (dy !== undefined && byAddr.get(y)?.action === 'destroy') events[dy].after.add(n);
       }
     }
     const d = destroyOf.get(c.address);

@@ -13,17 +13,27 @@
  * immutable `kubernetes.io/metadata.name` label (omitted when the peer lives
  * in the same namespace); externals are ipBlocks. Blocks that occur once
  * are written as objects, repeated ones as lists, as cdktf writes them.
+ *
+ * With `guardrails: admin-network-policy`, one `kubernetes_manifest` per
+ * segment the deny guardrails reach holds its AdminNetworkPolicy (admin.ts);
+ * the manifest is the API object itself, so its fields are camelCase.
  */
 import { NAMESPACE_NAME_LABEL } from './settings';
-import { KubernetesPlan, PlannedRule, PlannedSegment } from './plan';
+import { PlannedAdminPolicy, PlannedAdminRule } from './admin';
+import { KubernetesPlan, PlannedPort, PlannedRule, PlannedSegment } from './plan';
 
 export interface EmittedResource {
   readonly type: string;
   readonly name: string;
-  readonly body: Readonly<Record<string, unknown>>;
+  readonly body: Record<string, unknown>;
 }
 
 export const NETWORK_POLICY = 'kubernetes_network_policy_v1';
+export const MANIFEST = 'kubernetes_manifest';
+export const ADMIN_NETWORK_POLICY_API = 'policy.networking.k8s.io/v1alpha1';
+/** Terraform's built-in resource without attributes: a node in the apply graph, nothing in the cluster. */
+export const BARRIER = 'terraform_data';
+export const ADMIN_BARRIER = 'admin_network_policies';
 
 function podPeer(plan: KubernetesPlan, local: PlannedSegment, peer: string): Record<string, unknown> {
   const p = plan.segments.find((s) => s.name === peer)!;
@@ -63,7 +73,47 @@ function metadata(plan: KubernetesPlan, seg: PlannedSegment, name: string, role:
 }
 
 /** The Terraform name of a segment's policy: stable, derived from what it is. */
-export const policyResourceName = (segment: string, role: 'isolate' | 'allow') => `${segment}_${role}`;
+export const policyResourceName = (segment: string, role: 'isolate' | 'allow' | 'guardrails') => `${segment}_${role}`;
+
+/** A segment's pods as an ANP subject or peer: its namespace by its immutable name label, its full label set. */
+function podsOf(plan: KubernetesPlan, segment: string): Record<string, unknown> {
+  const p = plan.segments.find((s) => s.name === segment)!;
+  return { namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: p.namespace } }, podSelector: { matchLabels: { ...p.labels } } };
+}
+
+/** ANP ports: a single port as `portNumber`, a range as `portRange` (its start must be below its end). */
+function adminPorts(ports: readonly PlannedPort[]): Record<string, unknown>[] {
+  return ports.map((p) => {
+    if (p.port === undefined) throw new Error('internal: an AdminNetworkPolicy port needs a number (admin.ts keeps such guardrails out)');
+    if (p.endPort === undefined || p.endPort === p.port) return { portNumber: { protocol: p.protocol, port: p.port } };
+    return { portRange: { protocol: p.protocol, start: p.port, end: p.endPort } };
+  });
+}
+
+function adminRule(plan: KubernetesPlan, r: PlannedAdminRule): Record<string, unknown> {
+  const peers = r.direction === 'ingress' ? r.segments.map((s) => ({ pods: podsOf(plan, s) })) : r.networks.map((n) => ({ networks: [...n] }));
+  const body: Record<string, unknown> = { name: r.name, action: 'Deny', [r.direction === 'ingress' ? 'from' : 'to']: peers };
+  if (r.ports !== 'all') body.ports = adminPorts(r.ports);
+  return body;
+}
+
+function adminManifest(plan: KubernetesPlan, a: PlannedAdminPolicy): Record<string, unknown> {
+  const origins = [...new Set([...a.ingress, ...a.egress].map((r) => r.origin.name))].sort();
+  const spec: Record<string, unknown> = { priority: a.priority, subject: { pods: podsOf(plan, a.segment) } };
+  if (a.ingress.length) spec.ingress = a.ingress.map((r) => adminRule(plan, r));
+  if (a.egress.length) spec.egress = a.egress.map((r) => adminRule(plan, r));
+  const prefix = plan.settings.labelPrefix;
+  return {
+    apiVersion: ADMIN_NETWORK_POLICY_API,
+    kind: 'AdminNetworkPolicy',
+    metadata: {
+      name: a.name,
+      labels: { 'app.kubernetes.io/managed-by': 'microseg', [`${prefix}policy`]: plan.policy, [`${prefix}segment`]: a.segment },
+      annotations: { [`${prefix}role`]: 'guardrails', [`${prefix}origins`]: origins.join(',') },
+    },
+    spec,
+  };
+}
 
 export function emitKubernetes(plan: KubernetesPlan): EmittedResource[] {
   const out: EmittedResource[] = [];
@@ -83,5 +133,13 @@ export function emitKubernetes(plan: KubernetesPlan): EmittedResource[] {
       body: { metadata: metadata(plan, seg, seg.allowName, 'allow', [...seg.ingress, ...seg.egress]), spec },
     });
   }
+  if (plan.admin.length === 0) return out;
+  for (const a of plan.admin) out.push({ type: MANIFEST, name: policyResourceName(a.segment, 'guardrails'), body: { manifest: adminManifest(plan, a) } });
+  // Apply order: an allow policy may admit a flow only once the AdminNetworkPolicy that denies it is in place (moving
+  // guardrails from the NetworkPolicies into the layer widens the allows). Every allow policy waits for one barrier
+  // that waits for every AdminNetworkPolicy: n + m edges instead of n × m. On the way back, Terraform narrows the
+  // allows (their state records the dependency) before it destroys the AdminNetworkPolicies.
+  out.push({ type: BARRIER, name: ADMIN_BARRIER, body: { depends_on: plan.admin.map((a) => `${MANIFEST}.${policyResourceName(a.segment, 'guardrails')}`) } });
+  for (const r of out) if (r.type === NETWORK_POLICY && r.name.endsWith('_allow')) (r.body as Record<string, unknown>).depends_on = [`${BARRIER}.${ADMIN_BARRIER}`];
   return out;
 }

@@ -28,6 +28,7 @@ import { ServiceSet } from '../../net/service';
 import { Direction, Origin, ResolvedPolicy, SideEntry } from '../../resolve/ir';
 import { AllowOnlyModel, arrow, isSegmentEntry, peerAddresses, peerSegment, planAllowOnly, SideWork, uniqueOrigins } from '../kit/allow-only';
 import { Reporter } from '../kit/report';
+import { PlannedAdminPolicy, planAdminLayer } from './admin';
 import { KubernetesSettings, kubernetesSettings } from './settings';
 
 /** One NetworkPolicy port entry; no `port`: every port of the protocol. */
@@ -69,6 +70,8 @@ export interface KubernetesPlan {
   readonly policy: string;
   readonly settings: KubernetesSettings;
   readonly segments: readonly PlannedSegment[];
+  /** AdminNetworkPolicies holding the deny guardrails (`guardrails: admin-network-policy`), one per segment they reach. */
+  readonly admin: readonly PlannedAdminPolicy[];
   readonly notes: readonly Diagnostic[];
   readonly stats: { readonly policies: number; readonly rules: number; readonly subtractions: number };
 }
@@ -238,7 +241,9 @@ export function planKubernetes(ir: ResolvedPolicy): KubernetesPlan {
   const rep = new Reporter(ir, 'kubernetes');
   const settings = kubernetesSettings(ir, (code, message, path) => rep.add(code, message, undefined, path));
   rep.failIfErrors();
-  const { work, subtractions } = planAllowOnly(ir, networkPolicyModel(rep));
+  // With AdminNetworkPolicies, the denies that layer enforces are out of the NetworkPolicies' IR.
+  const admin = settings.guardrails === 'admin-network-policy' ? planAdminLayer(ir, settings, toPorts, rep) : undefined;
+  const { work, subtractions } = planAllowOnly(admin?.rest ?? ir, networkPolicyModel(rep));
   const unsayables = new Map<string, Unsayable>();
   const segments: PlannedSegment[] = ir.segments.map((seg) => {
     const base = `${settings.namePrefix}${ir.name}-${seg.name}`;
@@ -261,7 +266,12 @@ export function planKubernetes(ir: ResolvedPolicy): KubernetesPlan {
     policy: ir.name,
     settings,
     segments,
+    admin: admin?.policies ?? [],
     notes: rep.notes,
-    stats: { policies: segments.length * 2, rules: segments.reduce((n, s) => n + s.ingress.length + s.egress.length, 0), subtractions },
+    stats: {
+      policies: segments.length * 2 + (admin?.policies.length ?? 0),
+      rules: segments.reduce((n, s) => n + s.ingress.length + s.egress.length, 0) + (admin?.policies.reduce((n, a) => n + a.ingress.length + a.egress.length, 0) ?? 0),
+      subtractions,
+    },
   };
 }

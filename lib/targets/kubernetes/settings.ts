@@ -9,17 +9,28 @@
  *                `namespacePerSegment` (the segment's name) or
  *                `namespaceFromLabel` + `namespaceNames` (a dimension's value, renamed).
  *   namePrefix   prepended to every NetworkPolicy name.
+ *   guardrails   `network-policy` (deny guardrails folded into the allows) or
+ *                `admin-network-policy` (admin.ts), with `adminPriority`.
  */
 import { ResolvedPolicy, ResolvedSegment } from '../../resolve/ir';
 
 export interface KubernetesSettings {
   readonly labelPrefix: string;
   readonly namePrefix: string;
+  /** Where deny guardrails go (admin.ts). */
+  readonly guardrails: 'network-policy' | 'admin-network-policy';
+  readonly adminPriority: number;
   namespaceOf(seg: Pick<ResolvedSegment, 'name' | 'labels'>): string;
   podLabels(seg: Pick<ResolvedSegment, 'labels'>): Record<string, string>;
 }
 
 export const DEFAULT_LABEL_PREFIX = 'microseg.io/';
+/**
+ * AdminNetworkPolicies we write hold Deny rules only, so they may share one
+ * priority (two Deny rules matching one connection agree whichever an
+ * implementation picks); 20 leaves room above for a platform's own.
+ */
+export const DEFAULT_ADMIN_PRIORITY = 20;
 /** Always present on a namespace since Kubernetes 1.22, immutable: what a namespace selector matches on. */
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
@@ -52,6 +63,8 @@ export function kubernetesSettings(ir: ResolvedPolicy, report: Report): Kubernet
   return {
     labelPrefix,
     namePrefix: cfg.namePrefix ?? '',
+    guardrails: cfg.guardrails ?? 'network-policy',
+    adminPriority: cfg.adminPriority ?? DEFAULT_ADMIN_PRIORITY,
     namespaceOf,
     podLabels(seg) {
       const out: Record<string, string> = {};
