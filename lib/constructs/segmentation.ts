@@ -16,7 +16,7 @@
 import { Construct, IConstruct } from 'constructs';
 import { Diagnostic, formatDiagnostic, PolicyError } from '../model/diagnostics';
 import { SegmentationPolicy } from '../model/policy';
-import { suggest } from '../model/suggest';
+import { didYouMeanName } from '../model/suggest';
 import { isResolved, ResolvedPolicy } from '../resolve/ir';
 import { resolved } from '../resolve/resolve';
 import { addressOf, Emission, EmittedResource } from '../targets/emit';
@@ -194,8 +194,7 @@ export abstract class Segmentation<S extends string = string, E extends Emission
   /** The segment's identities entry; throws for a segment the policy does not have (a programming error, even when failed). */
   protected known(segment: string): void {
     if (this.state === 'compiled' && !(segment in this.identities.segments)) {
-      const near = suggest(segment, this.segments);
-      throw new Error(`${this.constructor.name}: unknown segment '${segment}'${near ? ` (did you mean '${near}'?)` : ''} (the policy has ${this.segments.slice(0, 5).join(', ')}${this.segments.length > 5 ? ', …' : ''})`);
+      throw new Error(`${this.constructor.name}: unknown segment '${segment}'${didYouMeanName(segment, this.segments)} (the policy has ${this.segments.slice(0, 5).join(', ')}${this.segments.length > 5 ? ', …' : ''})`);
     }
   }
 

@@ -41,7 +41,7 @@ export const CODES: Record<string, CodeInfo> = {
   MS1010: {
     severity: 'error',
     title: 'malformed YAML or JSON',
-    explanation: 'The file is not well-formed YAML (JSON is read as YAML 1.2, of which it is a subset). The location is where the parser gave up.',
+    explanation: 'The file is not well-formed YAML (JSON is read as YAML 1.2, of which it is a subset). Only the first syntax error is reported, with a count of those after it: one slip (usually indentation) makes the parser report every token that follows, and they vanish with it. For an indentation error the location is the first character of the line to fix, and the message gives its column and that of the line above to compare with (for a line indented deeper than the key above it, that line, not the key YAML blames).',
   },
   MS1011: {
     severity: 'error',
@@ -98,7 +98,7 @@ export const CODES: Record<string, CodeInfo> = {
   MS1100: {
     severity: 'error',
     title: 'unknown key',
-    explanation: 'Unknown keys are errors everywhere, because a typo (`segmnets`, `sameLabel`) must never silently widen or narrow a policy. The message suggests the closest known key.',
+    explanation: 'Unknown keys are errors everywhere, because a typo (`segmnets`, `sameLabel`) must never silently widen or narrow a policy. The message suggests the closest known key. A top-level section (or a target under `targets`) indented one level too deep is reported once, at its key, saying where it belongs, instead of as a missing section plus every key and reference that moved with it.',
   },
   MS1101: {
     severity: 'error',

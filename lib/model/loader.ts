@@ -10,6 +10,7 @@ import { Alias, Document, isAlias, isMap, isScalar, isSeq, LineCounter, Node, pa
 import { severityOf } from './codes';
 import { Diagnostic, SourceLocation } from './diagnostics';
 import { Locator, NO_LOCATOR, pathKey } from './locator';
+import { firstSyntaxError, SyntaxError } from './syntax-errors';
 import { NodePath } from './types';
 
 /** Policies larger than this are refused before parsing. */
@@ -18,8 +19,6 @@ export const MAX_POLICY_BYTES = 10 * 1024 * 1024;
 export const MAX_DEPTH = 64;
 /** Keys that could reach an object prototype, refused anywhere. */
 export const FORBIDDEN_KEYS: readonly string[] = ['__proto__', 'constructor', 'prototype'];
-/** Cap on reported YAML syntax errors: one mistake can cascade into hundreds. */
-const MAX_SYNTAX_ERRORS = 20;
 
 export interface LoadResult {
   /** The plain data (undefined when nothing usable was parsed). */
@@ -91,11 +90,12 @@ function parseChecked(text: string, file: string): LoadResult {
   }
 
   const doc = list[0];
-  let syntax = 0;
+  const syntax: SyntaxError[] = [];
+  const duplicates: Diagnostic[] = [];
   let exhausted = false;
   for (const e of doc.errors) {
     if (e.code === 'DUPLICATE_KEY') {
-      diagnostics.push(diag('MS1011', `duplicate key${dupKeyName(text, e.pos)}`, at(e.pos[0])));
+      duplicates.push(diag('MS1011', `duplicate key${dupKeyName(text, e.pos)}`, at(e.pos[0])));
       continue;
     }
     fatal = true;
@@ -105,9 +105,12 @@ function parseChecked(text: string, file: string): LoadResult {
       diagnostics.push(diag('MS1018', `document is nested too deeply (more than ${MAX_DEPTH} levels)`, at(e.pos[0])));
       continue;
     }
-    if (++syntax > MAX_SYNTAX_ERRORS) continue;
-    diagnostics.push(diag('MS1010', firstLine(e.message), at(e.pos[0])));
+    syntax.push({ code: e.code, message: firstLine(e.message), offset: e.pos[0] });
   }
+  const first = firstSyntaxError(text, syntax, (o) => at(o));
+  if (first) diagnostics.push(diag('MS1010', first.message, at(first.offset)));
+  // Keys a syntax error pushed into the mapping above look duplicated; without one, duplicates are real.
+  else diagnostics.push(...duplicates);
   for (const w of doc.warnings) diagnostics.push(diag('MS1019', firstLine(w.message), at(w.pos[0])));
 
   const values = new Map<string, SourceLocation>();
@@ -120,7 +123,10 @@ function parseChecked(text: string, file: string): LoadResult {
     if (!fatal) diagnostics.push(diag('MS1016', `the policy must be a mapping with apiVersion, kind, metadata, …; found ${describeNode(root)}`, loc));
     fatal = true;
   } else {
+    const before = diagnostics.length;
     value = build(root, [], 0, ctx);
+    // After a syntax error the tree is a guess: what the walk finds in it (odd keys, aliases) only adds noise.
+    if (first) diagnostics.length = before;
     for (const [name, a] of ctx.aliases) {
       const more = a.count > 1 ? ` (used ${a.count} times)` : '';
       diagnostics.push(diag('MS1012', `YAML alias '*${name}' is not allowed${more}: write the value out`, a.loc, a.path));

@@ -18,6 +18,7 @@ import { LocatedStandard } from './standards';
 import { LabelDecl, TypedPolicyBody } from './typed';
 import { NodePath, PolicyBody, PolicyDocument } from './types';
 import { validateDocument } from './validate';
+import { pruneCascades } from './cascade';
 
 export type { Locator } from './locator';
 export type { PolicySource } from './compose';
@@ -141,7 +142,7 @@ export function checkPolicySources(root: string, files: readonly SourceText[]): 
 
 function finishComposed(c: Composition, root: string): CheckResult {
   if (c.fatal || hasErrors(c.diagnostics) && c.value === undefined) return { diagnostics: sortDiagnostics(c.diagnostics) };
-  const findings = dedupe([...schemaFindings(c.value).filter((f) => !c.fromFragment(f.path)), ...validateDocument(c.value)]).filter((f) => !c.covered.has(`${f.code}\u0000${f.path.map(String).join('\u0000')}`));
+  const findings = pruneCascades(c.value, dedupe([...schemaFindings(c.value).filter((f) => !c.fromFragment(f.path)), ...validateDocument(c.value)])).filter((f) => !c.covered.has(`${f.code}\u0000${f.path.map(String).join('\u0000')}`));
   const diagnostics = sortDiagnostics([...c.diagnostics, ...locateFindings(findings, c.locator, root)]);
   if (hasErrors(diagnostics)) return { diagnostics };
   const doc = deepFreeze(c.value) as PolicyDocument;
@@ -165,7 +166,7 @@ export function checkPolicyObject(obj: unknown, file = '<object>'): CheckResult 
 /** Schema and validation on loaded data; a policy when nothing is an error. */
 function finish(loaded: LoadResult, file: string): CheckResult {
   if (loaded.fatal) return { diagnostics: sortDiagnostics(loaded.diagnostics) };
-  const findings = dedupe([...schemaFindings(loaded.value), ...validateDocument(loaded.value)]);
+  const findings = pruneCascades(loaded.value, dedupe([...schemaFindings(loaded.value), ...validateDocument(loaded.value)]));
   const diagnostics = sortDiagnostics([...loaded.diagnostics, ...locateFindings(findings, loaded.locator, file)]);
   if (hasErrors(diagnostics)) return { diagnostics };
   const doc = deepFreeze(loaded.value) as PolicyDocument;

@@ -47,3 +47,28 @@ export function suggest(input: string, candidates: Iterable<string>): string | u
   }
   return best;
 }
+
+/**
+ * Candidates one of whose dash-separated parts is `input` or a likely typo of
+ * it (`webb` → shop-web-prod, shop-web-staging), at most `max`, in the given
+ * order: for a short name typed where a segment's full name is needed.
+ */
+export function suggestByPart(input: string, candidates: Iterable<string>, max = 3): string[] {
+  const out: string[] = [];
+  for (const c of candidates) {
+    if (out.length >= max) break;
+    if (c === input) continue;
+    const parts = c.split('-');
+    if (parts.length > 1 && parts.some((p) => p === input || suggest(input, [p]) === p)) out.push(c);
+  }
+  return out;
+}
+
+/** The " (did you mean …?)" of a message: the closest whole name, else names with a close part; '' when none. */
+export function didYouMeanName(input: string, candidates: readonly string[]): string {
+  const whole = suggest(input, candidates);
+  if (whole) return ` (did you mean '${whole}'?)`;
+  const parts = suggestByPart(input, candidates);
+  if (parts.length === 1) return ` (did you mean '${parts[0]}'?)`;
+  return parts.length ? ` (did you mean one of ${parts.map((p) => `'${p}'`).join(', ')}?)` : '';
+}

@@ -43,6 +43,9 @@ describe('AwsSegmentation in a user stack', () => {
     for (const s of Object.values(seg.identities.segments)) for (const a of s.securityGroups!) expect(groups[a.replace('aws_security_group.', '')]).toBeDefined();
     expect(() => seg.securityGroupIds('nope')).toThrow("unknown segment 'nope' (the policy has");
     expect(() => seg.securityGroupIds('shop-webb-prod')).toThrow("unknown segment 'shop-webb-prod' (did you mean 'shop-web-prod'?)");
+    // A short name typed for a full one: the segments with a part close to it.
+    expect(() => seg.securityGroupIds('webb')).toThrow("unknown segment 'webb' (did you mean 'shop-web-prod'?)");
+    expect(() => seg.securityGroupIds('ap')).toThrow("unknown segment 'ap' (did you mean one of 'shop-app-prod', 'shop-app-staging'?)");
   });
 
   test('every rule is a standalone resource with one peer, a description and tags naming policy and origin', () => {
