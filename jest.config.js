@@ -7,4 +7,6 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   testPathIgnorePatterns: ['/node_modules/', '/fixtures/'],
   maxWorkers: 2,
+  // A fixed date for expiry (test/support/today.ts).
+  setupFiles: ['<rootDir>/test/support/today.ts'],
 };

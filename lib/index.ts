@@ -91,9 +91,12 @@ export type { AzureSegmentationProps } from './azure';
 export type { GcpSegmentationProps } from './gcp';
 export type { MultiCloudSegmentationProps } from './multi-cloud';
 
-/** Resolve a policy into the IR (selectors to segments, services to ports, guardrails applied). */
-export function resolve(policy: import('./model/policy').SegmentationPolicy): import('./resolve/ir').ResolvedPolicy {
-  return (require('./resolve/resolve') as typeof ResolveModule).resolve(policy);
+/**
+ * Resolve a policy into the IR (selectors to segments, services to ports, guardrails applied), as of `today`
+ * (`YYYY-MM-DD`; default MICROSEG_TODAY, else the clock): allows past their `expires` go to `expired`, not `rules`.
+ */
+export function resolve(policy: import('./model/policy').SegmentationPolicy, options: import('./resolve/resolve').ResolveOptions = {}): import('./resolve/ir').ResolvedPolicy {
+  return (require('./resolve/resolve') as typeof ResolveModule).resolve(policy, options);
 }
 
 /**

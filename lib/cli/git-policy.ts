@@ -12,7 +12,7 @@ import { absentPolicy, checkPolicySource, checkPolicySources, CheckResult, Segme
 import { resolve } from '../resolve/resolve';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from './errors';
 import { CliIO } from './io';
-import { displayPath, Loaded } from './policy-input';
+import { displayPath, Loaded, todayFor } from './policy-input';
 
 function git(cwd: string, args: string[]): string {
   return execFileSync('git', args, { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -60,7 +60,7 @@ export function checkPolicyAtRef(io: CliIO, ref: string, file: string, shown: st
  * `current` (everything reads as added) with a note on stderr; without
  * `current` (it did not load) there is nothing to compare, and no diagnostic.
  */
-export function loadAtRef(io: CliIO, ref: string, file: string, current: SegmentationPolicy | undefined): Loaded {
+export function loadAtRef(io: CliIO, ref: string, file: string, current: SegmentationPolicy | undefined, today?: string): Loaded {
   const name = displayPath(io, path.resolve(io.cwd, file));
   const shown = `${ref}:${name}`;
   const c = checkPolicyAtRef(io, ref, file, shown);
@@ -68,7 +68,7 @@ export function loadAtRef(io: CliIO, ref: string, file: string, current: Segment
     if (!current) return { ok: false, code: EXIT_OK, diagnostics: [] };
     io.err(`note: ${name} is not in ${ref}: everything in it is reported as added\n`);
     const empty = absentPolicy(current, `${shown} (absent)`);
-    return { ok: true, policy: empty, ir: resolve(empty), diagnostics: [] };
+    return { ok: true, policy: empty, ir: resolve(empty, { today: todayFor(today) }), diagnostics: [] };
   }
-  return c.policy ? { ok: true, policy: c.policy, ir: resolve(c.policy), diagnostics: c.diagnostics } : { ok: false, code: EXIT_FINDINGS, diagnostics: c.diagnostics };
+  return c.policy ? { ok: true, policy: c.policy, ir: resolve(c.policy, { today: todayFor(today) }), diagnostics: c.diagnostics } : { ok: false, code: EXIT_FINDINGS, diagnostics: c.diagnostics };
 }

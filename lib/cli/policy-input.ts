@@ -7,10 +7,13 @@ import { Diagnostic, formatDiagnostic, hasErrors, PolicyError, sortDiagnostics }
 import { isUsageCode } from '../model/codes';
 import { loadPolicy, SegmentationPolicy } from '../model/policy';
 import { resolve } from '../resolve/resolve';
+import { expiredNotes } from '../resolve/expired';
+import { resolveToday } from '../model/today';
+import { Option } from 'commander';
 import { ResolvedPolicy } from '../resolve/ir';
 import { LocatedStandard, loadStandardsFile } from '../model/standards';
 import { CliIO } from './io';
-import { EXIT_FINDINGS, EXIT_USAGE } from './errors';
+import { EXIT_FINDINGS, EXIT_USAGE, UsageError } from './errors';
 
 export type Loaded = { ok: true; policy: SegmentationPolicy; ir: ResolvedPolicy; diagnostics: Diagnostic[] } | { ok: false; code: number; diagnostics: Diagnostic[] };
 
@@ -20,7 +23,25 @@ export function displayPath(io: CliIO, file: string): string {
   return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
 }
 
-export function loadForCommand(io: CliIO, file: string): Loaded {
+/** `--today`, on every command that compiles or judges a policy: expired allows are left out (model/today.ts). */
+export function todayOption(): Option {
+  return new Option('--today <date>', 'the date expiry is judged against, YYYY-MM-DD (default: MICROSEG_TODAY, else the clock)');
+}
+
+/** The date of `--today`, else MICROSEG_TODAY, else the clock; a bad date is bad usage (exit 2). */
+export function todayFor(explicit: string | undefined): string {
+  try {
+    return resolveToday(explicit);
+  } catch (e) {
+    throw new UsageError(`--today/MICROSEG_TODAY: ${(e as Error).message}`);
+  }
+}
+
+/**
+ * Load, validate and resolve a policy as of `todayFor(today)` (--today, else MICROSEG_TODAY, else the clock). The
+ * diagnostics end with one MS2002 note per expired allow left out.
+ */
+export function loadForCommand(io: CliIO, file: string, today?: string): Loaded {
   const shown = displayPath(io, path.resolve(io.cwd, file));
   const { policy, diagnostics } = loadPolicy(path.resolve(io.cwd, file), shown);
   const sorted = sortDiagnostics(diagnostics);
@@ -29,7 +50,8 @@ export function loadForCommand(io: CliIO, file: string): Loaded {
     return { ok: false, code: usage ? EXIT_USAGE : EXIT_FINDINGS, diagnostics: sorted };
   }
   try {
-    return { ok: true, policy, ir: resolve(policy), diagnostics: sorted };
+    const ir = resolve(policy, { today: todayFor(today) });
+    return { ok: true, policy, ir, diagnostics: sortDiagnostics([...sorted, ...expiredNotes(ir)]) };
   } catch (e) {
     // A policy too large to resolve (MS2001) is a located error like any other, never a crash.
     if (e instanceof PolicyError) return { ok: false, code: EXIT_FINDINGS, diagnostics: sortDiagnostics([...sorted, ...e.diagnostics]) };

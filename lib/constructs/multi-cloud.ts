@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import { SegmentationPolicy } from '../model/policy';
 import { ResolvedPolicy } from '../resolve/ir';
 import { resolve } from '../resolve/resolve';
+import { expiredNotes } from '../resolve/expired';
 import { IdentitiesFile, TargetName } from '../targets/target';
 import { AwsSegmentation, AwsSegmentationProps } from './aws';
 import { AzureSegmentation, AzureSegmentationProps } from './azure';
@@ -33,23 +34,28 @@ export interface MultiCloudSegmentationProps<S extends string = string> {
    * Compile to AWS security groups with these props.
    * @default not compiled for AWS
    */
-  readonly aws?: Omit<AwsSegmentationProps<S>, 'policy'>;
+  readonly aws?: Omit<AwsSegmentationProps<S>, 'policy' | 'today'>;
   /**
    * Compile to Azure ASGs and NSGs with these props.
    * @default not compiled for Azure
    */
-  readonly azure?: Omit<AzureSegmentationProps<S>, 'policy'>;
+  readonly azure?: Omit<AzureSegmentationProps<S>, 'policy' | 'today'>;
   /**
    * Compile to GCP firewall rules with these props.
    * @default not compiled for GCP
    */
-  readonly gcp?: Omit<GcpSegmentationProps<S>, 'policy'>;
+  readonly gcp?: Omit<GcpSegmentationProps<S>, 'policy' | 'today'>;
   /**
    * Verify every cloud's synthesized rules against the policy at synth
    * (a cloud's own `verify` wins).
    * @default true
    */
   readonly verify?: boolean;
+  /**
+   * The date, `YYYY-MM-DD`, that `expires` is judged against: expired allows are compiled on no cloud.
+   * @default MICROSEG_TODAY, else today's date (UTC) from the clock
+   */
+  readonly today?: string;
 }
 
 /**
@@ -78,8 +84,8 @@ export class MultiCloudSegmentation<S extends string = string> extends Construct
     if (!props.aws && !props.azure && !props.gcp) {
       throw new Error(`MultiCloudSegmentation '${id}': give at least one of aws, azure, gcp`);
     }
-    this.ir = resolve(props.policy);
-    annotateDiagnostics(this, props.policy.diagnostics);
+    this.ir = resolve(props.policy, { today: props.today });
+    annotateDiagnostics(this, [...props.policy.diagnostics, ...expiredNotes(this.ir)]);
     const common = { policy: this.ir, annotatePolicy: false };
     const verify = (v: boolean | undefined) => v ?? props.verify;
     if (props.aws) this.aws = new AwsSegmentation<S>(this, 'aws', { ...props.aws, ...common, verify: verify(props.aws.verify) });

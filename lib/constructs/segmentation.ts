@@ -18,7 +18,8 @@ import { Diagnostic, formatDiagnostic, PolicyError } from '../model/diagnostics'
 import { SegmentationPolicy } from '../model/policy';
 import { didYouMeanName } from '../model/suggest';
 import { isResolved, ResolvedPolicy } from '../resolve/ir';
-import { resolved } from '../resolve/resolve';
+import { resolve } from '../resolve/resolve';
+import { expiredNotes } from '../resolve/expired';
 import { addressOf, Emission, EmittedResource } from '../targets/emit';
 import { IdentitiesFile, TargetName } from '../targets/target';
 import { Core, CoreName, coreOf, GenericResource } from './core';
@@ -43,6 +44,15 @@ export interface SegmentationProps<S extends string = string> {
    * @default true
    */
   readonly verify?: boolean;
+  /**
+   * The date, `YYYY-MM-DD`, that `expires` is judged against: an allow rule
+   * or allow guardrail past its date is left out of the synthesized rules
+   * (a note names it). Ignored when `policy` is already resolved (its date
+   * holds). Pin it in tests and CI for synths that do not change with the
+   * calendar.
+   * @default MICROSEG_TODAY, else today's date (UTC) from the clock
+   */
+  readonly today?: string;
 }
 
 /** @deprecated the name before lib/constructs: use SegmentationProps. */
@@ -103,7 +113,8 @@ export abstract class Segmentation<S extends string = string, E extends Emission
     let compiled: Compiled<E, P> | undefined;
     let ir: ResolvedPolicy | undefined;
     try {
-      ir = resolved(props.policy);
+      ir = isResolved(props.policy) ? props.policy : resolve(props.policy, { today: props.today });
+      if (props.annotatePolicy !== false) annotateDiagnostics(this, expiredNotes(ir), core);
       compiled = compile(ir, this.stackPath(), core);
     } catch (e) {
       if (!(e instanceof PolicyError)) throw e;

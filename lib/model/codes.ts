@@ -369,6 +369,12 @@ export const CODES: Record<string, CodeInfo> = {
     explanation:
       'The rules and guardrails relate more pairs of segments than the compiler holds in memory (20 million in all): each rule named relates every segment its `from` selects with every segment its `to` selects. Narrow the largest rules (a label, `sameLabels`), or split the policy; an allow from `{}` to `{}` between thousands of segments says little a guardrail could not say better.',
   },
+  MS2002: {
+    severity: 'info',
+    title: 'expired allow left out',
+    explanation:
+      'An allow rule or allow guardrail is past its `expires` date (judged against `--today`, else `MICROSEG_TODAY`, else the clock, in UTC), so it is compiled on no target: temporary access ends on its date. Every command that compiles or judges the policy says which were left out. Delete the rule, or extend it after review.',
+  },
   MS3001: {
     severity: 'warning',
     title: 'allow partly removed by a deny guardrail',
@@ -407,9 +413,9 @@ export const CODES: Record<string, CodeInfo> = {
   },
   MS3007: {
     severity: 'warning',
-    title: 'rule expired',
+    title: 'allow expired',
     explanation:
-      '`expires` is in the past; the rule is still compiled and enforced. Delete it or extend it after review. See docs/lint.md.',
+      'An allow rule or allow guardrail has an `expires` date in the past, so it is left out of every compiled output (the access has ended), while the policy still reads as if it granted it. Delete it, or extend it after review. See docs/lint.md.',
   },
   MS3008: {
     severity: 'info',
@@ -440,6 +446,12 @@ export const CODES: Record<string, CodeInfo> = {
     title: 'suppression matches no finding',
     explanation:
       'A suppression in `suppressions:` acknowledges no finding: it is stale or mistyped. See docs/lint.md.',
+  },
+  MS3013: {
+    severity: 'error',
+    title: 'deny guardrail expired',
+    explanation:
+      'A deny guardrail has an `expires` date in the past. It is still compiled and enforced (a lapsing deny must never widen access on its own), which is not what its writer meant: delete it to open what it denies, or extend or drop `expires` to keep it. See docs/lint.md.',
   },
   MS3101: {
     severity: 'error',

@@ -50,7 +50,7 @@ const ruleFields = {
     .optional(),
   owner: z.string().describe('Who answers for this rule.').optional(),
   description,
-  expires: z.string().regex(DATE_PATTERN).describe('Date YYYY-MM-DD after which lint reports the rule as expired.').optional(),
+  expires: z.string().regex(DATE_PATTERN).describe('Last day, YYYY-MM-DD, the rule is in force: from the next day an allow is left out of every compiled output, and an expired deny guardrail (still enforced) is a lint error.').optional(),
 };
 
 export const segmentSchema = z.strictObject({

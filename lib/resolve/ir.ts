@@ -111,8 +111,17 @@ export interface ResolvedPolicy {
   readonly segments: readonly ResolvedSegment[];
   /** Sorted by name. */
   readonly externals: readonly ResolvedExternal[];
-  /** Guardrails and rules, sorted by name. */
+  /** Guardrails and rules in force, sorted by name: every deny, and every allow whose `expires` has not passed. */
   readonly rules: readonly ResolvedRule[];
+  /** `YYYY-MM-DD`: the date expiry was judged against (model/today.ts). */
+  readonly today: string;
+  /**
+   * Allow rules and allow guardrails past their `expires` date, sorted by
+   * name: resolved (so reports can locate them) but in no side and compiled
+   * on no target. Expired denies stay in `rules`: a guardrail that lapses
+   * must never widen access.
+   */
+  readonly expired: readonly ResolvedRule[];
   /** Per segment name. Keys iterate in segment-name order. */
   readonly sides: ReadonlyMap<string, SegmentSides>;
   segment(name: string): ResolvedSegment;

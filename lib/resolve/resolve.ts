@@ -8,6 +8,7 @@ import { severityOf } from '../model/codes';
 import { Diagnostic, PolicyError } from '../model/diagnostics';
 import { SegmentationPolicy } from '../model/policy';
 import { selectorTerms, termExternals, termSegments } from '../model/selectors';
+import { hasExpired, resolveToday } from '../model/today';
 import { DEFAULT_INTERNAL_CIDRS, GuardrailDoc, NodePath, RuleDoc } from '../model/types';
 import { AddressSet } from '../net/address';
 import { ServiceSet } from '../net/service';
@@ -78,9 +79,19 @@ export function resolved(policy: SegmentationPolicy | ResolvedPolicy): ResolvedP
 /** Segment pairs the IR may hold in all (each pair costs every back end memory and time): beyond it, MS2001. */
 export const MAX_SEGMENT_PAIRS = 20_000_000;
 
-/** Build the IR. The policy must be valid (a SegmentationPolicy always is). Throws PolicyError (MS2001) when its rules relate too many segment pairs. */
-export function resolve(policy: SegmentationPolicy, opts: { readonly maxSegmentPairs?: number } = {}): ResolvedPolicy {
+export interface ResolveOptions {
+  readonly maxSegmentPairs?: number;
+  /** `YYYY-MM-DD` that expiry is judged against; default: `MICROSEG_TODAY`, else the clock (model/today.ts). */
+  readonly today?: string;
+}
+
+/**
+ * Build the IR. The policy must be valid (a SegmentationPolicy always is). Throws PolicyError (MS2001) when its rules
+ * relate too many segment pairs, a RangeError when `today` is not a date.
+ */
+export function resolve(policy: SegmentationPolicy, opts: ResolveOptions = {}): ResolvedPolicy {
   const maxPairs = opts.maxSegmentPairs ?? MAX_SEGMENT_PAIRS;
+  const today = resolveToday(opts.today);
   const doc = policy.doc;
   const internalCidrs = AddressSet.fromCidrs(doc.network?.internalCidrs ?? DEFAULT_INTERNAL_CIDRS);
 
@@ -127,6 +138,7 @@ export function resolve(policy: SegmentationPolicy, opts: { readonly maxSegmentP
     }));
     throw new PolicyError(diagnostics, `policy '${doc.metadata.name}' is too large to compile: over ${n(maxPairs)} segment pairs`);
   };
+  const expired: ResolvedRule[] = [];
   const collect = (list: readonly (RuleDoc | GuardrailDoc)[] | undefined, kind: 'rule' | 'guardrail') => {
     (list ?? []).forEach((r, i) => {
       const listKey = kind === 'rule' ? 'rules' : 'guardrails';
@@ -140,13 +152,17 @@ export function resolve(policy: SegmentationPolicy, opts: { readonly maxSegmentP
         expires: r.expires,
         location: policy.locate([listKey, i, 'name']),
       };
+      // An expired allow ends access: resolved for reports, but attached to no side and counted in no budget.
+      const lapsed = action === 'allow' && hasExpired(r.expires, today);
       const from = resolveSelector(policy, externalIndex, r.from, [listKey, i, 'from']);
       const to = resolveSelector(policy, externalIndex, r.to, [listKey, i, 'to']);
       const sameLabels = r.sameLabels ?? [];
       const pairs: [string, string][] = [];
       const count = sameLabels.length === 0 ? from.segments.length * to.segments.length : undefined;
-      if (count !== undefined) budget(origin, count);
-      if (sameLabels.length === 0) {
+      if (count !== undefined && !lapsed) budget(origin, count);
+      if (lapsed) {
+        // No pairs: nothing of it is compiled, and a lapsed rule must not make a policy too large.
+      } else if (sameLabels.length === 0) {
         for (const f of from.segments) for (const t of to.segments) pairs.push([f, t]);
       } else {
         // Destinations grouped by their values of the sameLabels keys (in order), so each source meets only its own
@@ -161,7 +177,7 @@ export function resolve(policy: SegmentationPolicy, opts: { readonly maxSegmentP
         budget(origin, from.segments.reduce((n, f) => n + (groups.get(sameLabelKey(segmentIndex.get(f)!, sameLabels))?.length ?? 0), 0));
         for (const f of from.segments) for (const t of groups.get(sameLabelKey(segmentIndex.get(f)!, sameLabels)) ?? []) pairs.push([f, t]);
       }
-      rules.push({
+      (lapsed ? expired : rules).push({
         origin,
         services: services.specs(r.services),
         serviceSpecs: [...r.services],
@@ -177,7 +193,9 @@ export function resolve(policy: SegmentationPolicy, opts: { readonly maxSegmentP
   };
   collect(doc.guardrails, 'guardrail');
   collect(doc.rules, 'rule');
-  rules.sort((a, b) => (a.origin.name < b.origin.name ? -1 : a.origin.name > b.origin.name ? 1 : 0));
+  const byOrigin = (a: ResolvedRule, b: ResolvedRule) => (a.origin.name < b.origin.name ? -1 : a.origin.name > b.origin.name ? 1 : 0);
+  rules.sort(byOrigin);
+  expired.sort(byOrigin);
   const ruleIndex = new Map(rules.map((r) => [r.origin.name, r]));
 
   // Attach every rule to the sides of the segments it names.
@@ -210,6 +228,8 @@ export function resolve(policy: SegmentationPolicy, opts: { readonly maxSegmentP
     segments,
     externals,
     rules,
+    today,
+    expired,
     sides: frozenSides,
     segment(name: string) {
       const s = segmentIndex.get(name);

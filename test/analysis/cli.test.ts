@@ -37,7 +37,7 @@ test('--today and MICROSEG_TODAY decide expiry', async () => {
   expect((await run(['lint', fx('expired'), '--today', '2026-01-15', '--fail-on', 'warning'])).code).toBe(0);
   expect((await run(['lint', fx('expired'), '--fail-on', 'warning'], root, { MICROSEG_TODAY: '2026-02-01' })).code).toBe(1);
   const r = await run(['lint', fx('expired'), '--today', '2026-01-15']);
-  expect(r.out).toContain(`${fx('expired')}:32:14 info MS3008 rule 'web-to-db' expires on 2026-01-31, in 16 days`);
+  expect(r.out).toContain(`${fx('expired')}:32:14 info MS3008 rule 'web-to-db' expires on 2026-01-31, in 16 days, and is left out of every compiled output from 2026-02-01`);
   expect((await run(['lint', fx('expired'), '--today', '15/01/2026'])).code).toBe(2);
 });
 

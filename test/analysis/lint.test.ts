@@ -32,7 +32,13 @@ test.each([
       "26:11 warning MS3006 segment 'web-staging' reaches 'db-prod' on tcp/443 only through address-based rules 'anywhere-to-db', 'web-to-anywhere'",
     ],
   ],
-  ['expired', ["32:14 warning MS3007 rule 'web-to-db' expired on 2026-01-31 (135 days ago) and is still enforced"]],
+  [
+    'expired',
+    [
+      "12:11 warning MS3011 segment 'db-prod' is selected by no allow: its workloads can neither send nor receive",
+      "32:14 warning MS3007 rule 'web-to-db' expired on 2026-01-31 (135 days ago) and is left out of every compiled output",
+    ],
+  ],
   [
     'unused',
     [
@@ -47,9 +53,13 @@ test.each([
 });
 
 test('expiring soon is an info inside lint.expiryWarningDays (default 30), nothing outside it', () => {
-  expect(brief(run('expired', '2026-01-15'))).toEqual(["32:14 info MS3008 rule 'web-to-db' expires on 2026-01-31, in 16 days"]);
-  expect(brief(run('expired', '2026-01-31'))).toEqual(["32:14 info MS3008 rule 'web-to-db' expires on 2026-01-31, in 0 days"]);
-  expect(brief(run('expired', '2026-02-01'))).toEqual(["32:14 warning MS3007 rule 'web-to-db' expired on 2026-01-31 (1 day ago) and is still enforced"]);
+  expect(brief(run('expired', '2026-01-15'))).toEqual(["32:14 info MS3008 rule 'web-to-db' expires on 2026-01-31, in 16 days, and is left out of every compiled output from 2026-02-01"]);
+  expect(brief(run('expired', '2026-01-31'))).toEqual(["32:14 info MS3008 rule 'web-to-db' expires on 2026-01-31, in 0 days, and is left out of every compiled output from 2026-02-01"]);
+  // From the day after, the allow is gone: db-prod is left with no allow at all.
+  expect(brief(run('expired', '2026-02-01'))).toEqual([
+    "12:11 warning MS3011 segment 'db-prod' is selected by no allow: its workloads can neither send nor receive",
+    "32:14 warning MS3007 rule 'web-to-db' expired on 2026-01-31 (1 day ago) and is left out of every compiled output",
+  ]);
   expect(run('expired', '2025-12-31')).toEqual([]);
 });
 
@@ -77,13 +87,13 @@ test('findings carry why, subjects and an example flow', () => {
 
 test('the example shop policy lints clean apart from its expiring break-glass rule', () => {
   const ir = resolve(SegmentationPolicy.fromFile(path.join(__dirname, '../fixtures/diff/shop-old.yaml')));
-  expect(brief(lint(ir, { today: '2027-06-15' }))).toEqual(["154:14 info MS3008 rule 'vpn-ssh-to-app' expires on 2027-06-30, in 15 days"]);
+  expect(brief(lint(ir, { today: '2027-06-15' }))).toEqual(["154:14 info MS3008 rule 'vpn-ssh-to-app' expires on 2027-06-30, in 15 days, and is left out of every compiled output from 2027-07-01"]);
   expect(lint(ir, { today: TODAY })).toEqual([]);
 });
 
 test('every lint rule is registered in the code registry with its severity', () => {
   for (const r of LINT_RULES) expect(CODES[r.code]).toBeDefined();
-  expect(LINT_RULES.map((r) => r.code)).toEqual(['MS3001', 'MS3002', 'MS3003', 'MS3004', 'MS3005', 'MS3006', 'MS3007', 'MS3008', 'MS3009', 'MS3010', 'MS3011', 'MS3012', 'MS3101', 'MS3102', 'MS3103', 'MS3104', 'MS3105']);
+  expect(LINT_RULES.map((r) => r.code)).toEqual(['MS3001', 'MS3002', 'MS3003', 'MS3004', 'MS3005', 'MS3006', 'MS3007', 'MS3008', 'MS3009', 'MS3010', 'MS3011', 'MS3012', 'MS3013', 'MS3101', 'MS3102', 'MS3103', 'MS3104', 'MS3105']);
 });
 
 test('today: explicit, then MICROSEG_TODAY, then the clock; invalid dates refused', () => {

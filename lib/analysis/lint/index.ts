@@ -6,7 +6,9 @@
  */
 import { severityOf } from '../../model/codes';
 import { sortDiagnostics } from '../../model/diagnostics';
+import { resolveToday } from '../../model/today';
 import { ResolvedPolicy } from '../../resolve/ir';
+import { resolve } from '../../resolve/resolve';
 import { ServiceResolver } from '../../resolve/services';
 import { atomsOf } from '../flow-space';
 import { addressLeak } from './address-leak';
@@ -42,20 +44,13 @@ export function lintRule(code: string): LintRule | undefined {
 
 export const DEFAULT_EXPIRY_WARNING_DAYS = 30;
 
-/** Today's date as `YYYY-MM-DD` (UTC), from an explicit value, `MICROSEG_TODAY`, or the clock. */
-export function resolveToday(explicit?: string, env: NodeJS.ProcessEnv = process.env, now: () => Date = () => new Date()): string {
-  const v = explicit ?? env.MICROSEG_TODAY;
-  if (v !== undefined && v !== '') {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || Number.isNaN(Date.parse(v + 'T00:00:00Z')) || new Date(v + 'T00:00:00Z').toISOString().slice(0, 10) !== v) {
-      throw new RangeError(`invalid date '${v}' (expected YYYY-MM-DD)`);
-    }
-    return v;
-  }
-  return now().toISOString().slice(0, 10);
-}
+export { resolveToday };
 
 export interface LintOptions {
-  /** `YYYY-MM-DD`; default: resolveToday(). */
+  /**
+   * `YYYY-MM-DD`; default: the date the IR was resolved with. A different
+   * date re-resolves the policy, since which allows are compiled depends on it.
+   */
   readonly today?: string;
   /**
    * Standards to judge the policy by, beside those of its directory (`--standards FILE`).
@@ -64,13 +59,14 @@ export interface LintOptions {
   readonly standards?: readonly LocatedStandard[];
 }
 
-export function lint(ir: ResolvedPolicy, options: LintOptions = {}): LintFinding[] {
+export function lint(given: ResolvedPolicy, options: LintOptions = {}): LintFinding[] {
+  const ir = options.today === undefined || options.today === given.today ? given : resolve(given.policy, { today: options.today });
   const policy = ir.policy;
   const doc = policy.doc;
   const ctx: LintContext = {
     ir,
     policy,
-    today: options.today ?? resolveToday(),
+    today: ir.today,
     expiryWarningDays: doc.lint?.expiryWarningDays ?? DEFAULT_EXPIRY_WARNING_DAYS,
     adminPorts: adminPortSet(doc.lint?.adminPorts, new ServiceResolver(doc)),
     atoms: atomsOf([ir]),

@@ -3,11 +3,12 @@ import { Command } from 'commander';
 import * as path from 'path';
 import { count } from '../../model/words';
 import { sortDiagnostics } from '../../model/diagnostics';
+import { expiredSummary } from '../../resolve/expired';
 import { writeAtomically } from '../atomic';
 import { compileTargets, outputFiles, planTargets, skippedLines } from '../compile-targets';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from '../errors';
 import { CliIO } from '../io';
-import { loadForCommand, printDiagnostics } from '../policy-input';
+import { loadForCommand, printDiagnostics, todayOption } from '../policy-input';
 
 export function register(program: Command, io: CliIO, done: (code: number) => void): void {
   program
@@ -17,8 +18,9 @@ export function register(program: Command, io: CliIO, done: (code: number) => vo
     .option('--target <target>', 'aws, azure, gcp, kubernetes, a comma-separated list, or all', 'all')
     .option('--out <dir>', 'output directory', 'out')
     .option('--stub-versions', 'write "stubbed" instead of cdktf and provider versions (for golden files)', false)
-    .action((file: string, opts: { target: string; out: string; stubVersions: boolean }) => {
-      const r = loadForCommand(io, file);
+    .addOption(todayOption())
+    .action((file: string, opts: { today?: string; target: string; out: string; stubVersions: boolean }) => {
+      const r = loadForCommand(io, file, opts.today);
       printDiagnostics(io, r.diagnostics);
       if (!r.ok) return done(r.code);
       const { targets, skipped } = planTargets(r.ir, opts.target);
@@ -38,6 +40,7 @@ export function register(program: Command, io: CliIO, done: (code: number) => vo
       for (const o of c.outputs) {
         io.out(`${o.target}: ${count(o.stats.identities, 'identity', 'identities')}, ${count(o.stats.rules, 'rule')}, ${count(o.stats.resources, 'resource')} -> ${opts.out}/${o.target}/cdk.tf.json\n`);
       }
+      if (r.ir.expired.length) io.out(`left out as of ${r.ir.today} (expired): ${expiredSummary(r.ir)}\n`);
       done(EXIT_OK);
     });
 }

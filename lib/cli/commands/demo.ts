@@ -9,6 +9,7 @@ import { Command } from 'commander';
 import * as path from 'path';
 import { sortDiagnostics } from '../../model/diagnostics';
 import { count } from '../../model/words';
+import { expiredSummary } from '../../resolve/expired';
 import { ResolvedPolicy } from '../../resolve/ir';
 import { TargetOutput } from '../../targets/target';
 import { verifyOutput } from '../../verify';
@@ -17,7 +18,7 @@ import { compileTargets, outputFiles, planTargets, skippedLines } from '../compi
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from '../errors';
 import { CliIO } from '../io';
 import { examplePolicyPath } from '../package-root';
-import { displayPath, loadForCommand, printDiagnostics } from '../policy-input';
+import { displayPath, loadForCommand, printDiagnostics, todayOption } from '../policy-input';
 
 interface VerifySummary {
   exact: boolean;
@@ -40,17 +41,20 @@ export function register(program: Command, io: CliIO, done: (code: number) => vo
     .description('the main job on a policy (default: the bundled shop example): validate, compile every target, verify, summarise')
     .argument('[policy]', 'policy file (default: the bundled examples/shop/policy.yaml)')
     .option('--out <dir>', 'where to write the compiled targets', 'out')
-    .action((file: string | undefined, opts: { out: string }) => {
+    .addOption(todayOption())
+    .action((file: string | undefined, opts: { today?: string; out: string }) => {
       const policyFile = file ?? displayPath(io, examplePolicyPath());
-      const r = loadForCommand(io, policyFile);
+      const r = loadForCommand(io, policyFile, opts.today);
       printDiagnostics(io, r.diagnostics);
       if (!r.ok) return done(r.code);
       const ir = r.ir;
       const flows = ir.rules.reduce((n, rule) => n + rule.segmentPairs.length, 0);
       io.out(`policy '${ir.name}' (${policyFile}): valid\n`);
       io.out(
-        `  ${count(ir.segments.length, 'segment')}, ${count(ir.externals.length, 'external')}, ${count(ir.rules.filter((x) => x.origin.kind === 'guardrail').length, 'guardrail')}, ${count(ir.rules.filter((x) => x.origin.kind === 'rule').length, 'rule')}, ${count(flows, 'segment pair')} named by rules\n\n`,
+        `  ${count(ir.segments.length, 'segment')}, ${count(ir.externals.length, 'external')}, ${count(ir.rules.filter((x) => x.origin.kind === 'guardrail').length, 'guardrail')}, ${count(ir.rules.filter((x) => x.origin.kind === 'rule').length, 'rule')}, ${count(flows, 'segment pair')} named by rules\n`,
       );
+      if (ir.expired.length) io.out(`  left out as of ${ir.today}: ${expiredSummary(ir)}\n`);
+      io.out('\n');
       const plan = planTargets(ir, 'all');
       const c = compileTargets(ir, plan.targets, { optional: true });
       printDiagnostics(io, sortDiagnostics(c.diagnostics.filter((d) => d.severity !== 'info')));

@@ -18,7 +18,7 @@ import { compileTargets, selectTargets } from '../compile-targets';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from '../errors';
 import { CliIO } from '../io';
 import { loadAtRef } from '../git-policy';
-import { Loaded, loadForCommand, printDiagnostics } from '../policy-input';
+import { Loaded, loadForCommand, printDiagnostics, todayOption } from '../policy-input';
 
 export function register(program: Command, io: CliIO, done: (code: number) => void): void {
   program
@@ -30,14 +30,15 @@ export function register(program: Command, io: CliIO, done: (code: number) => vo
     .option('--format <format>', 'text, json or markdown', 'text')
     .option('--apply-check', 'compile both versions and check that applying the change never drops, opens or collides (exit 1 when unsafe)')
     .option('--target <targets>', 'with --apply-check: aws, azure, gcp (comma-separated) or all', 'all')
-    .action((a: string, b: string | undefined, opts: { baseRef?: string; format: string; applyCheck?: boolean; target: string }) => {
+    .addOption(todayOption())
+    .action((a: string, b: string | undefined, opts: { today?: string; baseRef?: string; format: string; applyCheck?: boolean; target: string }) => {
       if (!['text', 'json', 'markdown'].includes(opts.format)) throw new UsageError(`unknown format '${opts.format}' (expected text, json or markdown)`);
       if (!b && !opts.baseRef) throw new UsageError('diff needs OLD and NEW, or NEW with --base-ref REF');
       const newFile = b ?? a;
-      const neu = loadForCommand(io, newFile);
+      const neu = loadForCommand(io, newFile, opts.today);
       let old: Loaded;
-      if (opts.baseRef) old = loadAtRef(io, opts.baseRef, a, neu.ok ? neu.policy : undefined);
-      else old = loadForCommand(io, a);
+      if (opts.baseRef) old = loadAtRef(io, opts.baseRef, a, neu.ok ? neu.policy : undefined, opts.today);
+      else old = loadForCommand(io, a, opts.today);
       printDiagnostics(io, sortDiagnostics([...old.diagnostics, ...neu.diagnostics]));
       if (!old.ok || !neu.ok) return done(Math.max(old.ok ? 0 : old.code, neu.ok ? 0 : neu.code) === EXIT_USAGE ? EXIT_USAGE : EXIT_FINDINGS);
       if (opts.applyCheck) {

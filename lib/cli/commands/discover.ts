@@ -15,11 +15,12 @@ import { checkPolicyObject } from '../../model/policy';
 import { suggest } from '../../model/suggest';
 import { EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, UsageError } from '../errors';
 import { CliIO } from '../io';
-import { loadForCommand, printDiagnostics } from '../policy-input';
+import { loadForCommand, printDiagnostics, todayOption } from '../policy-input';
 import { flowsForCommand, inventoryForCommand, parseAwsFormatOption, parseDays, parseUntil } from './lifecycle-input';
 import { count } from '../../model/words';
 
 interface Opts {
+  today?: string;
   flows?: string[];
   inventory?: string;
   labels?: string;
@@ -48,6 +49,7 @@ export function register(program: Command, io: CliIO, done: (code: number) => vo
     .option('--emit-sql <warehouse>', 'print the observation step as one SQL query instead: athena (AWS) or bigquery (GCP)')
     .option('--table <name>', 'flow-log table for --emit-sql')
     .option('--from-query-result <file>', 'read the result (CSV or JSON) of the --emit-sql query instead of flow logs')
+    .addOption(todayOption())
     .action(async (opts: Opts) => {
       if (!opts.inventory) throw new UsageError('discover needs --inventory FILE (flows are mapped to workloads by address)');
       const days = parseDays(opts.days);
@@ -55,7 +57,7 @@ export function register(program: Command, io: CliIO, done: (code: number) => vo
       const awsFormat = parseAwsFormatOption(opts.awsFormat);
       let base;
       if (opts.policy) {
-        const r = loadForCommand(io, opts.policy);
+        const r = loadForCommand(io, opts.policy, opts.today);
         printDiagnostics(io, r.diagnostics);
         if (!r.ok) return done(r.code);
         base = r.ir;

@@ -12,7 +12,7 @@ import { sortDiagnostics } from '../../model/diagnostics';
 import { compileTargets } from '../compile-targets';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from '../errors';
 import { CliIO } from '../io';
-import { loadForCommand, printDiagnostics } from '../policy-input';
+import { loadForCommand, printDiagnostics, todayOption } from '../policy-input';
 import { parseFormat } from './lifecycle-input';
 import { isTargetName } from '../../targets/registry';
 
@@ -24,11 +24,12 @@ export function register(program: Command, io: CliIO, done: (code: number) => vo
     .option('--state <file>', 'output of `terraform show -json` (state) or `terraform show -json PLANFILE`')
     .option('--target <target>', 'aws, azure or gcp')
     .option('--format <format>', 'text, json or markdown', 'text')
-    .action((file: string, opts: { state?: string; target?: string; format: string }) => {
+    .addOption(todayOption())
+    .action((file: string, opts: { today?: string; state?: string; target?: string; format: string }) => {
       const format = parseFormat(opts.format, ['text', 'json', 'markdown']);
       if (!opts.state) throw new UsageError('drift needs --state FILE (the output of `terraform show -json`)');
       if (!opts.target || !isTargetName(opts.target)) throw new UsageError(`drift needs --target aws, azure or gcp${opts.target ? ` (not '${opts.target}')` : ''}`);
-      const r = loadForCommand(io, file);
+      const r = loadForCommand(io, file, opts.today);
       printDiagnostics(io, r.diagnostics);
       if (!r.ok) return done(r.code);
       const statePath = path.resolve(io.cwd, opts.state);

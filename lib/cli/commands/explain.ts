@@ -5,7 +5,7 @@ import { explainJson } from '../../report/json';
 import { explainText } from '../../report/text';
 import { EXIT_OK, UsageError } from '../errors';
 import { CliIO } from '../io';
-import { loadForCommand, printDiagnostics } from '../policy-input';
+import { loadForCommand, printDiagnostics, todayOption } from '../policy-input';
 
 export function register(program: Command, io: CliIO, done: (code: number) => void): void {
   program
@@ -16,9 +16,10 @@ export function register(program: Command, io: CliIO, done: (code: number) => vo
     .requiredOption('--to <endpoint>', 'same forms as --from')
     .option('--service <service>', 'tcp/443, udp/53, icmp, any, or a service name (default: every service)')
     .option('--format <format>', 'text or json', 'text')
-    .action((file: string, opts: { from: string; to: string; service?: string; format: string }) => {
+    .addOption(todayOption())
+    .action((file: string, opts: { today?: string; from: string; to: string; service?: string; format: string }) => {
       if (opts.format !== 'text' && opts.format !== 'json') throw new UsageError(`unknown format '${opts.format}' (expected text or json)`);
-      const r = loadForCommand(io, file);
+      const r = loadForCommand(io, file, opts.today);
       printDiagnostics(io, r.diagnostics);
       if (!r.ok) return done(r.code);
       let result;

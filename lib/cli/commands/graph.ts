@@ -13,7 +13,7 @@ import { renderMermaid } from '../../report/mermaid';
 import { renderSvg } from '../../report/svg';
 import { EXIT_OK, UsageError } from '../errors';
 import { CliIO } from '../io';
-import { loadForCommand, printDiagnostics } from '../policy-input';
+import { loadForCommand, printDiagnostics, todayOption } from '../policy-input';
 
 const FORMATS = ['mermaid', 'dot', 'svg', 'html'] as const;
 type Format = (typeof FORMATS)[number];
@@ -52,17 +52,18 @@ export function register(program: Command, io: CliIO, done: (code: number) => vo
     .option('--show-denied', 'also draw the edges that deny guardrails cut', false)
     .option('--fence', 'wrap Mermaid in a ```mermaid fence for markdown', false)
     .option('--out <file>', 'write to this file instead of stdout')
-    .action(async (file: string, opts: { format: string; groupBy?: string; diff?: string; showDenied: boolean; fence: boolean; out?: string }) => {
+    .addOption(todayOption())
+    .action(async (file: string, opts: { today?: string; format: string; groupBy?: string; diff?: string; showDenied: boolean; fence: boolean; out?: string }) => {
       if (!(FORMATS as readonly string[]).includes(opts.format)) throw new UsageError(`unknown format '${opts.format}' (expected ${FORMATS.join(', ')})`);
       const format = opts.format as Format;
-      const r = loadForCommand(io, file);
+      const r = loadForCommand(io, file, opts.today);
       printDiagnostics(io, r.diagnostics);
       if (!r.ok) return done(r.code);
       checkGroupBy(r.ir, opts.groupBy);
       const graphOpts = { groupBy: opts.groupBy, showDenied: opts.showDenied };
       let graph: SegmentGraph = buildGraph(r.ir, graphOpts);
       if (opts.diff !== undefined) {
-        const old = loadForCommand(io, opts.diff);
+        const old = loadForCommand(io, opts.diff, opts.today);
         printDiagnostics(io, old.diagnostics);
         if (!old.ok) return done(old.code);
         // The old policy may lack the label; group its segments only when it has it.

@@ -10,7 +10,7 @@ import { loadAtRef } from '../git-policy';
 import { ResolvedPolicy } from '../../resolve/ir';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from '../errors';
 import { CliIO } from '../io';
-import { loadForCommand, printDiagnostics } from '../policy-input';
+import { loadForCommand, printDiagnostics, todayOption } from '../policy-input';
 import { inventoryForCommand, parseFormat } from './lifecycle-input';
 
 export function register(program: Command, io: CliIO, done: (code: number) => void): void {
@@ -23,16 +23,17 @@ export function register(program: Command, io: CliIO, done: (code: number) => vo
     .option('--base-ref <ref>', 'read the base policy from git: `git show REF:<policy>`')
     .option('--format <format>', 'text, json or markdown', 'text')
     .option('--fail-on-unmanaged', 'exit 1 when some workload is in no segment', false)
-    .action((file: string, opts: { inventory?: string; base?: string; baseRef?: string; format: string; failOnUnmanaged: boolean }) => {
+    .addOption(todayOption())
+    .action((file: string, opts: { today?: string; inventory?: string; base?: string; baseRef?: string; format: string; failOnUnmanaged: boolean }) => {
       const format = parseFormat(opts.format, ['text', 'json', 'markdown']);
       if (!opts.inventory) throw new UsageError('impact needs --inventory FILE');
       if (opts.base && opts.baseRef) throw new UsageError('give --base or --base-ref, not both');
-      const r = loadForCommand(io, file);
+      const r = loadForCommand(io, file, opts.today);
       printDiagnostics(io, r.diagnostics);
       if (!r.ok) return done(r.code);
       let base: ResolvedPolicy | undefined;
       if (opts.base || opts.baseRef) {
-        const b = opts.base ? loadForCommand(io, opts.base) : loadAtRef(io, opts.baseRef!, file, r.policy);
+        const b = opts.base ? loadForCommand(io, opts.base, opts.today) : loadAtRef(io, opts.baseRef!, file, r.policy, opts.today);
         printDiagnostics(io, b.diagnostics);
         if (!b.ok) return done(b.code);
         base = b.ir;

@@ -1,7 +1,7 @@
 /** `microseg lint POLICY [--fail-on error|warning|none] [--format …] [--today YYYY-MM-DD]`: validate plus the lint findings. */
 import * as path from 'path';
 import { Command } from 'commander';
-import { failsOn, lint, resolveToday } from '../../analysis/lint';
+import { failsOn, lint } from '../../analysis/lint';
 import { lintGithub } from '../../report/github';
 import { lintJson } from '../../report/json';
 import { lintJunit } from '../../report/junit';
@@ -13,7 +13,7 @@ import { lintText } from '../../report/text';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../errors';
 import { CliIO } from '../io';
 import { packageVersion } from '../package-root';
-import { collect, displayPath, loadForCommand, loadStandardsForCommand, printDiagnostics } from '../policy-input';
+import { collect, displayPath, Loaded, loadForCommand, loadStandardsForCommand, printDiagnostics, todayFor, todayOption } from '../policy-input';
 
 const FORMATS = ['text', 'json', 'markdown', 'sarif', 'junit', 'github'] as const;
 const FAIL_ON = ['error', 'warning', 'none'] as const;
@@ -26,18 +26,14 @@ export function register(program: Command, io: CliIO, done: (code: number) => vo
     .option('--fail-on <severity>', 'exit 1 on findings at or above: error, warning or none', 'error')
     .option('--format <format>', FORMATS.join(', '), 'text')
     .option('--standards <file>', 'a SegmentationStandards file to judge the policy by (repeatable; a policy directory\'s own standards always apply)', collect, [] as string[])
-    .option('--today <date>', 'the date expiry is judged against, YYYY-MM-DD (default: MICROSEG_TODAY, else the clock)')
+    .addOption(todayOption())
     .action((file: string, opts: { failOn: string; format: string; today?: string; standards: string[] }) => {
       if (!(FORMATS as readonly string[]).includes(opts.format)) throw new UsageError(`unknown format '${opts.format}' (expected ${FORMATS.join(', ')})`);
       if (!(FAIL_ON as readonly string[]).includes(opts.failOn)) throw new UsageError(`unknown --fail-on '${opts.failOn}' (expected error, warning or none)`);
-      let today: string;
-      try {
-        today = resolveToday(opts.today);
-      } catch (e) {
-        throw new UsageError(`--today/MICROSEG_TODAY: ${(e as Error).message}`);
-      }
+      const today = todayFor(opts.today);
       const std = loadStandardsForCommand(io, opts.standards);
-      const loaded = loadForCommand(io, file);
+      // MS3007 says what MS2002 would: each expired allow is one finding, not a finding and a note.
+      const loaded = withoutExpiryNotes(loadForCommand(io, file, today));
       const r = std.code === 0 ? loaded : { ok: false as const, code: Math.max(std.code, loaded.ok ? 0 : loaded.code), diagnostics: [...std.diagnostics, ...loaded.diagnostics] };
       printDiagnostics(io, r.ok ? [...std.diagnostics, ...r.diagnostics] : r.diagnostics);
       const format = opts.format as (typeof FORMATS)[number];
@@ -62,4 +58,8 @@ export function register(program: Command, io: CliIO, done: (code: number) => vo
 
 function renderers(report: LintReport, io: CliIO): Record<(typeof FORMATS)[number], () => string> {
   return { text: () => lintText(report, io.isTTY), json: () => lintJson(report), markdown: () => lintMarkdown(report), sarif: () => lintSarif(report, placeOf(io.cwd)), junit: () => lintJunit(report), github: () => lintGithub(report) };
+}
+
+function withoutExpiryNotes(r: Loaded): Loaded {
+  return { ...r, diagnostics: r.diagnostics.filter((d) => d.code !== 'MS2002') };
 }

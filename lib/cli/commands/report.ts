@@ -12,7 +12,7 @@ import { buildReport, CoverageReport, coverageFromInventory } from '../../report
 import { Diagnostic, hasErrors } from '../../model/diagnostics';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../errors';
 import { CliIO } from '../io';
-import { displayPath, loadForCommand, printDiagnostics } from '../policy-input';
+import { displayPath, loadForCommand, printDiagnostics, todayOption } from '../policy-input';
 import { checkGroupBy, writeFileAtomically } from './graph';
 
 type Row = { name: string; address?: string; labels?: Record<string, string> };
@@ -90,8 +90,9 @@ export function register(program: Command, io: CliIO, done: (code: number) => vo
     .option('--out <file>', 'HTML file to write', 'report.html')
     .option('--inventory <file>', 'workload inventory (or a precomputed coverage object) for the coverage section')
     .option('--group-by <label>', "group segments in the graph by a label, or 'none' (default: env, when the policy has it)")
-    .action(async (file: string, opts: { out: string; inventory?: string; groupBy?: string }) => {
-      const r = loadForCommand(io, file);
+    .addOption(todayOption())
+    .action(async (file: string, opts: { today?: string; out: string; inventory?: string; groupBy?: string }) => {
+      const r = loadForCommand(io, file, opts.today);
       printDiagnostics(io, r.diagnostics);
       if (!r.ok) return done(r.code);
       if (opts.groupBy !== 'none') checkGroupBy(r.ir, opts.groupBy);

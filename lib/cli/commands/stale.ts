@@ -16,10 +16,11 @@ import { ResolvedPolicy } from '../../resolve/ir';
 import { planGcp } from '../../targets/gcp/plan';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from '../errors';
 import { CliIO } from '../io';
-import { loadForCommand, printDiagnostics } from '../policy-input';
+import { loadForCommand, printDiagnostics, todayOption } from '../policy-input';
 import { flowsForCommand, inventoryForCommand, parseAwsFormatOption, parseDays, parseFormat, parseUntil, windowEnd, windowWarning } from './lifecycle-input';
 
 interface Opts {
+  today?: string;
   flows?: string[];
   inventory?: string;
   days: string;
@@ -63,13 +64,14 @@ export function register(program: Command, io: CliIO, done: (code: number) => vo
     .option('--table <name>', 'flow-log table for --emit-sql')
     .option('--from-query-result <file>', 'read the result (CSV or JSON) of the --emit-sql query instead of flow logs')
     .option('--fail-on-stale', 'exit 1 when some rule is stale', false)
+    .addOption(todayOption())
     .action(async (file: string, opts: Opts) => {
       const format = parseFormat(opts.format, ['text', 'json', 'markdown']);
       const days = parseDays(opts.days)!;
       const until = parseUntil(opts.until);
       const awsFormat = parseAwsFormatOption(opts.awsFormat);
       if (!opts.inventory) throw new UsageError('stale needs --inventory FILE (flows are mapped to workloads by address)');
-      const r = loadForCommand(io, file);
+      const r = loadForCommand(io, file, opts.today);
       printDiagnostics(io, r.diagnostics);
       if (!r.ok) return done(r.code);
       const inv = inventoryForCommand(io, opts.inventory);

@@ -4,7 +4,7 @@ import { formatDiagnostic } from '../../model/diagnostics';
 import { count } from '../../model/words';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../errors';
 import { CliIO } from '../io';
-import { loadForCommand, printDiagnostics } from '../policy-input';
+import { loadForCommand, printDiagnostics, todayOption } from '../policy-input';
 
 export function register(program: Command, io: CliIO, done: (code: number) => void): void {
   program
@@ -12,9 +12,10 @@ export function register(program: Command, io: CliIO, done: (code: number) => vo
     .description('check a policy: schema, references, CIDRs, ports; exit 0 when valid, 1 when not')
     .argument('<policy>', 'policy file (YAML or JSON) or policy directory')
     .option('--format <format>', 'text or json', 'text')
-    .action((file: string, opts: { format: string }) => {
+    .addOption(todayOption())
+    .action((file: string, opts: { today?: string; format: string }) => {
       if (opts.format !== 'text' && opts.format !== 'json') throw new UsageError(`unknown format '${opts.format}' (expected text or json)`);
-      const r = loadForCommand(io, file);
+      const r = loadForCommand(io, file, opts.today);
       const code = r.ok ? EXIT_OK : r.code;
       if (opts.format === 'json') {
         io.out(

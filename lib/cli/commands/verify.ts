@@ -8,7 +8,7 @@ import { runVerify, VerifyFormat } from '../../verify/report';
 import { selectTargets } from '../compile-targets';
 import { UsageError } from '../errors';
 import { CliIO } from '../io';
-import { collect, loadForCommand, loadStandardsForCommand, printDiagnostics } from '../policy-input';
+import { collect, loadForCommand, loadStandardsForCommand, printDiagnostics, todayOption } from '../policy-input';
 import { verifyStandards } from '../../analysis/standards';
 import { formatDiagnostic } from '../../model/diagnostics';
 import { readModel } from '../../verify';
@@ -25,7 +25,8 @@ export function register(program: Command, io: CliIO, done: (code: number) => vo
     .option('--format <format>', 'text, json or sarif', 'text')
     .option('--standards <file>', 'also judge the output by a SegmentationStandards file (repeatable; a policy directory\'s own standards apply with --standards or --check-standards)', collect, [] as string[])
     .option('--check-standards', 'judge the output by the policy directory\'s own standards', false)
-    .action((file: string, dir: string, opts: { target?: string; format: string; standards: string[]; checkStandards: boolean }) => {
+    .addOption(todayOption())
+    .action((file: string, dir: string, opts: { today?: string; target?: string; format: string; standards: string[]; checkStandards: boolean }) => {
       if (!FORMATS.includes(opts.format as VerifyFormat)) throw new UsageError(`unknown format '${opts.format}' (expected ${FORMATS.join(', ')})`);
       const abs = path.resolve(io.cwd, dir);
       if (!fs.existsSync(abs)) throw new UsageError(`${dir}: no such directory`);
@@ -33,7 +34,7 @@ export function register(program: Command, io: CliIO, done: (code: number) => vo
       const std = loadStandardsForCommand(io, opts.standards);
       printDiagnostics(io, std.diagnostics);
       if (std.code !== 0) return done(std.code);
-      const r = loadForCommand(io, file);
+      const r = loadForCommand(io, file, opts.today);
       printDiagnostics(io, r.diagnostics);
       if (!r.ok) return done(r.code);
       let targets: TargetName[];
