@@ -79,10 +79,10 @@ test('GitHub annotations: one command per unsuppressed finding, escaped', () => 
 
 test('JUnit: failures for findings, skipped for suppressed, passing cases for clean rules', () => {
   const x = lintJunit(r);
-  expect(x).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="microseg lint" tests="17" failures="1" errors="0" skipped="1">/);
+  expect(x).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="microseg lint" tests="18" failures="1" errors="0" skipped="1">/);
   expect(x).toContain('<skipped message="suppressed: honeypot, monitored by the SOC"/>');
   expect(x).toContain('<failure message="suppression of MS3003 for &apos;web-to-db&apos; matches no finding" type="warning">');
-  expect((x.match(/<testcase /g) ?? []).length).toBe(17);
+  expect((x.match(/<testcase /g) ?? []).length).toBe(18);
 });
 
 test('markdown: summary table first, details collapsed', () => {
