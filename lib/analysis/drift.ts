@@ -65,11 +65,21 @@ export const SECURITY_TYPES: Record<TargetName, readonly string[]> = {
     'azurerm_network_interface_security_group_association',
     'azurerm_network_interface_application_security_group_association',
   ],
-  gcp: ['google_compute_firewall', 'google_compute_firewall_policy_rule', 'google_compute_network_firewall_policy_rule'],
+  gcp: [
+    'google_compute_firewall',
+    'google_compute_firewall_policy',
+    'google_compute_firewall_policy_rule',
+    'google_compute_firewall_policy_association',
+    'google_compute_network_firewall_policy',
+    'google_compute_network_firewall_policy_rule',
+    'google_compute_network_firewall_policy_association',
+    'google_tags_tag_key',
+    'google_tags_tag_value',
+  ],
   kubernetes: ['kubernetes_network_policy_v1', 'kubernetes_network_policy', 'kubernetes_manifest'],
 };
 
-const IDENTITY_TYPES = new Set(['aws_security_group', 'azurerm_application_security_group', 'azurerm_network_security_group']);
+const IDENTITY_TYPES = new Set(['aws_security_group', 'azurerm_application_security_group', 'azurerm_network_security_group', 'google_tags_tag_value']);
 
 /** Keys of a compiled body that are Terraform meta-arguments or cdktf metadata, not cloud state. */
 const META = new Set(['//', 'depends_on', 'lifecycle', 'provider', 'count', 'for_each', 'timeouts', 'provisioner', 'connection']);

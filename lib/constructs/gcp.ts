@@ -4,7 +4,7 @@
  */
 import { Construct } from 'constructs';
 import { GcpEmission, emitGcp } from '../targets/gcp/emit';
-import { GcpIdentityKind, GcpPlan, planGcp } from '../targets/gcp/plan';
+import { GcpGuardrailLayer, GcpIdentityKind, GcpIdentitySpelling, GcpPlan, gcpIdentityKind, planGcp } from '../targets/gcp/plan';
 import { FAILED_IDENTITY, InternalProps, Segmentation, SegmentationProps } from './segmentation';
 
 export interface GcpSegmentationProps<S extends string = string> extends SegmentationProps<S> {
@@ -22,10 +22,20 @@ export interface GcpSegmentationProps<S extends string = string> extends Segment
    */
   readonly namePrefix?: string;
   /**
-   * What identifies a segment's workloads: network tags (`<prefix>-<segment>`) or service accounts.
+   * What identifies a segment's workloads: network tags (`<prefix>-<segment>`), service accounts, or
+   * secure tags (a tag value per segment, the rules in a global network firewall policy; needs `project`).
    * @default 'tags' (or `targets.gcp.identity` of the policy)
    */
-  readonly identity?: GcpIdentityKind;
+  readonly identity?: GcpIdentitySpelling;
+  /**
+   * Where deny guardrails go: beside the rules, or a hierarchical firewall policy (needs `guardrailParent`).
+   * @default 'firewall-rules' (or `targets.gcp.guardrails` of the policy)
+   */
+  readonly guardrails?: GcpGuardrailLayer;
+  /** Parent of the hierarchical firewall policy, `folders/N` or `organizations/N` (or a token). @default `targets.gcp.guardrailParent` */
+  readonly guardrailParent?: string;
+  /** Parent of the secure tag key, `organizations/N` or `projects/P`. @default `targets.gcp.tagParent`, else the project */
+  readonly tagParent?: string;
   /**
    * With `identity: 'serviceAccounts'`: the email per segment. Segments not
    * listed get `<prefix>-<segment>@<project>.iam.gserviceaccount.com`
@@ -50,11 +60,15 @@ export class GcpSegmentation<S extends string = string> extends Segmentation<S, 
   readonly identity: GcpIdentityKind;
 
   constructor(scope: Construct, id: string, props: GcpSegmentationProps<S>) {
-    let identity: GcpIdentityKind = props.identity ?? 'tags';
+    let identity: GcpIdentityKind = gcpIdentityKind(props.identity);
     super(scope, id, 'gcp', props as GcpSegmentationProps<S> & InternalProps, (ir, path) => {
-      identity = props.identity ?? ir.policy.doc.targets?.gcp?.identity ?? 'tags';
-      const plan = planGcp(ir, { namePrefix: props.namePrefix, identity, project: props.project, serviceAccounts: props.serviceAccounts });
-      return { plan, emission: emitGcp(plan, { scope: path, network: props.network, project: props.project }), notes: plan.notes };
+      const cfg = ir.policy.doc.targets?.gcp ?? {};
+      identity = gcpIdentityKind(props.identity ?? cfg.identity);
+      const tagParent = props.tagParent ?? cfg.tagParent;
+      const guardrailParent = props.guardrailParent ?? cfg.guardrailParent;
+      const guardrails = props.guardrails ?? cfg.guardrails;
+      const plan = planGcp(ir, { namePrefix: props.namePrefix, identity, project: props.project, serviceAccounts: props.serviceAccounts, guardrails, tagParent });
+      return { plan, emission: emitGcp(plan, { scope: path, network: props.network, project: props.project, tagParent, guardrailParent }), notes: plan.notes };
     });
     this.identity = identity;
   }
@@ -63,18 +77,24 @@ export class GcpSegmentation<S extends string = string> extends Segmentation<S, 
     this.known(segment);
     if (this.failed) return [FAILED_IDENTITY];
     const s = this.identities.segments[segment];
-    return [...(s.networkTags ?? s.serviceAccounts ?? [])];
+    return [...(s.networkTags ?? s.serviceAccounts ?? s.secureTags ?? [])];
+  }
+
+  /** The secure tag value a workload of `segment` is bound to (with `identity: 'secure-tags'`): a reference to its `google_tags_tag_value` id. */
+  secureTag(segment: S): string {
+    if (this.identity !== 'secureTags') throw new Error(`GcpSegmentation: identity is '${this.identity}', segments carry no secure tags`);
+    return this.identitiesOf(segment)[0];
   }
 
   /** Network tag a workload of `segment` carries (with `identity: 'tags'`). */
   networkTag(segment: S): string {
-    if (this.identity !== 'tags') throw new Error(`GcpSegmentation: identity is '${this.identity}', segments carry service accounts, not tags`);
+    if (this.identity !== 'tags') throw new Error(`GcpSegmentation: identity is '${this.identity}', segments carry no network tags`);
     return this.identitiesOf(segment)[0];
   }
 
   /** Service-account email a workload of `segment` runs as (with `identity: 'serviceAccounts'`). */
   serviceAccount(segment: S): string {
-    if (this.identity !== 'serviceAccounts') throw new Error(`GcpSegmentation: identity is '${this.identity}', segments carry network tags, not service accounts`);
+    if (this.identity !== 'serviceAccounts') throw new Error(`GcpSegmentation: identity is '${this.identity}', segments carry no service accounts`);
     return this.identitiesOf(segment)[0];
   }
 }

@@ -113,7 +113,7 @@ export const CODES: Record<string, CodeInfo> = {
   MS1103: {
     severity: 'error',
     title: 'value not allowed',
-    explanation: 'A field only takes some values: guardrail `action` is `allow` or `deny`; `targets.gcp.identity` is `tags` or `serviceAccounts`.',
+    explanation: 'A field only takes some values: guardrail `action` is `allow` or `deny`; `targets.gcp.identity` is `network-tags`, `service-accounts` or `secure-tags` (or `tags`, `serviceAccounts`).',
   },
   MS1104: {
     severity: 'error',
@@ -606,6 +606,12 @@ export const CODES: Record<string, CodeInfo> = {
     title: 'gcp: firewall name collision',
     explanation: 'Two generated firewall rules would get the same name (names are unique per project). Rename the rule or guardrail.',
   },
+  MS6005: {
+    severity: 'error',
+    title: 'gcp: guardrail cannot be matched exactly by the hierarchical firewall policy',
+    explanation:
+      'With `targets.gcp.guardrails: hierarchical` every deny guardrail goes to a hierarchical firewall policy, whose rules cannot match network tags, match service accounts only as targets, and match secure tags only from an organization tag key (`targets.gcp.tagParent: organizations/…`). A segment on a side the layer cannot match by identity is matched by its addresses, which is exact only when the segment declares `addresses` that no other segment holds and no rule admits outside hosts there on the guardrail\'s services. Declare such addresses, or use `identity: secure-tags` with an organization tag key.',
+  },
   MS6100: {
     severity: 'info',
     title: 'gcp: egress towards shared addresses',
@@ -628,6 +634,18 @@ export const CODES: Record<string, CodeInfo> = {
     severity: 'info',
     title: 'gcp: Terraform variable for a missing setting',
     explanation: '`targets.gcp.project` or `targets.gcp.network` is not set; the output declares the Terraform variable `gcp_project` or `gcp_network`, to be given at plan time.',
+  },
+  MS6104: {
+    severity: 'info',
+    title: 'gcp: guardrail placed in the hierarchical firewall policy',
+    explanation:
+      'The deny guardrail is a rule of the hierarchical firewall policy (folder or organization), evaluated before the project\'s firewall rules and editable only by whoever holds compute.orgFirewallPolicyAdmin there; traffic it does not deny is passed on with goto_next. Egress allows towards the denied segments still leave out its services.',
+  },
+  MS6105: {
+    severity: 'info',
+    title: 'gcp: rules in a global network firewall policy',
+    explanation:
+      'With secure tags the rules are a global network firewall policy associated with the network. GCP evaluates the network\'s VPC firewall rules first unless the network\'s `network_firewall_policy_enforcement_order` is BEFORE_CLASSIC_FIREWALL: VPC firewall rules of others that target every instance (a default network\'s allow-internal) decide before ours. Remove them or set the enforcement order.',
   },
   MS7001: {
     severity: 'error',

@@ -109,7 +109,24 @@ export const targetsSchema = z
       .strictObject({
         project: z.string().optional(),
         network: z.string().optional(),
-        identity: z.enum(['tags', 'serviceAccounts']).describe('What identifies a segment: network tags (default) or service accounts.').optional(),
+        identity: z
+          .enum(['network-tags', 'service-accounts', 'secure-tags', 'tags', 'serviceAccounts', 'secureTags'])
+          .describe('What identifies a segment: network tags (default), service accounts, or secure tags (IAM-governed tag values, rules in a global network firewall policy); tags and serviceAccounts are the older spellings.')
+          .optional(),
+        guardrails: z
+          .enum(['firewall-rules', 'hierarchical'])
+          .describe('Where deny guardrails go: beside the rules (default), or a hierarchical firewall policy of a folder or the organization, evaluated first.')
+          .optional(),
+        guardrailParent: z
+          .string()
+          .regex(/^(folders|organizations)\/\d+$|\$\{/)
+          .describe('Parent of the hierarchical firewall policy: folders/N or organizations/N (default: a Terraform variable).')
+          .optional(),
+        tagParent: z
+          .string()
+          .regex(/^(organizations\/\d+|projects\/[a-z][-a-z0-9]{4,28}[a-z0-9])$|\$\{/)
+          .describe('Parent of the secure tag key: organizations/N or projects/P (default: the project). Only organization keys can be matched by a hierarchical firewall policy.')
+          .optional(),
       })
       .optional(),
     kubernetes: z

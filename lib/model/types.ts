@@ -97,7 +97,14 @@ export interface AzureTargetDoc {
 export interface GcpTargetDoc {
   readonly project?: string;
   readonly network?: string;
-  readonly identity?: 'tags' | 'serviceAccounts';
+  /** `network-tags` (default), `service-accounts`, `secure-tags`; `tags` and `serviceAccounts` are the older spellings. */
+  readonly identity?: 'tags' | 'network-tags' | 'serviceAccounts' | 'service-accounts' | 'secureTags' | 'secure-tags';
+  /** Where deny guardrails go: `firewall-rules` (default, beside the rules) or `hierarchical` (a folder or organization firewall policy). */
+  readonly guardrails?: 'firewall-rules' | 'hierarchical';
+  /** Parent of the hierarchical firewall policy: `folders/N` or `organizations/N` (else a Terraform variable). */
+  readonly guardrailParent?: string;
+  /** Parent of the secure tag key: `organizations/N` or `projects/P` (default the project). */
+  readonly tagParent?: string;
 }
 export interface KubernetesTargetDoc {
   /** Label key prefix of the pod labels (default `microseg.io/`). */

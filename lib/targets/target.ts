@@ -32,6 +32,10 @@ export interface IdentitiesFile {
         readonly networkTags?: readonly string[];
         /** GCP: service account emails when `identity: serviceAccounts`. */
         readonly serviceAccounts?: readonly string[];
+        /** GCP, `identity: secure-tags`: the tag values the instance's tag binding needs (`google_tags_tag_value` addresses). */
+        readonly secureTags?: readonly string[];
+        /** GCP, `identity: secure-tags`: the same values by namespaced name (`<project or org id>/<key>/<value>`), as `gcloud resource-manager tags bindings create --tag-value` takes them. */
+        readonly secureTagValues?: readonly string[];
         /** Kubernetes: the namespace the segment's pods run in. */
         readonly namespace?: string;
         /** Kubernetes: the labels every pod of the segment carries (keys with the label prefix). */

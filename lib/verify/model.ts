@@ -15,6 +15,7 @@
  */
 import { AddressSet, Family } from '../net/address';
 import { PortSet } from '../net/ports';
+import { layerOf, nextLayerStart } from './layers';
 import { VerifyIssue } from './terraform';
 
 export type Direction = 'ingress' | 'egress';
@@ -52,7 +53,8 @@ export interface ProtoMatch {
 }
 
 export interface NormRule {
-  readonly action: 'allow' | 'deny';
+  /** `next`: leave this rule's layer, the packet goes on to the next one (layers.ts). */
+  readonly action: 'allow' | 'deny' | 'next';
   /** Every clause must match the local workload. */
   readonly local: readonly EndpointMatch[];
   readonly peer: EndpointMatch;
@@ -62,6 +64,8 @@ export interface NormRule {
   readonly origin: string;
   /** Short human description, e.g. `allow tcp/443 from 10.0.0.0/8 (priority 200)`. */
   readonly label: string;
+  /** Layer of a layered chain (layers.ts); absent: 0. Non-decreasing along a chain. */
+  readonly layer?: number;
 }
 
 export interface Chain {
@@ -124,16 +128,28 @@ export function localAddressSets(chains: readonly Chain[]): AddressSet[] {
 
 /**
  * Addresses of peers admitted by a chain, for a peer carrying identities
- * whose matching rules are `hit` (indices into rules). First match decides.
+ * whose matching rules are `hit` (indices into rules). First match decides;
+ * a `next` rule passes what it matches on to the next layer (layers.ts).
  */
 export function walkChain(rules: readonly NormRule[], hit: (i: number) => boolean, universe: AddressSet): AddressSet {
   let rest = universe;
   let admitted = AddressSet.EMPTY;
-  for (let i = 0; i < rules.length && !rest.isEmpty(); i++) {
+  // Peers a `next` rule of the current layer sent on: undecided again from the next layer's first rule.
+  let passed = AddressSet.EMPTY;
+  let layer = rules.length ? layerOf(rules[0]) : 0;
+  for (let i = 0; i < rules.length; i++) {
     const r = rules[i];
+    const l = layerOf(r);
+    if (l !== layer) {
+      layer = l;
+      rest = rest.union(passed);
+      passed = AddressSet.EMPTY;
+    }
+    if (rest.isEmpty()) continue;
     const m = hit(i) ? rest : rest.intersect(r.peer.addrs);
     if (m.isEmpty()) continue;
     if (r.action === 'allow') admitted = admitted.union(m);
+    else if (r.action === 'next') passed = passed.union(m);
     rest = rest.subtract(m);
   }
   return admitted;
@@ -154,10 +170,22 @@ export function decidePacket(
 ): PacketDecision {
   let admitted = true;
   const decidedBy: string[] = [];
+  const matches = (r: NormRule) =>
+    ruleMatchesLocal(r, local.ids, local.family, local.address) && ruleMatchesPacket(r, p) && endpointMatches(r.peer, peer.ids, peer.family, peer.address);
   for (const c of chains) {
-    const r = c.rules.find(
-      (r) => ruleMatchesLocal(r, local.ids, local.family, local.address) && ruleMatchesPacket(r, p) && endpointMatches(r.peer, peer.ids, peer.family, peer.address),
-    );
+    // First match decides; a `next` rule skips the rest of its layer (layers.ts).
+    let r: NormRule | undefined;
+    for (let i = 0; i < c.rules.length; ) {
+      if (!matches(c.rules[i])) {
+        i++;
+        continue;
+      }
+      if (c.rules[i].action !== 'next') {
+        r = c.rules[i];
+        break;
+      }
+      i = nextLayerStart(c.rules, i);
+    }
     if (!r) {
       admitted = false;
       decidedBy.push(`${c.name}: no rule matches (deny)`);

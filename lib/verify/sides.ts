@@ -117,7 +117,8 @@ export class ActualSide {
     // (Azure's deny-all at 4096 before the default allows, GCP's egress deny before the implied allow).
     return this.rules.some((rs) => {
       for (const r of rs) {
-        if (r.action === 'allow') return false;
+        // A `next` rule hands the packet to a later layer, which may allow it.
+        if (r.action !== 'deny') return false;
         if (r.peer.addrs.containsSet(this.universe)) return true;
       }
       return true;

@@ -35,7 +35,7 @@ describe.each(CORES)('on %s', (core) => {
             if (target === 'aws') identities = new AwsSegmentation(stack, 'microseg', { policy, vpcId: cfg.aws?.vpcId ?? v('vpc_id') }).identities;
             if (target === 'azure')
               identities = new AzureSegmentation(stack, 'azure', { policy, location: cfg.azure?.location ?? v('location'), resourceGroupName: cfg.azure?.resourceGroupName ?? v('resource_group_name'), subnetIds: cfg.azure?.subnetIds }).identities;
-            if (target === 'gcp') identities = new GcpSegmentation(stack, 'gcp', { policy, network: cfg.gcp?.network ?? v('gcp_network'), project: cfg.gcp?.project ?? v('gcp_project'), identity: cfg.gcp?.identity }).identities;
+            if (target === 'gcp') identities = new GcpSegmentation(stack, 'gcp', { policy, network: cfg.gcp?.network ?? v('gcp_network'), project: cfg.gcp?.project ?? v('gcp_project'), identity: cfg.gcp?.identity, guardrailParent: cfg.gcp?.guardrailParent ?? v("gcp_guardrail_parent") }).identities;
           },
           { core },
         );

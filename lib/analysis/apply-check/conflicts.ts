@@ -3,7 +3,8 @@
  * two objects with one key cannot both exist, so the apply that would
  * make the second one fails half-way.
  *
- *   GCP    firewall names, per project
+ *   GCP    firewall names, per project; firewall policy rule priorities, per policy;
+ *          tag values per key, tag keys per parent, policy names
  *   AWS    group names, per VPC; rule content, per group (InvalidPermission.Duplicate)
  *   Azure  rule names per NSG; priorities per NSG and direction;
  *          ASG and NSG names per resource group
@@ -24,6 +25,17 @@ function keysOf(o: LiveObject): string[] {
   switch (o.type) {
     case 'google_compute_firewall':
       return [`firewall name '${str(b.name)}' in project ${str(b.project) || '(provider default)'}`];
+    case 'google_compute_network_firewall_policy_rule':
+    case 'google_compute_firewall_policy_rule':
+      return [`priority ${str(b.priority)} in firewall policy ${str(b.firewall_policy)}`];
+    case 'google_compute_network_firewall_policy':
+      return [`network firewall policy name '${str(b.name)}' in project ${str(b.project) || '(provider default)'}`];
+    case 'google_compute_firewall_policy':
+      return [`firewall policy short name '${str(b.short_name)}' in ${str(b.parent)}`];
+    case 'google_tags_tag_value':
+      return [`tag value '${str(b.short_name)}' of ${str(b.parent)}`];
+    case 'google_tags_tag_key':
+      return [`tag key '${str(b.short_name)}' in ${str(b.parent)}`];
     case 'aws_security_group':
       return b.name !== undefined ? [`group name '${str(b.name)}' in VPC ${str(b.vpc_id)}`] : [];
     case 'aws_vpc_security_group_ingress_rule':

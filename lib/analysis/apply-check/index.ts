@@ -73,7 +73,7 @@ export interface ApplyCheckResult {
 const ID_FIELDS: Record<TargetName, string[]> = {
   aws: ['securityGroups'],
   azure: ['applicationSecurityGroups', 'networkSecurityGroups'],
-  gcp: ['networkTags', 'serviceAccounts'],
+  gcp: ['networkTags', 'serviceAccounts', 'secureTags'],
   // Pods carry labels, not Terraform objects: nothing of theirs is created or destroyed by an apply.
   kubernetes: [],
 };

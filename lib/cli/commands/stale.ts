@@ -13,7 +13,7 @@ import { bigqueryStaleSql } from '../../analysis/sql/bigquery';
 import { QueryResultError, readQueryRows, staleHitsFromRows } from '../../analysis/sql/result';
 import { hitsFromFlows, staleMarkdown, staleReport, staleText } from '../../analysis/stale';
 import { ResolvedPolicy } from '../../resolve/ir';
-import { planGcp } from '../../targets/gcp/plan';
+import { gcpIdentityKind, planGcp } from '../../targets/gcp/plan';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from '../errors';
 import { CliIO } from '../io';
 import { loadForCommand, printDiagnostics, todayOption } from '../policy-input';
@@ -42,8 +42,8 @@ interface Opts {
 function gcpFirewallOrigins(ir: ResolvedPolicy): Map<string, string[]> | undefined {
   try {
     const cfg = ir.policy.doc.targets?.gcp ?? {};
-    const plan = planGcp(ir, { identity: cfg.identity ?? 'tags', project: cfg.project ?? 'project' });
-    return new Map(plan.firewalls.map((f) => [f.name, [...f.origins]]));
+    const plan = planGcp(ir, { identity: gcpIdentityKind(cfg.identity), project: cfg.project ?? 'project', guardrails: cfg.guardrails, tagParent: cfg.tagParent });
+    return new Map([...plan.firewalls, ...plan.hierarchical].map((f) => [f.name, [...f.origins]]));
   } catch {
     return undefined;
   }

@@ -8,10 +8,10 @@
 import { defineBackend } from '../kit/compile';
 import { TargetBackend } from '../target';
 import { emitGcp } from './emit';
-import { planGcp } from './plan';
+import { gcpIdentityKind, planGcp } from './plan';
 
-export { emitGcp, GcpEmission, GcpEmitOptions } from './emit';
-export { GcpFirewallPlan, GcpIdentityKind, GcpPlan, GcpPlanOptions, networkTagFor, planGcp, serviceAccountIdFor } from './plan';
+export { emitGcp, GcpEmission, GcpEmitOptions, GCP_LAYER_TYPES, networkPath } from './emit';
+export { GcpFirewallPlan, GcpGuardrailLayer, GcpIdentityKind, GcpIdentitySpelling, GcpPlan, GcpPlanOptions, gcpIdentityKind, networkTagFor, planGcp, serviceAccountIdFor } from './plan';
 export { ALLOW_PRIORITY, BROAD_ALLOW_PRIORITY, DEFAULT_DENY_PRIORITY, DENY_PRIORITY, EXCEPT_PRIORITY, GCP_PRIORITIES, GCP_QUOTAS, GCP_QUOTAS as GCP_LIMITS } from './limits';
 
 /** Where the CLI's stack puts the segmentation. */
@@ -24,8 +24,18 @@ export const backend: TargetBackend = defineBackend({
   build({ ir, settings: cfg, setting }) {
     const project = setting('project', 'gcp_project');
     const network = setting('network', 'gcp_network');
-    const plan = planGcp(ir, { identity: cfg.identity ?? 'tags', project });
-    const emission = emitGcp(plan, { scope: CLI_SCOPE, network, project });
-    return { provider: 'google', providerConfig: { project }, emission, notes: plan.notes, rules: plan.firewalls.length, identityCount: Object.keys(plan.identities).length };
+    const guardrails = cfg.guardrails ?? 'firewall-rules';
+    const plan = planGcp(ir, { identity: gcpIdentityKind(cfg.identity), project, guardrails, tagParent: cfg.tagParent });
+    // The parent is asked for only when a guardrail goes up there.
+    const guardrailParent = plan.hierarchical.length ? setting('guardrailParent', 'gcp_guardrail_parent', `GCP folder or organization (folders/N, organizations/N) of the hierarchical firewall policy of microseg policy '${ir.name}'`) : undefined;
+    const emission = emitGcp(plan, { scope: CLI_SCOPE, network, project, tagParent: cfg.tagParent, guardrailParent });
+    return {
+      provider: 'google',
+      providerConfig: { project },
+      emission,
+      notes: plan.notes,
+      rules: plan.firewalls.length + plan.hierarchical.length,
+      identityCount: Object.keys(plan.identities).length,
+    };
   },
 });

@@ -20,6 +20,25 @@ export const GCP_QUOTAS = {
   sourceServiceAccounts: 10,
   targetServiceAccounts: 10,
   /**
+   * Firewall policy rules (google_compute_network_firewall_policy_rule,
+   * google_compute_firewall_policy_rule): at most 256 source secure tags
+   * (`match.src_secure_tags`) and 256 target secure tags per rule.
+   */
+  sourceSecureTags: 256,
+  targetSecureTags: 256,
+  /**
+   * Firewall policy rule priorities: 0–2147483647, lower first, unique in
+   * a policy (a rule's id is its priority). The lowest few are the
+   * policy's own default rules; ours stay below 2147483000.
+   */
+  policyPriorityMax: 2147483647,
+  /**
+   * Secure tags: a tag value's short name is 1–63 characters, alphanumeric
+   * at both ends, `-_.` and alphanumerics between; a tag key's 1–256.
+   * https://cloud.google.com/resource-manager/reference/rest/v3/tagValues
+   */
+  tagValueShortNameMax: 63,
+  /**
    * Firewall rule priorities, lower first.
    * https://cloud.google.com/firewall/docs/firewalls#priority_order_for_firewall_rules
    */
@@ -54,6 +73,23 @@ export const GCP_PRIORITIES = {
   /** Explicit default deny in and out: below all of ours, above GCP's implied rules and a default network's allows. */
   defaultDeny: 65000,
 } as const;
+
+/**
+ * Firewall policy rules need one priority each: a band per kind (the bands
+ * keep the order of GCP_PRIORITIES), and inside a band a slot derived from
+ * the rule's name (policy-layout.ts), so a rule keeps its priority, and its
+ * id, when other rules come and go.
+ */
+export const GCP_POLICY_BANDS: Readonly<Record<'deny' | 'allow' | 'except' | 'broad' | 'default-deny' | 'pass', number>> = {
+  deny: 1_000_000,
+  allow: 10_000_000,
+  except: 20_000_000,
+  broad: 30_000_000,
+  'default-deny': 2_000_000_000,
+  pass: 2_100_000_000,
+};
+/** Slots per band. */
+export const GCP_POLICY_BAND_WIDTH = 1_000_000;
 
 export const DENY_PRIORITY = GCP_PRIORITIES.deny;
 export const ALLOW_PRIORITY = GCP_PRIORITIES.allow;

@@ -41,15 +41,36 @@ import { chunkNonEmpty, nonEmpty } from '../kit/chunks';
 import { digest, fitName, fitText } from '../kit/names';
 import { Reporter } from '../kit/report';
 import { portTexts } from '../kit/services';
+import { hierarchicalDrafts, notePlacement } from './hierarchical';
 import { ALLOW_PRIORITY, BROAD_ALLOW_PRIORITY, DEFAULT_DENY_PRIORITY, DENY_PRIORITY, EXCEPT_PRIORITY, GCP_PREFIX_MAX, GCP_QUOTAS } from './limits';
+import { checkTagValueNames, tagValueNameFor, withUniquePriorities } from './policy-layout';
 
 export const GCP_NAME = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 
-export type GcpIdentityKind = 'tags' | 'serviceAccounts';
+/** What identifies a segment: network tags, service accounts, or secure tags (IAM-governed tag values). */
+export type GcpIdentityKind = 'tags' | 'serviceAccounts' | 'secureTags';
+/** How `targets.gcp.identity` may be spelled: the issue's kebab-case names and the original ones. */
+export type GcpIdentitySpelling = GcpIdentityKind | 'network-tags' | 'service-accounts' | 'secure-tags';
+/** Where deny guardrails go: beside the rules (`firewall-rules`), or a hierarchical firewall policy of a folder or the organization. */
+export type GcpGuardrailLayer = 'firewall-rules' | 'hierarchical';
 export type GcpDirection = 'INGRESS' | 'EGRESS';
-export type GcpAction = 'allow' | 'deny';
-/** What a firewall rule is for: a policy allow, a deny guardrail, a broad egress allow, its exception, or the default deny. */
-export type GcpRuleKind = 'allow' | 'deny' | 'broad' | 'except' | 'default-deny';
+export type GcpAction = 'allow' | 'deny' | 'goto_next';
+/** What a firewall rule is for: a policy allow, a deny guardrail, a broad egress allow, its exception, the default deny, or a hierarchical pass-on. */
+export type GcpRuleKind = 'allow' | 'deny' | 'broad' | 'except' | 'default-deny' | 'pass';
+
+const SPELLINGS: Record<GcpIdentitySpelling, GcpIdentityKind> = {
+  tags: 'tags',
+  'network-tags': 'tags',
+  serviceAccounts: 'serviceAccounts',
+  'service-accounts': 'serviceAccounts',
+  secureTags: 'secureTags',
+  'secure-tags': 'secureTags',
+};
+
+/** The identity kind a spelling of `targets.gcp.identity` stands for. */
+export function gcpIdentityKind(spelled: GcpIdentitySpelling | undefined): GcpIdentityKind {
+  return spelled === undefined ? 'tags' : SPELLINGS[spelled];
+}
 
 export interface GcpProtocolBlock {
   /** `all`, `tcp`, `udp`, `icmp` (IPv4) or `58` (ICMPv6). */
@@ -66,7 +87,7 @@ export interface GcpFirewallPlan {
   readonly action: GcpAction;
   readonly kind: GcpRuleKind;
   readonly priority: number;
-  /** Segments whose identities the rule targets (target tags / target service accounts). */
+  /** Segments whose identities the rule targets (target tags / service accounts / secure tags); empty only in a hierarchical rule matching the local side by address or everything. */
   readonly targets: readonly string[];
   /** Ingress by identity: source segments (source tags / source service accounts). */
   readonly sourceSegments?: readonly string[];
@@ -90,16 +111,23 @@ export interface GcpPlanOptions {
   readonly project?: string;
   /** Explicit service-account emails per segment (override the derived ones). */
   readonly serviceAccounts?: Readonly<Record<string, string>>;
+  /** Where deny guardrails go (default `firewall-rules`). */
+  readonly guardrails?: GcpGuardrailLayer;
+  /** With secure tags: parent of the tag key, `organizations/N` or `projects/P` (default the project). Only organization keys can be matched by a hierarchical policy. */
+  readonly tagParent?: string;
 }
 
 export interface GcpPlan {
   readonly policy: string;
   readonly prefix: string;
   readonly identity: GcpIdentityKind;
-  /** Per segment, the identity value: a network tag, or a service-account email. */
+  readonly guardrails: GcpGuardrailLayer;
+  /** Per segment, the identity value: a network tag, a service-account email, or a secure tag value's short name. */
   readonly identities: Readonly<Record<string, string>>;
-  /** Sorted by name. */
+  /** The application layer, sorted by name: VPC firewall rules, or (secure tags) the rules of a global network firewall policy. */
   readonly firewalls: readonly GcpFirewallPlan[];
+  /** With `guardrails: hierarchical`: the deny guardrails and the pass-on rules of the hierarchical firewall policy, sorted by name. */
+  readonly hierarchical: readonly GcpFirewallPlan[];
   /** Infos about where the GCP deviation applies and how guardrails were placed. */
   readonly notes: readonly Diagnostic[];
 }
@@ -155,7 +183,7 @@ function withPorts(protocol: string, p: string[] | undefined): GcpProtocolBlock 
 const FAMILIES: readonly Family[] = [4, 6];
 const ALL_OF: Record<Family, string> = { 4: '0.0.0.0/0', 6: '::/0' };
 
-interface Draft {
+export interface Draft {
   /** Readable base name before the chunk suffix and fitting. */
   base: string;
   direction: GcpDirection;
@@ -178,6 +206,7 @@ const DIR_CODE: Record<GcpDirection, string> = { INGRESS: 'in', EGRESS: 'eg' };
 export function planGcp(ir: ResolvedPolicy, opts: GcpPlanOptions = {}): GcpPlan {
   const prefix = opts.namePrefix ?? ir.name;
   const identity: GcpIdentityKind = opts.identity ?? 'tags';
+  const guardrails: GcpGuardrailLayer = opts.guardrails ?? 'firewall-rules';
   const rep = new Reporter(ir, 'gcp');
   if (!GCP_NAME.test(prefix) || prefix.length > GCP_PREFIX_MAX) {
     rep.fail('MS6001', `name prefix '${prefix}' must match [a-z]([-a-z0-9]*[a-z0-9])? and be at most ${GCP_PREFIX_MAX} characters`);
@@ -186,6 +215,7 @@ export function planGcp(ir: ResolvedPolicy, opts: GcpPlanOptions = {}): GcpPlan 
   const identities: Record<string, string> = {};
   for (const s of ir.segments) {
     if (identity === 'tags') identities[s.name] = networkTagFor(prefix, s.name);
+    else if (identity === 'secureTags') identities[s.name] = tagValueNameFor(s.name);
     else {
       const given = opts.serviceAccounts?.[s.name];
       if (given) identities[s.name] = given;
@@ -195,8 +225,8 @@ export function planGcp(ir: ResolvedPolicy, opts: GcpPlanOptions = {}): GcpPlan 
   }
   rep.failIfErrors();
 
-  const tagLimits =
-    identity === 'tags' ? { source: GCP_QUOTAS.sourceTags, target: GCP_QUOTAS.targetTags } : { source: GCP_QUOTAS.sourceServiceAccounts, target: GCP_QUOTAS.targetServiceAccounts };
+  if (identity === 'secureTags') checkTagValueNames(ir, identities, rep);
+  const tagLimits = TAG_LIMITS[identity];
   const drafts: Draft[] = [];
   // Segments whose workloads can hold family f (resolve/families.ts): only they get rules of that family.
   const holding = (segs: readonly string[], f: Family) => segs.filter((x) => holdsFamily(ir.segment(x), f));
@@ -330,11 +360,26 @@ export function planGcp(ir: ResolvedPolicy, opts: GcpPlanOptions = {}): GcpPlan 
   }
 
   checkExceptions(ir, drafts, rep);
-  deviationNotes(ir, rep);
+  deviationNotes(ir, rep, guardrails);
 
-  const firewalls = materialise(ir, drafts, tagLimits, prefix, rep);
-  return { policy: ir.name, prefix, identity, identities, firewalls, notes: rep.notes };
+  // With the hierarchical layer, deny guardrails leave the application layer (exceptions stay: they belong to an allow).
+  const lifted = guardrails === 'hierarchical' ? drafts.filter((d) => d.kind === 'deny') : [];
+  const application = guardrails === 'hierarchical' ? drafts.filter((d) => d.kind !== 'deny') : drafts;
+  const upper = guardrails === 'hierarchical' ? hierarchicalDrafts(ir, lifted, { prefix, identity, tagParent: opts.tagParent }, rep) : [];
+  let firewalls = materialise(ir, application, tagLimits, prefix, rep);
+  // A firewall policy's rules are keyed by priority: each needs its own (VPC firewall rules share them per kind).
+  if (identity === 'secureTags') firewalls = withUniquePriorities(firewalls);
+  const hierarchical = withUniquePriorities(materialise(ir, upper, TAG_LIMITS.secureTags, prefix, rep, true));
+  if (guardrails === 'hierarchical') notePlacement(ir, lifted, rep);
+  return { policy: ir.name, prefix, identity, guardrails, identities, firewalls, hierarchical, notes: rep.notes };
 }
+
+/** Per-rule limits of the identity lists (secure tags: those of firewall policy rules). */
+const TAG_LIMITS: Record<GcpIdentityKind, { source: number; target: number }> = {
+  tags: { source: GCP_QUOTAS.sourceTags, target: GCP_QUOTAS.targetTags },
+  serviceAccounts: { source: GCP_QUOTAS.sourceServiceAccounts, target: GCP_QUOTAS.targetServiceAccounts },
+  secureTags: { source: GCP_QUOTAS.sourceSecureTags, target: GCP_QUOTAS.targetSecureTags },
+};
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -489,7 +534,7 @@ function overlapIndex(segments: readonly { readonly name: string; readonly addre
   return (name) => [...with_[index.get(name)!]].sort((a, b) => a - b).map((i) => segments[i].name);
 }
 
-function deviationNotes(ir: ResolvedPolicy, rep: Reporter): void {
+function deviationNotes(ir: ResolvedPolicy, rep: Reporter, guardrails: GcpGuardrailLayer): void {
   // Destinations reached by egress by identity, with the rules that do it.
   const reachedBy = new Map<string, Set<string>>();
   for (const r of ir.rules) {
@@ -515,7 +560,8 @@ function deviationNotes(ir: ResolvedPolicy, rep: Reporter): void {
       );
     }
   }
-  for (const r of ir.rules) {
+  // In the hierarchical layer, MS6104 says where each deny guardrail went.
+  for (const r of guardrails === 'hierarchical' ? [] : ir.rules) {
     if (r.origin.action !== 'deny' || r.segmentPairs.length === 0) continue;
     rep.add(
       'MS6102',
@@ -530,18 +576,26 @@ function describe(policy: string, d: Draft): string {
   const head = d.origins.length
     ? `microseg policy ${policy}, ${d.origins.length === 1 ? '' : 'rules '}${d.origins.map((o) => o).join(', ')}`
     : `microseg policy ${policy}`;
-  const text = `${head}: ${dir} ${d.action} ${d.kind === 'default-deny' ? 'all' : d.services} ${d.what}`;
+  const text = d.kind === 'pass' ? `${head}: ${dir} ${d.what}` : `${head}: ${dir} ${d.action} ${d.kind === 'default-deny' ? 'all' : d.services} ${d.what}`;
   return fitText(text, GCP_QUOTAS.descriptionMax);
 }
 
 /** Split drafts at the per-rule limits, name them, and check what splitting cannot fix. */
-function materialise(ir: ResolvedPolicy, drafts: readonly Draft[], tagLimits: { source: number; target: number }, prefix: string, rep: Reporter): GcpFirewallPlan[] {
+function materialise(
+  ir: ResolvedPolicy,
+  drafts: readonly Draft[],
+  tagLimits: { source: number; target: number },
+  prefix: string,
+  rep: Reporter,
+  /** Hierarchical rules may target every instance (no targets): they match the local side by address, or pass everything on. */
+  mayTargetAll = false,
+): GcpFirewallPlan[] {
   const out: GcpFirewallPlan[] = [];
   const originKind = (name: string): Origin['kind'] => ir.rule(name).origin.kind;
   for (const d of drafts) {
     // A rule without targets would apply to every instance, one without sources or ranges to none: never emit either.
     const split = (xs: readonly string[] | undefined, size: number, what: string) => (xs ? chunkNonEmpty(nonEmpty(xs, `${what} of ${d.base}`), size) : [undefined]);
-    const targetChunks = chunkNonEmpty(nonEmpty(d.targets, `targets of ${d.base}`), tagLimits.target);
+    const targetChunks = mayTargetAll && d.targets.length === 0 ? [[]] : chunkNonEmpty(nonEmpty(d.targets, `targets of ${d.base}`), tagLimits.target);
     const sourceChunks = split(d.sourceSegments, tagLimits.source, 'source segments');
     const srcRangeChunks = split(d.sourceRanges, GCP_QUOTAS.ranges, 'source ranges');
     const dstRangeChunks = split(d.destinationRanges, GCP_QUOTAS.ranges, 'destination ranges');
