@@ -55,6 +55,8 @@ export interface GcpSegmentationProps<S extends string = string> extends Segment
  * const seg = new GcpSegmentation(stack, 'seg', { policy, network: network.id });
  * new ComputeInstanceTemplate(stack, 'web', { tags: [seg.networkTag('shop-web-prod')], ... });
  */
+const CARRIED: Record<GcpIdentityKind, string> = { tags: 'network tags', serviceAccounts: 'service accounts', secureTags: 'secure tags' };
+
 export class GcpSegmentation<S extends string = string> extends Segmentation<S, GcpEmission, GcpPlan> {
   /** What identifies a segment's workloads. */
   readonly identity: GcpIdentityKind;
@@ -82,19 +84,19 @@ export class GcpSegmentation<S extends string = string> extends Segmentation<S, 
 
   /** The secure tag value a workload of `segment` is bound to (with `identity: 'secure-tags'`): a reference to its `google_tags_tag_value` id. */
   secureTag(segment: S): string {
-    if (this.identity !== 'secureTags') throw new Error(`GcpSegmentation: identity is '${this.identity}', segments carry no secure tags`);
+    if (this.identity !== 'secureTags') throw new Error(`GcpSegmentation: identity is '${this.identity}', segments carry ${CARRIED[this.identity]}, not secure tags`);
     return this.identitiesOf(segment)[0];
   }
 
   /** Network tag a workload of `segment` carries (with `identity: 'tags'`). */
   networkTag(segment: S): string {
-    if (this.identity !== 'tags') throw new Error(`GcpSegmentation: identity is '${this.identity}', segments carry no network tags`);
+    if (this.identity !== 'tags') throw new Error(`GcpSegmentation: identity is '${this.identity}', segments carry ${CARRIED[this.identity]}, not network tags`);
     return this.identitiesOf(segment)[0];
   }
 
   /** Service-account email a workload of `segment` runs as (with `identity: 'serviceAccounts'`). */
   serviceAccount(segment: S): string {
-    if (this.identity !== 'serviceAccounts') throw new Error(`GcpSegmentation: identity is '${this.identity}', segments carry no service accounts`);
+    if (this.identity !== 'serviceAccounts') throw new Error(`GcpSegmentation: identity is '${this.identity}', segments carry ${CARRIED[this.identity]}, not service accounts`);
     return this.identitiesOf(segment)[0];
   }
 }

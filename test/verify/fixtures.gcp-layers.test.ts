@@ -76,7 +76,7 @@ describe.each(Object.entries(OPTIONS))('gcp, %s', (label, gcp) => {
       const ir = withOption(p.doc, gcp);
       let out;
       try {
-        out = backend.compile(ir, { synth: { stubVersions: true } });
+        out = backend.compile(ir);
       } catch (e) {
         const errs = e instanceof PolicyError ? e.diagnostics.filter((d) => d.severity === 'error') : [];
         // Only the hierarchical layer may refuse, and only with a located MS6005 (file:line:col of the guardrail).
@@ -87,7 +87,7 @@ describe.each(Object.entries(OPTIONS))('gcp, %s', (label, gcp) => {
         // Refusals the flat layout makes too are not this option's.
         const flat = (() => {
           try {
-            backend.compile(resolve(SegmentationPolicy.fromFile(p.file)), { synth: { stubVersions: true } });
+            backend.compile(resolve(SegmentationPolicy.fromFile(p.file)));
             return false;
           } catch {
             return true;

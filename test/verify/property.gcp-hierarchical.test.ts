@@ -5,4 +5,4 @@ propertyTest('gcp', { label: 'hierarchical guardrails, organization secure tags'
 // With network tags the layer matches segments by address: exact or refused with MS6005 (random segments often share addresses).
 propertyTest('gcp', { label: 'hierarchical guardrails, network tags', settings: { guardrails: 'hierarchical' }, maxRefused: 0.9 });
 // Service accounts: targets by identity, sources by address.
-propertyTest('gcp', { label: 'hierarchical guardrails, service accounts', settings: { identity: 'service-accounts', guardrails: 'hierarchical' }, maxRefused: 0.9 });
+propertyTest('gcp', { label: 'hierarchical guardrails, service accounts', settings: { identity: 'service-accounts', project: 'prop-project', guardrails: 'hierarchical' }, maxRefused: 0.9 });
