@@ -4,8 +4,14 @@
  * external scripts, fonts, styles or images, and a Content-Security-Policy
  * that forbids any request, so it works opened from disk and leaks nothing.
  *
- * Sections: summary, graph, lint findings, coverage (when given),
- * per-segment ingress/egress tables, and a searchable rule table.
+ * Sections: summary, the explorer (aggregate by a label, drill down to a
+ * group or a segment, search names and addresses: what keeps 1000 segments
+ * readable), graph, lint findings, coverage (when given), per-segment
+ * ingress/egress tables, and a searchable rule table. The one-picture graph
+ * and the static per-segment tables are for policies a page can show whole:
+ * the graph is drawn up to FULL_GRAPH_MAX segments (folded above
+ * GRAPH_OPEN_MAX), the tables written up to SEGMENT_TABLES_MAX; above, the
+ * explorer shows the same per segment on demand.
  */
 import { Diagnostic, formatWhere } from '../model/diagnostics';
 import { count as plural } from '../model/words';
@@ -13,6 +19,7 @@ import { GuardrailDoc, RuleDoc } from '../model/types';
 import { buildGraph, graphStats, SegmentGraph } from '../analysis/graph';
 import { Peer, ResolvedPolicy, SideEntry } from '../resolve/ir';
 import { renderDot } from './dot';
+import { EXPLORER_CSS, EXPLORER_SCRIPT, explorerSection } from './explorer';
 import { renderSvg } from './svg';
 
 /** Lint findings are diagnostics (lib/analysis/lint); only these fields are shown. */
@@ -38,10 +45,12 @@ export interface CoverageReport {
 export interface ReportInput {
   readonly ir: ResolvedPolicy;
   readonly graph: SegmentGraph;
-  /** Inline SVG of the graph (renderSvg(dot, {inline: true})). */
-  readonly svg: string;
+  /** Inline SVG of the graph (renderSvg(dot, {inline: true})); absent above FULL_GRAPH_MAX segments. */
+  readonly svg?: string;
   readonly lint: LintSection;
   readonly coverage?: CoverageReport;
+  /** The label the explorer groups by first (default: see explorerDimension). */
+  readonly groupBy?: string;
 }
 
 export interface ReportOptions {
@@ -105,11 +114,18 @@ export function reportGroupBy(ir: ResolvedPolicy, requested: string | undefined)
   return 'env' in ir.policy.doc.labels ? 'env' : undefined;
 }
 
-/** Graph, SVG and lint, then the page. */
+/** Up to this many segments the graph is drawn as one picture; past GRAPH_OPEN_MAX it is folded (a hairball at a glance). */
+export const FULL_GRAPH_MAX = 150;
+export const GRAPH_OPEN_MAX = 40;
+/** Up to this many segments every segment's ingress and egress tables are written into the page. */
+export const SEGMENT_TABLES_MAX = 150;
+
+/** Graph, SVG (when the policy is small enough to draw whole) and lint, then the page. */
 export async function buildReport(ir: ResolvedPolicy, opts: ReportOptions = {}): Promise<string> {
-  const graph = buildGraph(ir, { groupBy: reportGroupBy(ir, opts.groupBy), showDenied: opts.showDenied ?? true });
-  const svg = await renderSvg(renderDot(graph, { title: '' }), { inline: true });
-  return renderHtml({ ir, graph, svg, lint: opts.lint ?? loadLint(ir), coverage: opts.coverage });
+  const groupBy = reportGroupBy(ir, opts.groupBy);
+  const graph = buildGraph(ir, { groupBy, showDenied: opts.showDenied ?? true });
+  const svg = ir.segments.length <= FULL_GRAPH_MAX ? await renderSvg(renderDot(graph, { title: '' }), { inline: true }) : undefined;
+  return renderHtml({ ir, graph, svg, lint: opts.lint ?? loadLint(ir), coverage: opts.coverage, groupBy });
 }
 
 const esc = (s: unknown) =>
@@ -152,6 +168,8 @@ function sideTable(ir: ResolvedPolicy, title: string, side: { allow: readonly Si
 }
 
 function segmentsSection(ir: ResolvedPolicy, g: SegmentGraph): string {
+  if (ir.segments.length > SEGMENT_TABLES_MAX)
+    return `<section id="segments"><h2>Segments <span class="muted">(${ir.segments.length})</span></h2><p class="muted">Too many to list here: find a segment in <a href="#explorer">Explore</a> (or click one) for its ingress and egress neighbours and the rules that decide each edge.</p></section>`;
   const nodes = new Map(g.nodes.map((n) => [n.key, n]));
   const items = ir.segments.map((s) => {
     const sides = ir.sides.get(s.name)!;
@@ -290,6 +308,7 @@ const SCRIPT = `
   }
   input.addEventListener('input',filter);
   var graph=document.getElementById('graph');
+  if(!graph)return;
   document.getElementById('zoom').addEventListener('click',function(){
     graph.classList.toggle('actual');
     this.textContent=graph.classList.contains('actual')?'fit to width':'actual size';
@@ -307,12 +326,25 @@ const SCRIPT = `
 })();
 `;
 
+/** The one-picture graph: open for a few dozen segments, folded up to FULL_GRAPH_MAX, else a pointer to the explorer. */
+function graphSection(input: ReportInput): string {
+  const { ir, graph: g } = input;
+  if (input.svg === undefined)
+    return `<section id="graph-section"><h2>Who can talk to whom</h2><p class="muted">${ir.segments.length} segments and ${graphStats(g).allowEdges} allowed edges are too many for one readable picture: <a href="#explorer">Explore</a> aggregates them by a label and shows each group and segment with its neighbours. <code>microseg graph --group-by LABEL</code> still draws it whole.</p></section>`;
+  const picture = `<div class="toolbar"><button id="zoom" type="button">actual size</button><div class="legend"><span><i class="box"></i>segment</span><span><i class="box exposed"></i>internet-exposed segment</span><span><i class="box ext"></i>external</span><span><i></i>allowed (services)</span><span><i class="internet"></i>from the internet</span><span><i class="deny"></i>cut by a guardrail</span></div><span class="muted small">${g.groupBy ? `Grouped by ${esc(g.groupBy)}. ` : ''}Click a node to filter the rules.</span></div>
+<div class="graph" id="graph">${input.svg}</div>`;
+  if (ir.segments.length <= GRAPH_OPEN_MAX) return `<section id="graph-section"><h2>Who can talk to whom</h2>\n${picture}</section>`;
+  return `<section id="graph-section"><h2>Who can talk to whom</h2><details><summary>The whole graph in one picture (${ir.segments.length} segments, ${graphStats(g).allowEdges} allowed edges): dense at this size; <a href="#explorer">Explore</a> reads better</summary>\n${picture}</details></section>`;
+}
+
 export function renderHtml(input: ReportInput): string {
   const { ir, graph: g } = input;
   const st = graphStats(g);
   const guardrails = ir.rules.filter((r) => r.origin.kind === 'guardrail').length;
   const doc = ir.policy.doc as { metadata: { name: string; description?: string } };
   const title = `microseg report: ${ir.name}`;
+  // A few dozen segments read best as one picture; past that the explorer comes first.
+  const pictureFirst = input.svg !== undefined && ir.segments.length <= GRAPH_OPEN_MAX;
   const cards = [
     [ir.segments.length, 'segments'],
     [ir.externals.length, 'externals'],
@@ -336,16 +368,14 @@ export function renderHtml(input: ReportInput): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="microseg report">
 <title>${esc(title)}</title>
-<style>${CSS}</style>
+<style>${CSS}${EXPLORER_CSS}</style>
 </head>
 <body>
 <header><h1>Policy <code style="background:transparent;color:#fff;font-size:20px">${esc(ir.name)}</code></h1><p>${esc(doc.metadata.description ?? 'segmentation policy report')} · ${esc(ir.policy.file)}</p></header>
-<nav><a href="#summary">Summary</a><a href="#graph-section">Graph</a><a href="#lint">Lint</a>${input.coverage ? '<a href="#coverage">Coverage</a>' : ''}<a href="#segments">Segments</a><a href="#rules">Rules</a></nav>
+<nav><a href="#summary">Summary</a>${pictureFirst ? '<a href="#graph-section">Graph</a><a href="#explorer">Explore</a>' : '<a href="#explorer">Explore</a><a href="#graph-section">Graph</a>'}<a href="#lint">Lint</a>${input.coverage ? '<a href="#coverage">Coverage</a>' : ''}<a href="#segments">Segments</a><a href="#rules">Rules</a></nav>
 <main>
 <section id="summary"><div class="cards">${cards}${exposedCard}${lintSummary}</div></section>
-<section id="graph-section"><h2>Who can talk to whom</h2>
-<div class="toolbar"><button id="zoom" type="button">actual size</button><div class="legend"><span><i class="box"></i>segment</span><span><i class="box exposed"></i>internet-exposed segment</span><span><i class="box ext"></i>external</span><span><i></i>allowed (services)</span><span><i class="internet"></i>from the internet</span><span><i class="deny"></i>cut by a guardrail</span></div><span class="muted small">${g.groupBy ? `Grouped by ${esc(g.groupBy)}. ` : ''}Click a node to filter the rules.</span></div>
-<div class="graph" id="graph">${input.svg}</div></section>
+${pictureFirst ? `${graphSection(input)}\n${explorerSection(ir, g, input.groupBy)}` : `${explorerSection(ir, g, input.groupBy)}\n${graphSection(input)}`}
 ${lintSection(input.lint)}
 ${coverageSection(input.coverage)}
 ${segmentsSection(ir, g)}
@@ -353,6 +383,7 @@ ${rulesSection(ir)}
 </main>
 <footer>Generated by microseg from ${esc(ir.policy.file)}. Edges show what the policy allows for some addresses of each endpoint.</footer>
 <script>${SCRIPT}</script>
+<script>${EXPLORER_SCRIPT}</script>
 </body>
 </html>
 `;
