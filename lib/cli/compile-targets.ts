@@ -54,12 +54,24 @@ export interface CompileResult {
   failed: boolean;
 }
 
-/**
- * `optional`: the targets were not asked for by name (`all`, demo), so one
- * whose back end cannot be loaded is skipped with the reason instead of
- * failing the command; a target asked for by name is bad usage then (exit 2).
- */
-export function compileTargets(ir: ResolvedPolicy, targets: readonly TargetName[], opts: { stubVersions?: boolean; optional?: boolean } = {}): CompileResult {
+export interface CompileOptions {
+  readonly stubVersions?: boolean;
+  /**
+   * The targets were not asked for by name (`all`, demo), so one whose back
+   * end cannot be loaded is skipped with the reason instead of failing the
+   * command; a target asked for by name is bad usage then (exit 2).
+   */
+  readonly optional?: boolean;
+  /**
+   * What is kept of each output once compiled (all of it by default). The
+   * compile command keeps only the serialised files: a target's document is
+   * garbage before the next target is planned, which at 10,000 segments
+   * spares the collector a heap of three documents at once.
+   */
+  readonly keep?: (o: TargetOutput) => TargetOutput;
+}
+
+export function compileTargets(ir: ResolvedPolicy, targets: readonly TargetName[], opts: CompileOptions = {}): CompileResult {
   const outputs: TargetOutput[] = [];
   const skipped: SkippedTarget[] = [];
   const diagnostics: Diagnostic[] = [];
@@ -76,7 +88,7 @@ export function compileTargets(ir: ResolvedPolicy, targets: readonly TargetName[
     try {
       const compiled = backend.compile(ir);
       const out = opts.stubVersions ? { ...compiled, terraform: stubVersions(compiled.terraform) } : compiled;
-      outputs.push(out);
+      outputs.push(opts.keep ? opts.keep(out) : out);
       diagnostics.push(...out.notes);
     } catch (e) {
       if (e instanceof PolicyError) {
@@ -96,6 +108,23 @@ export function outputFiles(outputs: readonly TargetOutput[]): Record<string, st
     files[`${o.target}/identities.json`] = JSON.stringify(o.identities, null, 2) + '\n';
   }
   return files;
+}
+
+/**
+ * Compile and serialise target by target: the files of every target that
+ * compiled, and each output without its document (`terraform` is `{}`).
+ * Nothing is written here: the caller writes only when none failed.
+ */
+export function compileToFiles(ir: ResolvedPolicy, targets: readonly TargetName[], opts: Omit<CompileOptions, 'keep'> = {}): CompileResult & { files: Record<string, string> } {
+  const files: Record<string, string> = {};
+  const c = compileTargets(ir, targets, {
+    ...opts,
+    keep: (o) => {
+      Object.assign(files, outputFiles([o]));
+      return { ...o, terraform: {} };
+    },
+  });
+  return { ...c, files };
 }
 
 /** One line for a back end that cannot load: the package to install when a module is missing, else the first line of the error. */

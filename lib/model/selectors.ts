@@ -35,10 +35,47 @@ export function labelsMatch(selector: Readonly<Record<string, string | readonly 
   return true;
 }
 
-/** Names of the segments a term selects (externals and CIDR terms select none). */
-export function termSegments(t: TermRef, segments: readonly SegmentDoc[]): string[] {
+/**
+ * Segments by label value, so a label term is matched against the segments
+ * carrying its rarest label value rather than against every segment (at
+ * 10,000 segments and thousands of rules, scanning all of them per term was
+ * most of resolve). Answers in document order, like a scan.
+ */
+export class SegmentLabelIndex {
+  private readonly byLabel = new Map<string, Map<string, number[]>>();
+
+  constructor(private readonly segments: readonly SegmentDoc[]) {
+    segments.forEach((s, i) => {
+      for (const [dim, value] of Object.entries(s.labels)) {
+        const values = this.byLabel.get(dim) ?? this.byLabel.set(dim, new Map()).get(dim)!;
+        const list = values.get(value);
+        if (list) list.push(i);
+        else values.set(value, [i]);
+      }
+    });
+  }
+
+  /** Names of the segments matching a label term, in document order. */
+  matching(selector: Readonly<Record<string, string | readonly string[]>>): string[] {
+    let best: number[] | undefined;
+    for (const [dim, want] of Object.entries(selector)) {
+      const values = this.byLabel.get(dim);
+      const lists = (Array.isArray(want) ? (want as readonly string[]) : [want as string]).map((v) => values?.get(v) ?? []);
+      const candidates = lists.length === 1 ? lists[0] : [...new Set(lists.flat())].sort((a, b) => a - b);
+      if (!best || candidates.length < best.length) best = candidates;
+    }
+    const pool = best ?? this.segments.map((_, i) => i);
+    const out: string[] = [];
+    for (const i of pool) if (labelsMatch(selector, this.segments[i].labels)) out.push(this.segments[i].name);
+    return out;
+  }
+}
+
+/** Names of the segments a term selects (externals and CIDR terms select none); `index` over the same segments makes label terms fast. */
+export function termSegments(t: TermRef, segments: readonly SegmentDoc[], index?: SegmentLabelIndex): string[] {
   switch (t.kind) {
     case 'labels':
+      if (index) return index.matching(t.term as Record<string, string | string[]>);
       return segments.filter((s) => labelsMatch(t.term as Record<string, string | string[]>, s.labels)).map((s) => s.name);
     case 'segment':
       return [(t.term as { segment: string }).segment];

@@ -7,7 +7,7 @@
 import { severityOf } from '../model/codes';
 import { Diagnostic, PolicyError } from '../model/diagnostics';
 import { SegmentationPolicy } from '../model/policy';
-import { selectorTerms, termExternals, termSegments } from '../model/selectors';
+import { SegmentLabelIndex, selectorTerms, termExternals, termSegments } from '../model/selectors';
 import { hasExpired, resolveToday } from '../model/today';
 import { DEFAULT_INTERNAL_CIDRS, GuardrailDoc, NodePath, RuleDoc } from '../model/types';
 import { AddressSet } from '../net/address';
@@ -35,6 +35,7 @@ interface SelectorResult {
 
 function resolveSelector(
   policy: SegmentationPolicy,
+  index: SegmentLabelIndex,
   externals: ReadonlyMap<string, ResolvedExternal>,
   sel: RuleDoc['from'],
   path: NodePath,
@@ -42,7 +43,7 @@ function resolveSelector(
   const segs = new Set<string>();
   const addrs = new Map<string, AddressPeer>();
   for (const t of selectorTerms(sel, path)) {
-    for (const s of termSegments(t, policy.doc.segments)) segs.add(s);
+    for (const s of termSegments(t, policy.doc.segments, index)) segs.add(s);
     for (const e of termExternals(t)) {
       const ext = externals.get(e)!;
       addrs.set(`external:${e}`, { kind: 'addresses', label: e, external: e, addresses: ext.addresses });
@@ -118,6 +119,7 @@ export function resolve(policy: SegmentationPolicy, opts: ResolveOptions = {}): 
   const externalIndex = new Map(externals.map((e) => [e.name, e]));
 
   const services = new ServiceResolver(doc);
+  const labelIndex = new SegmentLabelIndex(doc.segments);
   const rules: ResolvedRule[] = [];
   // Counted before any pair is built: a policy too large fails here with the rules that make it so, not with a heap crash later.
   let totalPairs = 0;
@@ -154,8 +156,8 @@ export function resolve(policy: SegmentationPolicy, opts: ResolveOptions = {}): 
       };
       // An expired allow ends access: resolved for reports, but attached to no side and counted in no budget.
       const lapsed = action === 'allow' && hasExpired(r.expires, today);
-      const from = resolveSelector(policy, externalIndex, r.from, [listKey, i, 'from']);
-      const to = resolveSelector(policy, externalIndex, r.to, [listKey, i, 'to']);
+      const from = resolveSelector(policy, labelIndex, externalIndex, r.from, [listKey, i, 'from']);
+      const to = resolveSelector(policy, labelIndex, externalIndex, r.to, [listKey, i, 'to']);
       const sameLabels = r.sameLabels ?? [];
       const pairs: [string, string][] = [];
       const count = sameLabels.length === 0 ? from.segments.length * to.segments.length : undefined;

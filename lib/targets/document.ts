@@ -42,7 +42,8 @@ export interface DocumentSpec {
 
 /** A resource's Terraform JSON: its body, meta-arguments, and the `//` metadata cdktf writes (node path and logical id). */
 export function resourceJson(stackName: string, r: EmittedResource): Record<string, unknown> {
-  const json: Record<string, unknown> = { ...r.body };
+  // `//` first: it sorts before every attribute, so a body written in order needs no second copy (sortKeys).
+  const json: Record<string, unknown> = { '//': undefined, ...r.body };
   if (r.dependsOn && r.dependsOn.length > 0) json.depends_on = [...r.dependsOn];
   if (r.lifecycle) json.lifecycle = { ...r.lifecycle };
   json['//'] = { metadata: { path: `${stackName}/${r.path.join('/')}`, uniqueId: r.name } };
@@ -51,11 +52,16 @@ export function resourceJson(stackName: string, r: EmittedResource): Record<stri
 
 /** The whole document, keys sorted. Throws if two resources share an address. */
 export function terraformDocument(spec: DocumentSpec): TerraformJson {
+  // Types and names inserted in sorted order, so sortKeys below keeps these maps instead of copying them.
+  const byType = new Map<string, EmittedResource[]>();
+  for (const r of spec.resources) (byType.get(r.type) ?? byType.set(r.type, []).get(r.type)!).push(r);
   const resource: Record<string, Record<string, unknown>> = {};
-  for (const r of spec.resources) {
-    const byName = (resource[r.type] ??= {});
-    if (r.name in byName) throw new Error(`two resources at ${r.type}.${r.name}`);
-    byName[r.name] = resourceJson(spec.stackName, r);
+  for (const type of [...byType.keys()].sort()) {
+    const byName: Record<string, unknown> = (resource[type] = {});
+    for (const r of byType.get(type)!.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      if (r.name in byName) throw new Error(`two resources at ${r.type}.${r.name}`);
+      byName[r.name] = resourceJson(spec.stackName, r);
+    }
   }
   const p = PROVIDERS[spec.provider];
   const doc: TerraformJson = {

@@ -5,13 +5,43 @@
  */
 export type TerraformJson = Record<string, any>;
 
-/** Sort object keys recursively so serialisation is byte-stable. */
+/**
+ * Sort object keys recursively so serialisation is byte-stable. A value
+ * whose keys are already sorted all the way down is returned as it is, not
+ * copied: emitters write most bodies in order, and copying a 10,000-segment
+ * document was a tenth of a compile, most of it garbage collection. Treat
+ * the result as read-only: it may share objects with the input.
+ */
 export function sortKeys<T>(v: T): T {
-  if (Array.isArray(v)) return v.map(sortKeys) as unknown as T;
+  if (Array.isArray(v)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < v.length; i++) {
+      const x = sortKeys(v[i]);
+      if (x !== v[i]) (out ??= v.slice())[i] = x;
+    }
+    return (out ?? v) as unknown as T;
+  }
   if (v !== null && typeof v === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(v as object).sort()) out[k] = sortKeys((v as Record<string, unknown>)[k]);
-    return out as T;
+    const obj = v as Record<string, unknown>;
+    const keys = Object.keys(obj);
+    let inOrder = true;
+    for (let i = 1; i < keys.length && inOrder; i++) inOrder = keys[i - 1] < keys[i];
+    let out: Record<string, unknown> | undefined;
+    if (!inOrder) {
+      out = {};
+      for (const k of keys.sort()) out[k] = sortKeys(obj[k]);
+      return out as T;
+    }
+    for (const k of keys) {
+      const x = sortKeys(obj[k]);
+      if (x === obj[k]) continue;
+      if (!out) {
+        out = {};
+        for (const j of keys) out[j] = obj[j];
+      }
+      out[k] = x;
+    }
+    return (out ?? v) as T;
   }
   return v;
 }

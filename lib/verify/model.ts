@@ -122,7 +122,19 @@ export function ruleMatchesLocal(r: NormRule, ids: ReadonlySet<string>, family: 
 /** Local address sets named by a chain's rules: the boundaries of a segment's local atoms. */
 export function localAddressSets(chains: readonly Chain[]): AddressSet[] {
   const out: AddressSet[] = [];
-  for (const c of chains) for (const r of c.rules) for (const m of r.local) if (!m.addrs.isEmpty()) out.push(m.addrs);
+  for (const c of chains) out.push(...localSetsOf(c.rules));
+  return out;
+}
+
+/** Per rule list (GCP's one list of every firewall is shared by every segment): read once, not once per segment. */
+const localSetsCache = new WeakMap<readonly NormRule[], readonly AddressSet[]>();
+function localSetsOf(rules: readonly NormRule[]): readonly AddressSet[] {
+  let out = localSetsCache.get(rules);
+  if (!out) {
+    const sets: AddressSet[] = [];
+    for (const r of rules) for (const m of r.local) if (!m.addrs.isEmpty()) sets.push(m.addrs);
+    localSetsCache.set(rules, (out = sets));
+  }
   return out;
 }
 

@@ -111,6 +111,11 @@ export class ActualSide {
     return peer === undefined ? '' : this.sigs.get(peer) ?? '';
   }
 
+  /** Peer segments some identity rule names (every other peer has the empty signature). */
+  named(): IterableIterator<string> {
+    return this.sigs.keys();
+  }
+
   /** True when no peer can be admitted: some chain that applies has no allow rule for this packet. */
   admitsNothing(): boolean {
     // A chain admits nothing when a deny of every peer comes before its first allow
@@ -189,7 +194,7 @@ export class SetKeys {
 export class FactorClass {
   readonly equal: boolean;
   /** Where output and meaning differ (symmetric difference); empty when equal. */
-  private readonly delta: AddressSet;
+  readonly delta: AddressSet;
   private readonly byAtom = new Map<string, { act: AddressSet; exp: AddressSet }>();
 
   constructor(
@@ -243,14 +248,28 @@ export class SideView {
     readonly meaning: MeaningSide,
   ) {}
 
+  /** The class of every peer that neither the output's identity rules nor the meaning's identity entries name. */
+  defaultClass(): FactorClass {
+    return this.classAt('', 0, undefined);
+  }
+
+  /** Peers whose class may differ from the default one: named by identity in the output or in the meaning. */
+  *named(): Iterable<string> {
+    yield* this.actual.named();
+    yield* this.meaning.idAllow;
+    yield* this.meaning.idDeny;
+  }
+
   classOf(peer: string): FactorClass {
-    const sig = this.actual.sig(peer);
+    return this.classAt(this.actual.sig(peer), this.meaning.key(peer), peer);
+  }
+
+  private classAt(sig: string, k: number, peer: string | undefined): FactorClass {
     let row = this.classes.get(sig);
     if (!row) {
       row = [undefined, undefined, undefined, undefined];
       this.classes.set(sig, row);
     }
-    const k = this.meaning.key(peer);
     return (row[k] ??= new FactorClass(this.actual.admitted(peer), this.meaning.admitted(peer)));
   }
 }

@@ -5,7 +5,7 @@ import { count } from '../../model/words';
 import { sortDiagnostics } from '../../model/diagnostics';
 import { expiredSummary } from '../../resolve/expired';
 import { writeAtomically } from '../atomic';
-import { compileTargets, outputFiles, planTargets, skippedLines } from '../compile-targets';
+import { compileToFiles, planTargets, skippedLines } from '../compile-targets';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from '../errors';
 import { CliIO } from '../io';
 import { loadForCommand, printDiagnostics, todayOption } from '../policy-input';
@@ -24,7 +24,7 @@ export function register(program: Command, io: CliIO, done: (code: number) => vo
       printDiagnostics(io, r.diagnostics);
       if (!r.ok) return done(r.code);
       const { targets, skipped } = planTargets(r.ir, opts.target);
-      const c = compileTargets(r.ir, targets, { stubVersions: opts.stubVersions, optional: opts.target === 'all' });
+      const c = compileToFiles(r.ir, targets, { stubVersions: opts.stubVersions, optional: opts.target === 'all' });
       for (const line of skippedLines([...skipped, ...c.skipped])) io.err(`note: ${line}\n`);
       printDiagnostics(io, sortDiagnostics(c.diagnostics));
       if (c.failed) {
@@ -36,7 +36,7 @@ export function register(program: Command, io: CliIO, done: (code: number) => vo
         return done(EXIT_USAGE);
       }
       // Relative to the command's working directory, like every other path it reads.
-      writeAtomically(path.resolve(io.cwd, opts.out), outputFiles(c.outputs));
+      writeAtomically(path.resolve(io.cwd, opts.out), c.files);
       for (const o of c.outputs) {
         io.out(`${o.target}: ${count(o.stats.identities, 'identity', 'identities')}, ${count(o.stats.rules, 'rule')}, ${count(o.stats.resources, 'resource')} -> ${opts.out}/${o.target}/cdk.tf.json\n`);
       }
