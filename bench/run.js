@@ -210,6 +210,8 @@ function printTable(res) {
         .join(' '),
     );
   }
+  const at1000 = res.sizes.find((r) => r.segments === 1000);
+  if (at1000) lines.push(`at 1000 segments our CPU is ${at1000.endToEnd.ratioCpu}x plain cdktf's (target ≤ 0.3: ${at1000.endToEnd.ratioCpu <= 0.3 ? 'met' : 'NOT MET'})`);
   lines.push('');
   lines.push(`phases in ms (in process): load, resolve, then per target plan / synth (construct + synth + serialise) / verify (up to ${verifyMax} segments)`);
   lines.push(['segments', 'load', 'resolve', 'aws', 'azure', 'gcp'].map((h, i) => pad(h, i < 3 ? 8 : 20)).join(' '));
@@ -245,7 +247,8 @@ function printTable(res) {
       if (c.exit !== 0) lines.push(`  ${r.shape}: exit ${c.exit}${c.heapCrash ? ' HEAP CRASH' : ''} after ${c.cpuS} s CPU, ${c.peakRssMB} MB: ${c.error}`);
       else {
         const v = r.verifyCpuS ? Object.entries(r.verifyCpuS).map(([t, x]) => `${t} ${x.cpuS ?? 'failed'} s`).join(', ') : 'not run';
-        lines.push(`  ${r.shape}: ${r.resources} resources, ${c.cpuS} s CPU, ${c.peakRssMB} MB peak; floor ${r.floor.cpuS} s (${Math.round(r.floor.bytes / 1e6)} MB); ratio ${r.ratioToFloor}; verify ${v}`);
+        const met = (ok) => (ok ? 'met' : 'NOT MET');
+        lines.push(`  ${r.shape}: ${r.resources} resources, ${c.cpuS} s CPU, ${c.peakRssMB} MB peak (≤ 3 GB: ${met(r.meets.peakRss)}); floor ${r.floor.cpuS} s (${Math.round(r.floor.bytes / 1e6)} MB, median of ${r.floor.runsCpuS.join(', ')}); ratio ${r.ratioToFloor} (≤ 10: ${met(r.meets.ratio)}); verify ${v}`);
       }
     }
   }
