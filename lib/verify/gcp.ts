@@ -129,9 +129,8 @@ class GcpReader {
   private policies(policyType: string, ruleType: string, assocType: string, word: string): { name: string; rules: Sorted }[] {
     const associated = new Map<string, string>();
     for (const a of this.doc.ofType(assocType)) {
-      const ref = parseReference(a.body.firewall_policy);
-      const p = ref && this.doc.get(ref.address);
-      if (!p || p.type !== policyType) {
+      const p = this.policyOf(a.body.firewall_policy, policyType);
+      if (!p) {
         this.doc.issue('MS7010', `${a.address}: firewall_policy ${JSON.stringify(a.body.firewall_policy)} does not name a ${policyType} of this output`, a.address);
         continue;
       }
@@ -140,9 +139,8 @@ class GcpReader {
     const rules = new Map<string, Sorted>();
     const priorities = new Map<string, TfResource>();
     for (const r of this.doc.ofType(ruleType)) {
-      const ref = parseReference(r.body.firewall_policy);
-      const p = ref && this.doc.get(ref.address);
-      if (!p || p.type !== policyType) {
+      const p = this.policyOf(r.body.firewall_policy, policyType);
+      if (!p) {
         this.doc.issue('MS7010', `${r.address}: firewall_policy ${JSON.stringify(r.body.firewall_policy)} does not name a ${policyType} of this output`, r.address);
         continue;
       }
@@ -168,6 +166,21 @@ class GcpReader {
       this.doc.issue('MS7011', `${order.length} hierarchical firewall policies are associated with folders; the verifier cannot read their nesting`);
     }
     return order.map(([address]) => ({ name: `${word} ${address}`, rules: rules.get(address) ?? { ingress: [], egress: [] } }));
+  }
+
+  /**
+   * The policy a rule or association names: a reference, or (in live state,
+   * where references are values) the one policy of the output whose `name`
+   * or `id` it is.
+   */
+  private policyOf(v: unknown, type: string): TfResource | undefined {
+    const ref = parseReference(v);
+    if (ref) {
+      const p = this.doc.get(ref.address);
+      return p && p.type === type ? p : undefined;
+    }
+    const hits = typeof v === 'string' ? this.doc.ofType(type).filter((p) => p.body.name === v || p.body.id === v) : [];
+    return hits.length === 1 ? hits[0] : undefined;
   }
 
   /** Protocol matches of a list of blocks (`allow`/`deny` of a firewall, `layer4_configs` of a policy rule). */

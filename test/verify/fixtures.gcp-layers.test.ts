@@ -17,20 +17,10 @@ import { ResolvedPolicy } from '../../lib/resolve/ir';
 import { loadBackend } from '../../lib/targets/registry';
 import { verifyOutput } from '../../lib/verify';
 import { formatVerifyText } from '../../lib/verify/report';
+import { ROOT, shippedPolicyFiles } from './shipped';
 
-const root = path.join(__dirname, '../..');
-function yamlFiles(dir: string): string[] {
-  if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) return yamlFiles(p);
-    return /\.(ya?ml|json)$/.test(e.name) && !e.name.endsWith('.tf.json') && !e.name.includes('identities') ? [p] : [];
-  });
-}
-const files = [
-  ...yamlFiles(path.join(root, 'examples')).filter((f) => /policy\.ya?ml$/.test(f)),
-  ...['good', 'regress', 'gcp', 'lint', 'diff', 'tf'].flatMap((d) => yamlFiles(path.join(root, 'test/fixtures', d))),
-];
+const root = ROOT;
+const files = shippedPolicyFiles();
 /** Each shipped policy, loadable, with its document (to merge the option into `targets.gcp`). */
 const policies = files.flatMap((f) => {
   try {

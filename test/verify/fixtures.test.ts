@@ -4,7 +4,6 @@
  * find each output equivalent. A back end may refuse a policy only with its
  * own documented error codes (printed, not failed).
  */
-import * as fs from 'fs';
 import * as path from 'path';
 import { CODES } from '../../lib/model/codes';
 import { PolicyError } from '../../lib/model/diagnostics';
@@ -14,20 +13,10 @@ import { loadBackend } from '../../lib/targets/registry';
 import { TARGET_NAMES, TargetBackend } from '../../lib/targets/target';
 import { verifyOutput } from '../../lib/verify';
 import { formatVerifyText } from '../../lib/verify/report';
+import { ROOT, shippedPolicyFiles } from './shipped';
 
-const root = path.join(__dirname, '../..');
-function yamlFiles(dir: string): string[] {
-  if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) return yamlFiles(p);
-    return /\.(ya?ml|json)$/.test(e.name) && !e.name.endsWith('.tf.json') && !e.name.includes('identities') ? [p] : [];
-  });
-}
-const files = [
-  ...yamlFiles(path.join(root, 'examples')).filter((f) => /policy\.ya?ml$/.test(f)),
-  ...['good', 'regress', 'gcp', 'lint', 'diff', 'tf'].flatMap((d) => yamlFiles(path.join(root, 'test/fixtures', d))),
-];
+const root = ROOT;
+const files = shippedPolicyFiles();
 const policies = files.flatMap((f) => {
   try {
     return [[path.relative(root, f), resolve(SegmentationPolicy.fromFile(f))] as const];
