@@ -38,13 +38,16 @@ export function explorerDimension(ir: ResolvedPolicy, groupBy?: string): string 
   return [...dims].sort((a, b) => Math.abs(labels[a].length - 8) - Math.abs(labels[b].length - 8) || dims.indexOf(a) - dims.indexOf(b))[0] ?? '';
 }
 
-export function explorerData(ir: ResolvedPolicy, g: SegmentGraph, groupBy?: string): ExplorerData {
-  const index = new Map(g.nodes.map((n, i) => [n.key, i]));
+/** The policy as it is: on a diff graph (`graph --diff`), what was removed is the picture's business, not the explorer's. */
+export function explorerData(ir: ResolvedPolicy, graph: SegmentGraph, groupBy?: string): ExplorerData {
+  const present = graph.nodes.filter((n) => n.change !== 'removed');
+  const index = new Map(present.map((n, i) => [n.key, i]));
+  const g = { nodes: present, edges: graph.edges.filter((e) => e.change !== 'removed' && index.has(e.from) && index.has(e.to)) };
   const ruleIndex = new Map(ir.rules.map((r, i) => [r.origin.name, i]));
   const addressesOf = (key: string, declared: readonly string[]): string[] => {
     const [kind, ...rest] = key.split(':');
     const name = rest.join(':');
-    if (kind === 'segment') return ir.segment(name).addresses.toCidrs();
+    if (kind === 'segment') return ir.segments.find((x) => x.name === name)?.addresses.toCidrs() ?? [...declared];
     if (kind === 'external') return ir.externals.find((e) => e.name === name)?.addresses.toCidrs() ?? [...declared];
     return [...declared];
   };

@@ -54,6 +54,26 @@ test('--diff against an older policy colours the changes', async () => {
   expect(r.out).toContain('label="policy shop (diff)"');
 });
 
+test('--diff --format html with a segment removed: the explorer holds the policy as it is', async () => {
+  const doc = exampleDoc();
+  doc.segments = doc.segments.filter((x: any) => x.name !== 'shop-cache-staging');
+  doc.rules = doc.rules.filter((r: any) => r.name !== 'vpn-ssh-to-app');
+  const newer = path.join(tmp, 'fewer.yaml');
+  fs.writeFileSync(newer, stringify(doc));
+  const r = await run('graph', newer, '--diff', EXAMPLE, '--format', 'html');
+  expect(r.code).toBe(0);
+  const data = JSON.parse(/<script type="application\/json" id="explorer-data">([^<]*)<\/script>/.exec(r.out)![1]);
+  const names = data.nodes.map((n: unknown[]) => n[0]);
+  expect(names).not.toContain('shop-cache-staging');
+  expect(names).toContain('shop-cache-prod');
+  const now = buildGraph(exampleIr(), {});
+  expect(data.edges.length).toBeLessThan(now.edges.length);
+  for (const e of data.edges) expect(e[0] < names.length && e[1] < names.length).toBe(true);
+  // ssh from the VPN is gone from the explorer's edges (it is drawn removed in the picture).
+  const vpn = names.indexOf('corp-vpn');
+  expect(data.edges.filter((e: any[]) => e[0] === vpn && /ssh/.test(e[3]))).toEqual([]);
+}, 20_000);
+
 test('bad usage exits 2; an invalid policy exits 1', async () => {
   expect((await run('graph', EXAMPLE, '--format', 'png')).code).toBe(2);
   const g = await run('graph', EXAMPLE, '--group-by', 'colour');
