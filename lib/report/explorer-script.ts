@@ -159,8 +159,10 @@ export const EXPLORER_SCRIPT = String.raw`
     R.forEach(function(r){if(r[0].toLowerCase().indexOf(lower)>=0||r[2].toLowerCase()===lower)hits.push([r[1],link('r='+encodeURIComponent(r[0]),r[0],r[1]==='rule'?'rule':'guard')+' <span class="muted">'+esc(r[3])+'</span>']);});
     return '<p class="muted">'+hits.length+' match'+(hits.length===1?'':'es')+' for “'+esc(t)+'”</p>'+table(['kind','match'],hits.map(function(h){return [esc(h[0]),h[1]];}),'nothing matches');
   }
+  var VIEWS={g:1,s:1,r:1,p:1,exposure:1,guardrails:1};
+  function current(){var h=location.hash.slice(1); try{h=decodeURIComponent(h);}catch(err){h='';} var k=h.split('=')[0]; return {k:k,v:h.slice(k.length+1)};}
   function render(){
-    var h=decodeURIComponent(location.hash.slice(1)), k=h.split('=')[0], v=h.slice(k.length+1), html;
+    var c=current(), k=VIEWS[c.k]?c.k:'', v=c.v, html;
     if(k==='g')html=groupView(v); else if(k==='s')html=nodeView(v); else if(k==='r')html=ruleView(v);
     else if(k==='p'){var ab=v.split('|'); html=pairView(ab[0],ab.slice(1).join('|'));}
     else if(k==='exposure')html=exposureView(); else if(k==='guardrails')html=guardrailView(); else html=overview();
@@ -168,7 +170,8 @@ export const EXPLORER_SCRIPT = String.raw`
   }
   dimSel.addEventListener('change',render); thenSel.addEventListener('change',render);
   search.addEventListener('input',function(){results.innerHTML=find(search.value); results.hidden=!search.value.trim();});
-  window.addEventListener('hashchange',function(){render(); var s=document.getElementById('explorer'); if(s&&s.getBoundingClientRect().top<0)s.scrollIntoView();});
+  // The page's own anchors (#rules, #lint…) only scroll; explorer hashes (and the bare # of overview) render a view.
+  window.addEventListener('hashchange',function(){var k=current().k; if(k&&!VIEWS[k])return; render(); var s=document.getElementById('explorer'); if(s&&s.getBoundingClientRect().top<0)s.scrollIntoView();});
   render();
   document.body.setAttribute('data-explorer','ready');
 })();

@@ -140,6 +140,18 @@ describe.each([100, 1000])('the explorer at %i segments', (n) => {
     expect(await page.isVisible('#explore-results')).toBe(false);
   });
 
+  test("the page's own anchors scroll without resetting the explorer; a bad hash shows the overview without an error", async () => {
+    await page.evaluate("location.hash = 's=a001-app-prod'");
+    await page.click('nav a[href="#rules"]');
+    expect(await page.getAttribute('#explore-view', 'data-view')).toBe('s');
+    const top = Number(await page.evaluate("document.getElementById('rules').getBoundingClientRect().top"));
+    expect(top).toBeGreaterThanOrEqual(0);
+    expect(top).toBeLessThan(120);
+    await page.evaluate("location.hash = 's=%E0%A4%A'");
+    expect(await page.getAttribute('#explore-view', 'data-view')).toBe('overview');
+    expect(browser.consoleErrors).toEqual([]);
+  });
+
   test('the internet exposure and guardrail views list what the graph says', async () => {
     await page.click('a.btn[href="#exposure"]');
     const exposed = g.nodes.filter((x) => x.exposed).map((x) => x.name);
