@@ -269,9 +269,10 @@ export function diffPolicies(oldIr: ResolvedPolicy, newIr: ResolvedPolicy): Diff
 }
 
 function specsToSet(svc: ServiceResolver, specs: readonly string[]): ServiceSet {
-  // `other` (every other IP protocol) is not a spec the parser reads; it only appears together with the rest of `any`.
+  // `other` (every protocol without a spec of its own) and `stray-icmp` (ICMP of the wrong family) are no specs the
+  // parser reads: they only appear in what is left of `any`.
   let s = ServiceSet.EMPTY;
-  for (const x of specs) s = s.union(x === 'other' ? ServiceSet.of({ other: true }) : svc.spec(x));
+  for (const x of specs) s = s.union(x === 'other' ? ServiceSet.of({ other: true }) : x === 'stray-icmp' ? ServiceSet.of({ strayIcmp: true }) : svc.spec(x));
   return s;
 }
 

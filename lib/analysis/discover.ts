@@ -21,7 +21,7 @@
 import { stringify } from 'yaml';
 import { DEFAULT_INTERNAL_CIDRS } from '../model/types';
 import { AddressSet, parseAddress } from '../net/address';
-import { ServiceSet } from '../net/service';
+import { PROTO_ICMP, PROTO_ICMPV6, ServiceSet } from '../net/service';
 import { ResolvedPolicy } from '../resolve/ir';
 import { AddressBook, Inventory, memberships } from './inventory';
 import { ObservedFlow, packetService, replayFlow } from './replay';
@@ -163,9 +163,10 @@ export function discover(space: SegmentSpace, pairs: readonly PairRow[], opts: D
   const cells = new Map<string, { client: string; server: string; services: ServiceSet; hits: number }>();
   for (const p of pairs) {
     // ICMP and ICMPv6 are both `icmp` in a policy.
-    const s = p.proto === 1 || p.proto === 58 ? ServiceSet.of({ icmp: true }) : packetService(4, p.proto, p.port);
-    if (s.other) {
-      notes.push(`IP protocol ${p.proto} from ${p.client} to ${p.server} (${p.hits} records) left out: a rule can only say \`any\` for it`);
+    // Flow logs carry no ICMP type: an ICMP record proposes `icmp`. Other protocols are proposed by name or number (`esp`, `proto/N`).
+    const s = p.proto === PROTO_ICMP || p.proto === PROTO_ICMPV6 ? ServiceSet.of({ icmp: true }) : packetService(4, p.proto, p.port);
+    if (s.isEmpty()) {
+      notes.push(`IP protocol ${p.proto} from ${p.client} to ${p.server} (${p.hits} records) left out: not a protocol number 0–255`);
       continue;
     }
     const k = `${p.client}|${p.server}`;

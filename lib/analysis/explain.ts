@@ -99,7 +99,7 @@ export function parseServiceArg(ir: ResolvedPolicy, text: string): ServiceSet {
   const p = parseServiceSpec(text);
   if (!p.ok) {
     const names = [...Object.keys(ir.policy.doc.services ?? {}), ...Object.keys(SERVICE_CATALOG)];
-    throw new ExplainInputError(`'${text}' is not a service (tcp/443, udp/53, icmp, any, or a service name)${didYouMean(text, names)}`);
+    throw new ExplainInputError(`'${text}' is not a service (tcp/443, udp/53, sctp/2905, icmp, icmp/8, icmpv6/128, esp, gre, proto/N, any, or a service name)${didYouMean(text, names)}`);
   }
   return p.set;
 }

@@ -14,7 +14,7 @@
  * record folds into its request.
  */
 import { AddressSet, Family, parseAddress } from '../net/address';
-import { ServiceSet } from '../net/service';
+import { PROTO_ICMP, PROTO_ICMPV6, PROTO_SCTP, PROTO_TCP, PROTO_UDP, ServiceSet } from '../net/service';
 import { PortSet } from '../net/ports';
 import { ResolvedPolicy, SideEntry } from '../resolve/ir';
 import { matchingEntries, PeerEndpoint } from '../resolve/meaning';
@@ -136,10 +136,14 @@ export class FlowAggregator {
 
 /** The single service a packet is on, as a ServiceSet (for "which ports of a rule were used"). */
 export function packetService(family: Family, proto: number, port: number): ServiceSet {
-  if (proto === 6) return ServiceSet.tcp(port);
-  if (proto === 17) return ServiceSet.udp(port);
-  if ((family === 4 && proto === 1) || (family === 6 && proto === 58)) return ServiceSet.of({ icmp: true });
-  return ServiceSet.of({ other: true });
+  if (proto === PROTO_TCP) return ServiceSet.tcp(port);
+  if (proto === PROTO_UDP) return ServiceSet.udp(port);
+  if (proto === PROTO_SCTP) return ServiceSet.of({ sctp: PortSet.range(port) });
+  // Flow logs carry no ICMP type or code: an ICMP record stands for every type of its family.
+  if (family === 4 && proto === PROTO_ICMP) return ServiceSet.of({ icmp4: PortSet.ALL });
+  if (family === 6 && proto === PROTO_ICMPV6) return ServiceSet.of({ icmp6: PortSet.ALL });
+  if (proto === PROTO_ICMP || proto === PROTO_ICMPV6) return ServiceSet.of({ strayIcmp: true });
+  return ServiceSet.protocol(proto);
 }
 
 /** An end of an observed flow, mapped. */

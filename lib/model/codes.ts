@@ -209,7 +209,7 @@ export const CODES: Record<string, CodeInfo> = {
   MS1223: {
     severity: 'error',
     title: 'invalid service name',
-    explanation: 'Names in the `services` map match `[a-z]([-a-z0-9]*[a-z0-9])?` and cannot be `tcp`, `udp`, `icmp` or `any`, which are literal specs.',
+    explanation: 'Names in the `services` map match `[a-z]([-a-z0-9]*[a-z0-9])?` and cannot be `tcp`, `udp`, `sctp`, `icmp`, `icmpv6`, `esp`, `ah`, `gre`, `ipip` or `any`, which are literal specs.',
   },
   MS1224: {
     severity: 'error',
@@ -235,17 +235,17 @@ export const CODES: Record<string, CodeInfo> = {
   MS1240: {
     severity: 'error',
     title: 'invalid service spec',
-    explanation: 'A service spec is malformed, e.g. `tcp/http` or `icmp/8`.',
+    explanation: 'A service spec is malformed, e.g. `tcp/http`, `icmp/echo` or `esp/500` (ESP, AH, GRE and IP-in-IP take no port).',
   },
   MS1241: {
     severity: 'error',
     title: 'unknown protocol',
-    explanation: 'The protocol of a service spec is not `tcp` or `udp` (ports) or `icmp`/`any` (no ports).',
+    explanation: 'The protocol of a service spec is not one of `tcp`, `udp`, `sctp` (with ports), `icmp`, `icmpv6` (with types and codes), `esp`, `ah`, `gre`, `ipip`, `proto/N` or `any`.',
   },
   MS1242: {
     severity: 'error',
     title: 'port out of range',
-    explanation: 'Ports are 1–65535.',
+    explanation: 'Ports are 1–65535, ICMP types and codes 0–255, protocol numbers 0–255.',
   },
   MS1243: {
     severity: 'error',
@@ -507,6 +507,12 @@ export const CODES: Record<string, CodeInfo> = {
     explanation:
       '`targets.aws.flowLogs` to `cloud-watch-logs` needs `iamRoleArn` (the role the flow-log service writes to the log group with) and takes no `perHourPartition`; to `s3` (the default) it takes no `iamRoleArn`, since the bucket policy grants delivery. See docs/lifecycle.md.',
   },
+  MS4007: {
+    severity: 'error',
+    title: 'aws: services not expressible',
+    explanation:
+      'A security group rule takes ports for tcp and udp only, types and codes for ICMP, and every port for any other protocol number (SCTP is protocol 132). A rule that allows `sctp/PORT` cannot be written exactly on AWS, so the compile fails rather than admit every SCTP port; the message names the rule. Allow `sctp` (every port), or compile that policy for a target that takes SCTP ports (GCP, Kubernetes).',
+  },
   MS4101: {
     severity: 'warning',
     title: 'aws: deny enforced by subtracting addresses',
@@ -529,7 +535,7 @@ export const CODES: Record<string, CodeInfo> = {
     severity: 'error',
     title: 'azure: services not expressible',
     explanation:
-      'An Azure security rule has one protocol: Tcp, Udp, Icmp or `*` (everything). A service set that includes other IP protocols without being `any` cannot be written exactly, so the compile fails rather than widen it. Use `any`, or list tcp, udp and icmp services.',
+      'An Azure security rule has one protocol: Tcp, Udp (with ports), Icmp (every type, IPv4 and IPv6), Esp, Ah or `*` (everything). ICMP by type (`icmp/8`), ICMP of one family (`proto/1`, `icmpv6`), SCTP, GRE, IP-in-IP and other protocol numbers, and every protocol but some (`any` minus a deny), cannot be written exactly, so the compile fails, naming the rule, rather than widen it. Use `icmp`, `esp`, `ah`, tcp and udp services or `any`, or compile that rule for a target that expresses it (AWS takes protocol numbers and ICMP types).',
   },
   MS5002: {
     severity: 'error',
@@ -611,6 +617,12 @@ export const CODES: Record<string, CodeInfo> = {
     title: 'gcp: guardrail cannot be matched exactly by the hierarchical firewall policy',
     explanation:
       'With `targets.gcp.guardrails: hierarchical` every deny guardrail goes to a hierarchical firewall policy, whose rules cannot match network tags, match service accounts only as targets, and match secure tags only from an organization tag key (`targets.gcp.tagParent: organizations/…`). A segment on a side the layer cannot match by identity is matched by its addresses, which is exact only when the segment declares `addresses` that no other segment holds and no rule admits outside hosts there on the guardrail\'s services. Declare such addresses, or use `identity: secure-tags` with an organization tag key.',
+  },
+  MS6008: {
+    severity: 'error',
+    title: 'gcp: ICMP types not expressible',
+    explanation:
+      'A GCP firewall rule matches ICMP (`icmp` in IPv4 rules, `58` in IPv6 rules) with every type and code: it takes no ICMP types. A rule or guardrail with `icmp/TYPE[/CODE]` or `icmpv6/TYPE[/CODE]` cannot be written exactly, so the compile fails, naming it, rather than admit (or deny) every ICMP type. Allow `icmp`, or compile that policy for AWS, which takes ICMP types and codes. Protocols by name or number (`esp`, `gre`, `proto/N`) and SCTP ports compile on GCP.',
   },
   MS6100: {
     severity: 'info',

@@ -28,7 +28,7 @@ const name = (max: number, what: string) => z.string().regex(NAME_PATTERN).max(m
 const labelName = (what: string) => z.string().regex(LABEL_PATTERN).max(NAME_MAX).describe(`${what}: [a-z0-9]([-a-z0-9]*[a-z0-9])?`);
 const cidr = z.string().describe('IPv4 or IPv6 CIDR, e.g. 10.0.0.0/8 or fc00::/7 (a bare address is a /32 or /128)');
 const cidrList = (description: string) => z.array(cidr).describe(description);
-const serviceSpec = z.string().describe('tcp/443, udp/53, tcp/8000-8099, tcp, udp, icmp, any, or a name from `services`');
+const serviceSpec = z.string().describe('tcp/443, udp/53, tcp/8000-8099, sctp/2905, tcp, udp, sctp, icmp, icmp/8, icmp/3/4, icmpv6/128, esp, ah, gre, ipip, proto/N, any, or a name from `services`');
 const description = z.string().describe('Free text for humans; copied into cloud descriptions where they fit.').optional();
 
 const selectorTerm = z

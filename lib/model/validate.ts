@@ -22,7 +22,7 @@ import { parseCidr } from '../net/address';
 import { parseServiceSpec } from '../net/service';
 
 /** Names a `services` map may not use: they are literal specs. */
-export const RESERVED_SERVICE_NAMES: readonly string[] = ['tcp', 'udp', 'icmp', 'any'];
+export const RESERVED_SERVICE_NAMES: readonly string[] = ['tcp', 'udp', 'sctp', 'icmp', 'icmpv6', 'esp', 'ah', 'gre', 'ipip', 'any'];
 
 type Rec = Record<string, unknown>;
 const isRec = (v: unknown): v is Rec => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -239,7 +239,7 @@ class Validator {
         if (this.serviceNames.has(s) || SERVICE_CATALOG[s]) {
           this.add('MS1224', `service '${name}' refers to service '${s}': entries of the services map must be literal specs (list both names in the rule instead)`, [...path, i]);
         } else {
-          this.add('MS1240', `'${s}' is not a service spec (expected tcp/N, udp/N, tcp/N-M, tcp, udp, icmp or any)`, [...path, i]);
+          this.add('MS1240', `'${s}' is not a service spec (expected tcp/N, udp/N, sctp/N, tcp/N-M, tcp, udp, sctp, icmp, icmp/TYPE[/CODE], icmpv6[/TYPE[/CODE]], esp, ah, gre, ipip, proto/N or any)`, [...path, i]);
         }
       });
     }
@@ -255,7 +255,7 @@ class Validator {
   private literal(s: string): { ok: true } | { ok: false; reason: string } {
     const p = parseServiceSpec(s);
     if (!p.ok) return p;
-    const m = /^\s*(?:tcp|udp)\/(\d+)(?:-(\d+))?\s*$/i.exec(s);
+    const m = /^\s*(?:tcp|udp|sctp)\/(\d+)(?:-(\d+))?\s*$/i.exec(s);
     if (m && (Number(m[1]) < 1 || (m[2] !== undefined && Number(m[2]) < 1))) return { ok: false, reason: `'${s}': port out of range 1–65535` };
     return { ok: true };
   }

@@ -76,7 +76,7 @@ test('a misspelt --service gets "did you mean" among declared and catalogued ser
     }
     throw new Error(`${service} was accepted`);
   };
-  expect(msg('htps')).toBe(`'htps' is not a service (tcp/443, udp/53, icmp, any, or a service name) (did you mean 'https'?)`);
+  expect(msg('htps')).toBe(`'htps' is not a service (tcp/443, udp/53, sctp/2905, icmp, icmp/8, icmpv6/128, esp, gre, proto/N, any, or a service name) (did you mean 'https'?)`);
   expect(msg('postgress')).toMatch(/\(did you mean 'postgres'\?\)$/);
   expect(msg('zzzzzzzzzz')).not.toContain('did you mean');
 });

@@ -38,9 +38,19 @@ const FOOTER = `
 | \`tcp/443\`, \`udp/53\` | one port |
 | \`tcp/8000-8099\` | an inclusive range, low ≤ high, 1–65535 |
 | \`tcp\`, \`udp\` | every port of that protocol |
+| \`sctp/2905\`, \`sctp/36412-36413\`, \`sctp\` | SCTP (IP protocol 132), like tcp and udp |
 | \`icmp\` | all ICMP (ICMPv6 for IPv6 addresses) |
+| \`icmp/8\`, \`icmp/3/4\` | ICMP for IPv4 of one type (every code), or one type and code; types and codes 0–255 |
+| \`icmpv6\`, \`icmpv6/128\`, \`icmpv6/1/4\` | ICMPv6 for IPv6: all of it, one type, or one type and code |
+| \`esp\`, \`ah\`, \`gre\`, \`ipip\` | IPsec ESP (50), AH (51), GRE (47), IP-in-IP (4): every packet of that protocol (they have no ports) |
+| \`proto/N\` | every packet of IP protocol N, 0–255; a number with a spec of its own means that spec: \`proto/6\` is \`tcp\`, \`proto/17\` \`udp\`, \`proto/132\` \`sctp\`, \`proto/1\` ICMP for IPv4 and \`proto/58\` \`icmpv6\` |
 | \`any\` | every IP protocol, every port |
 | a name from \`services\` | its list (see also [services.md](services.md) for the built-in names) |
+
+Which target writes which spec exactly: every target writes tcp and udp ports and \`any\`, the clouds \`icmp\`. AWS writes every protocol number
+and ICMP types and codes, but no SCTP ports (MS4007); Azure writes Esp and Ah besides, nothing else (MS5001); GCP writes
+protocols by name or number and SCTP ports, but no ICMP types (MS6008); Kubernetes writes TCP, UDP and SCTP ports only
+(MS9002). A target that cannot write a rule exactly fails with a located error naming the rule, never a wider rule.
 
 ## Selectors (\`from\`, \`to\`)
 

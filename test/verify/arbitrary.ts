@@ -1,7 +1,8 @@
 /**
  * Random valid policies for the property tests: small, but covering labels,
  * segments with and without addresses (IPv4 and IPv6, overlapping),
- * externals with `except`, services with ranges, icmp, any, guardrails
+ * externals with `except`, services with ranges, icmp, any, every other
+ * protocol spec (sctp ports, ICMP types, esp, gre, proto/N), guardrails
  * allow and deny, sameLabels. Built so that almost every draw validates.
  */
 import fc from 'fast-check';
@@ -15,6 +16,10 @@ const spec = fc.oneof(
   { weight: 5, arbitrary: fc.tuple(fc.constantFrom('tcp', 'udp'), fc.constantFrom(...PORTS)).map(([p, n]) => `${p}/${n}`) },
   { weight: 1, arbitrary: fc.constantFrom('icmp', 'any', 'tcp', 'udp') },
   { weight: 1, arbitrary: fc.constant('web') },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom('esp', 'ah', 'gre', 'ipip', 'sctp', 'sctp/2905', 'sctp/36412-36413', 'proto/115', 'proto/6', 'proto/1', 'icmpv6', 'icmp/8', 'icmp/3/4', 'icmp/0', 'icmpv6/128', 'icmpv6/1/4'),
+  },
 );
 
 export interface GenOptions {

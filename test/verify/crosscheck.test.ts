@@ -119,8 +119,8 @@ describe.each(['aws', 'azure', 'gcp'] as const)('%s', (target) => {
           for (const m of report.mismatches) {
             const a = parseAddress(m.from.address)!;
             const b = parseAddress(m.to.address)!;
-            const proto = m.service.startsWith('tcp') ? 6 : m.service.startsWith('udp') ? 17 : m.service.startsWith('icmpv6') ? 58 : m.service.startsWith('icmp') ? 1 : Number(/protocol (\d+)/.exec(m.service)![1]);
-            const port = Number(/^(?:tcp|udp)\/(\d+)/.exec(m.service)?.[1] ?? (/type (\d+) code (\d+)/.exec(m.service) ? Number(/type (\d+)/.exec(m.service)![1]) * 256 + Number(/code (\d+)/.exec(m.service)![1]) : 0));
+            const proto = m.service.startsWith('tcp') ? 6 : m.service.startsWith('udp') ? 17 : m.service.startsWith('sctp') ? 132 : m.service.startsWith('icmpv6') ? 58 : m.service.startsWith('icmp') ? 1 : Number(/protocol (\d+)/.exec(m.service)![1]);
+            const port = Number(/^(?:tcp|udp|sctp)\/(\d+)/.exec(m.service)?.[1] ?? (/type (\d+) code (\d+)/.exec(m.service) ? Number(/type (\d+)/.exec(m.service)![1]) * 256 + Number(/code (\d+)/.exec(m.service)![1]) : 0));
             const srcPort = Number(/from port (\d+)/.exec(m.service)?.[1] ?? 0);
             const r = concreteFlow(ir, model, { segment: m.from.segment, family: a.family, address: a.value }, { segment: m.to.segment, family: b.family, address: b.value }, { family: a.family, proto, port, srcPort });
             expect({ what, example: m.service, act: r.act, exp: r.exp }).toEqual({ what, example: m.service, act: m.actual === 'allow', exp: m.expected === 'allow' });

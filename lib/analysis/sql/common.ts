@@ -126,13 +126,24 @@ export function mappedCte(d: Dialect, requireOne: boolean): string {
 )`;
 }
 
-/** Service set → (proto, lo, hi) pieces; -2 stands for "every other protocol". */
+/**
+ * Service set → (proto, lo, hi) pieces of the IPv4 flows the SQL reads; -2 stands for "every protocol without a part
+ * of its own" (not 1, 6, 17, 58, 132). Flow logs carry no ICMP type (their port is 0), so any ICMP of a rule counts
+ * for an ICMP record; protocol 58 in IPv4 is stray ICMP, which only `any` holds.
+ */
 export function servicePieces(s: ServiceSet): [number, number, number][] {
   const out: [number, number, number][] = [];
-  for (const r of s.tcp.ranges) out.push([6, r.lo, r.hi]);
-  for (const r of s.udp.ranges) out.push([17, r.lo, r.hi]);
-  if (s.icmp) out.push([1, 0, 65535], [58, 0, 65535]);
-  if (s.other) out.push([-2, 0, 65535]);
+  for (const [proto, ports] of [
+    [6, s.tcp],
+    [17, s.udp],
+    [132, s.sctp],
+  ] as const) {
+    for (const r of ports.ranges) out.push([proto, r.lo, r.hi]);
+  }
+  if (!s.icmp4.isEmpty()) out.push([1, 0, 65535]);
+  if (s.strayIcmp) out.push([58, 0, 65535]);
+  if (s.protos.equals(ServiceSet.OTHER.protos)) out.push([-2, 0, 65535]);
+  else for (const n of s.protocolNumbers()) out.push([n, 0, 65535]);
   return out;
 }
 
@@ -178,7 +189,7 @@ export const VERDICT_CTES = `matches AS (
   JOIN entries e ON
     ((e.dir = 'egress' AND e.seg = m.cseg AND (e.peer_seg = m.sseg OR (e.peer_seg IS NULL AND m.snum BETWEEN e.lo AND e.hi)))
       OR (e.dir = 'ingress' AND e.seg = m.sseg AND (e.peer_seg = m.cseg OR (e.peer_seg IS NULL AND m.cnum BETWEEN e.lo AND e.hi))))
-    AND ((e.proto = m.proto AND m.port BETWEEN e.plo AND e.phi) OR (e.proto = -2 AND m.proto NOT IN (1, 6, 17, 58)))
+    AND ((e.proto = m.proto AND m.port BETWEEN e.plo AND e.phi) OR (e.proto = -2 AND m.proto NOT IN (1, 6, 17, 58, 132)))
 ),
 sides AS (
   SELECT client, server, proto, port, dir,

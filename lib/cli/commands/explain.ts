@@ -14,7 +14,7 @@ export function register(program: Command, io: CliIO, done: (code: number) => vo
     .argument('<policy>', 'policy file (YAML or JSON) or policy directory')
     .requiredOption('--from <endpoint>', 'segment, label selector (env=prod,tier=web), external, address/CIDR, or segment@address')
     .requiredOption('--to <endpoint>', 'same forms as --from')
-    .option('--service <service>', 'tcp/443, udp/53, icmp, any, or a service name (default: every service)')
+    .option('--service <service>', 'tcp/443, udp/53, sctp/2905, icmp/8, esp, proto/N, any, or a service name (default: every service)')
     .option('--format <format>', 'text or json', 'text')
     .addOption(todayOption())
     .action((file: string, opts: { today?: string; from: string; to: string; service?: string; format: string }) => {

@@ -46,7 +46,7 @@ import { AWS_LIMITS, AWS_QUOTAS } from './limits';
 import { largestContributors, Reporter } from '../kit/report';
 import { AllowOnlyModel, arrow, isSegmentEntry, peerAddresses, peerSegment, planAllowOnly, SideWork, unionAddresses, uniqueOrigins } from '../kit/allow-only';
 import { groupConstructId, groupDescription, groupName, labelGroupConstructId, labelGroupDescription, labelGroupName, originLabel, ruleDescription } from './naming';
-import { AwsProtocol, awsProtocol, Piece, pieceKey, pieceServices, serviceKey, toPieces } from './pieces';
+import { AwsProtocol, awsProtocol, awsRefusal, Piece, pieceFamilies, pieceKey, pieceServices, serviceKey, toPieces } from './pieces';
 import { ALL_KEY, LabelForms, SideCoverage } from './label-groups';
 import { listKey, listSource, PlannedPrefixList, planPrefixLists, PREFIX_LIST_MIN_ENTRIES } from './prefix-lists';
 
@@ -190,7 +190,17 @@ function ruleKey(r: Pick<DraftRule, 'direction' | 'peer' | 'protocol'>): string 
 }
 
 function otherError(rep: Reporter, w: SideWork, what: string, svc: ServiceSet, allows: readonly SideEntry[]): void {
-  const rules = uniqueOrigins(allows.filter((e) => e.services.other));
+  const refusal = awsRefusal(svc)!;
+  if (refusal.code === 'MS4007') {
+    const rules = uniqueOrigins(allows.filter((e) => !e.services.sctp.isEmpty() && !e.services.sctp.isAll()));
+    rep.add(
+      'MS4007',
+      `the ${w.dir} of ${w.segment.name} admits ${what} on ${refusal.what} (from ${rules.map((r) => `${r.kind} ${r.name}`).join(', ')}); an AWS security group rule for SCTP (protocol 132) takes no ports, and a wider rule would admit more than the policy means. Allow 'sctp' (every port), or leave this flow to another target.`,
+      rules[0]?.location,
+    );
+    return;
+  }
+  const rules = uniqueOrigins(allows.filter((e) => e.services.hasOther()));
   const guards = uniqueOrigins(w.side.deny.filter((e) => e.services.overlaps(ServiceSet.ANY.subtract(svc))));
   const cut = guards.length ? `, because ${guards.map((g) => `${g.kind} ${g.name}`).join(', ')} removes part of it` : '';
   rep.add(
@@ -225,7 +235,7 @@ function emitSide(ir: ResolvedPolicy, w: SideWork, rep: Reporter, lists: ListSet
       const ps = pieceServices(piece);
       const os = ordered.filter((o) => segAllows.some((e) => e.origin.name === o.name && e.services.overlaps(ps)));
       // ICMP per family, only those x and some member can both hold; a reference that can never match is left out.
-      const fams: Family[] = piece.proto === 'icmp' ? ([4, 6] as Family[]).filter((f) => families.has(f)) : [4];
+      const fams = pieceFamilies(piece, ([4, 6] as Family[]).filter((f) => families.has(f)));
       for (const f of fams) out.push({ direction: w.dir, peer: { kind: 'labelGroup', key }, protocol: awsProtocol(piece, f), origins: os.length ? os : ordered, families: [4, 6], weight: 1 });
     }
   }
@@ -244,7 +254,7 @@ function emitSide(ir: ResolvedPolicy, w: SideWork, rep: Reporter, lists: ListSet
       if (covered.containsSet(pieceServices(piece))) continue;
       const origins = uniqueOrigins(allows.filter((e) => e.services.overlaps(pieceServices(piece))));
       // ICMP and ICMPv6 are separate references, each only where both segments can hold that family.
-      const families: Family[] = piece.proto === 'icmp' ? sharedFamilies(x, peerSeg) : [4];
+      const families = pieceFamilies(piece, sharedFamilies(x, peerSeg));
       for (const f of families) {
         out.push({ direction: w.dir, peer: { kind: 'group', segment: p }, protocol: awsProtocol(piece, f), origins, families: [4, 6], weight: 1 });
       }
@@ -282,6 +292,8 @@ function emitSide(ir: ResolvedPolicy, w: SideWork, rep: Reporter, lists: ListSet
       const pieceSvc = pieceServices(piece);
       const candidates = addrAllows.filter((e) => e.services.overlaps(pieceSvc));
       for (const f of [4, 6] as Family[]) {
+        // An ICMP piece is for its own family's packets only.
+        if (piece.proto === 'icmp' && piece.family !== f) continue;
         const cidrs = addrs.toCidrs(f);
         const protocol = awsProtocol(piece, f);
         const spelled: DraftRule[] = cidrs.map((c) => {

@@ -34,7 +34,7 @@
  */
 import { Diagnostic } from '../../model/diagnostics';
 import { AddressSet, Family } from '../../net/address';
-import { ServiceSet } from '../../net/service';
+import { PROTO_AH, PROTO_ESP, protocolSpec, ServiceSet } from '../../net/service';
 import { segmentFamilies } from '../../resolve/families';
 import { ALL_SEGMENTS_KEY } from '../../resolve/labels';
 import { Action, Direction, Origin, ResolvedPolicy, SideEntry } from '../../resolve/ir';
@@ -61,7 +61,7 @@ export interface AzurePlanOptions {
   readonly subnets?: boolean;
 }
 
-export type AzureProtocol = 'Tcp' | 'Udp' | 'Icmp' | '*';
+export type AzureProtocol = 'Tcp' | 'Udp' | 'Icmp' | 'Esp' | 'Ah' | '*';
 export type AzureDirection = 'Inbound' | 'Outbound';
 export type AzureAccess = 'Allow' | 'Deny';
 
@@ -154,23 +154,39 @@ export interface AzurePlan {
 const NAME_OK = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9_])?$/;
 
 /**
- * One Azure protocol per rule: `any` is `*`; otherwise Tcp, Udp and Icmp
- * parts. A set with `other` but not everything cannot be written as Azure
- * rules without ordering allows against each other, which the bands exclude;
- * the resolver never produces one today (rule services are unions of
- * tcp/udp/icmp specs, or `any`), and the compiler refuses it if it ever does.
+ * What an Azure rule cannot say of `s`, or undefined when it can say it all.
+ * A rule has one protocol: Tcp, Udp (with ports), Icmp (every type, both
+ * families), Esp, Ah, or `*` (everything). So ICMP by type, ICMP of one
+ * family only, SCTP, GRE and other protocol numbers, and "every protocol but
+ * some" (which would need allows ordered against each other, which the
+ * priority bands exclude) are refused, never widened.
  */
+export function azureRefusal(s: ServiceSet): string | undefined {
+  if (s.isAny()) return undefined;
+  const why: string[] = [];
+  if (s.strayIcmp) why.push('every IP protocol but some');
+  if (s.hasPartialIcmp()) why.push('ICMP by type');
+  else if (s.hasIcmp() && !s.isIcmpWhole()) why.push('ICMP of one address family only');
+  if (!s.sctp.isEmpty()) why.push('SCTP');
+  const odd = s.protocolNumbers().filter((n) => n !== PROTO_ESP && n !== PROTO_AH);
+  if (odd.length && !s.strayIcmp) why.push(odd.map(protocolSpec).join(', '));
+  return why.length ? why.join('; ') : undefined;
+}
+
+/** One Azure protocol per rule: `any` is `*`; otherwise Tcp, Udp, Icmp, Esp and Ah parts (undefined: azureRefusal). */
 export function protocolParts(s: ServiceSet): { protocol: AzureProtocol; ports: '*' | readonly string[] }[] | undefined {
   if (s.isAny()) return [{ protocol: '*', ports: '*' }];
-  if (s.other) return undefined;
+  if (azureRefusal(s)) return undefined;
   const out: { protocol: AzureProtocol; ports: '*' | readonly string[] }[] = [];
   if (!s.tcp.isEmpty()) out.push({ protocol: 'Tcp', ports: portTexts(s.tcp) ?? '*' });
   if (!s.udp.isEmpty()) out.push({ protocol: 'Udp', ports: portTexts(s.udp) ?? '*' });
-  if (s.icmp) out.push({ protocol: 'Icmp', ports: '*' });
+  if (s.isIcmpWhole()) out.push({ protocol: 'Icmp', ports: '*' });
+  if (s.protos.has(PROTO_ESP)) out.push({ protocol: 'Esp', ports: '*' });
+  if (s.protos.has(PROTO_AH)) out.push({ protocol: 'Ah', ports: '*' });
   return out;
 }
 
-const PROTO_TAG: Record<AzureProtocol, string> = { Tcp: 'tcp', Udp: 'udp', Icmp: 'icmp', '*': 'any' };
+const PROTO_TAG: Record<AzureProtocol, string> = { Tcp: 'tcp', Udp: 'udp', Icmp: 'icmp', Esp: 'esp', Ah: 'ah', '*': 'any' };
 
 // ---------------------------------------------------------------------------
 // rules of one segment side
@@ -265,7 +281,7 @@ function sideRules(
       if (rep.errors.some((d) => d.code === 'MS5001' && d.message.includes(`'${g.origin.name}'`))) continue;
       rep.add(
         'MS5001',
-        `${g.origin.kind} '${g.origin.name}' has services ${g.services} (other IP protocols without all of tcp, udp and icmp), which Azure rules (Tcp, Udp, Icmp or *) cannot express exactly`,
+        `${g.origin.kind} '${g.origin.name}' has services ${g.services}: ${azureRefusal(g.services)} cannot be expressed exactly by Azure security rules (Tcp, Udp, Icmp, Esp, Ah or *), and a wider rule would admit more than the policy means`,
         g.origin.location,
       );
       continue;

@@ -34,7 +34,7 @@
  */
 import { Diagnostic } from '../../model/diagnostics';
 import { AddressSet, Family } from '../../net/address';
-import { ServiceSet } from '../../net/service';
+import { PROTO_AH, PROTO_ESP, PROTO_IPIP, ServiceSet } from '../../net/service';
 import { holdsFamily } from '../../resolve/families';
 import { Origin, ResolvedPolicy, ResolvedRule } from '../../resolve/ir';
 import { chunkNonEmpty, nonEmpty } from '../kit/chunks';
@@ -156,19 +156,65 @@ export function serviceAccountIdFor(prefix: string, segment: string): string {
 // Services → protocol blocks
 
 /**
- * Protocol blocks for a set without `other` (or `any`). ICMP is `icmp` for
- * IPv4 rules and `58` (ICMPv6) for IPv6 rules; a rule without family carries
- * no ICMP (the caller splits it by family first).
+ * Protocol blocks for a set that is `any` or holds no "every protocol but
+ * some" (which takes an exception rule). GCP takes ports for tcp, udp and
+ * sctp, protocols by name or number, and no ICMP types: ICMP is `icmp` for
+ * IPv4 rules and `58` (ICMPv6) for IPv6 rules, whole; a rule without family
+ * carries no ICMP (the caller splits it by family first), and ICMP by type is
+ * refused before (gcpRefusal).
  */
 export function protocolBlocks(s: ServiceSet, family: Family | undefined): GcpProtocolBlock[] {
   if (s.isAny()) return [{ protocol: 'all' }];
-  if (s.other) throw new Error(`internal: services '${s}' need an exception rule`);
+  if (s.strayIcmp) throw new Error(`internal: services '${s}' need an exception rule`);
   const out: GcpProtocolBlock[] = [];
   if (!s.tcp.isEmpty()) out.push(withPorts('tcp', portTexts(s.tcp)));
   if (!s.udp.isEmpty()) out.push(withPorts('udp', portTexts(s.udp)));
-  if (s.icmp) {
+  if (!s.sctp.isEmpty()) out.push(withPorts('sctp', portTexts(s.sctp)));
+  if (s.hasIcmp()) {
     if (family === undefined) throw new Error('internal: ICMP in a rule without address family');
+    const icmp = s.icmpOf(family);
+    if (!icmp.isAll()) throw new Error(`internal: ICMP types in '${s}' reached a GCP rule`);
     out.push({ protocol: family === 4 ? 'icmp' : '58' });
+  }
+  for (const n of s.protocolNumbers()) out.push({ protocol: GCP_PROTOCOL_NAMES[n] ?? String(n) });
+  return out;
+}
+
+/** The protocol names GCP firewall rules take besides tcp, udp, icmp and sctp; every other number is written as itself. */
+const GCP_PROTOCOL_NAMES: Readonly<Record<number, string>> = { [PROTO_ESP]: 'esp', [PROTO_AH]: 'ah', [PROTO_IPIP]: 'ipip' };
+
+/** Can a GCP rule for this family say `s`? Not with ICMP by type: GCP firewall rules match ICMP whole. */
+export function gcpRefuses(s: ServiceSet, family: Family | undefined): boolean {
+  if (s.isAny()) return false;
+  const icmp = family === undefined ? [s.icmp4, s.icmp6] : [s.icmpOf(family)];
+  return icmp.some((p) => !p.isEmpty() && !p.isAll());
+}
+
+/**
+ * Drafts that admit nothing in their family dropped (an IPv6 half of a rule
+ * whose only ICMP is IPv4's), and ICMP by type refused, naming the rule:
+ * GCP firewall rules take no ICMP types, and a wider rule would admit more.
+ */
+function fitServices(ir: ResolvedPolicy, drafts: readonly Draft[], rep: Reporter): Draft[] {
+  const out: Draft[] = [];
+  for (const d of drafts) {
+    if (d.kind === 'broad' || d.kind === 'default-deny') {
+      out.push(d);
+      continue;
+    }
+    const services = d.family ? d.services.forFamily(d.family) : d.services;
+    if (services.isEmpty()) continue;
+    if (gcpRefuses(services, d.family)) {
+      for (const o of d.origins) {
+        const r = ir.rule(o);
+        // Its own ICMP types, or what is left of its ICMP once a deny guardrail's types are taken out.
+        const own = gcpRefuses(r.services, d.family);
+        const what = own ? `has services ${r.services}, ICMP by type,` : `allows ${r.services} where a deny guardrail takes ICMP types out of it, which leaves ICMP by type,`;
+        rep.add('MS6008', `${r.origin.kind} '${o}' ${what} and GCP firewall rules match ICMP only whole; a wider rule would admit more, a narrower one less, than the policy means. Use 'icmp' whole, or compile this policy for AWS, which takes ICMP types`, r.origin.location);
+      }
+      continue;
+    }
+    out.push(d);
   }
   return out;
 }
@@ -259,7 +305,7 @@ export function planGcp(ir: ResolvedPolicy, opts: GcpPlanOptions = {}): GcpPlan 
     }
     for (const g of groups.values()) {
       const disc = groups.size > 1 ? `-${discriminator('from', g.sources)}` : '';
-      const split = r.services.icmp && !r.services.isAny();
+      const split = r.services.hasIcmp() && !r.services.isAny();
       // A rule matching by identity has no address family; ICMP differs per family, so it is split with destination ranges.
       const families: readonly (Family | undefined)[] = split ? FAMILIES : [undefined];
       for (const fam of families) {
@@ -359,12 +405,15 @@ export function planGcp(ir: ResolvedPolicy, opts: GcpPlanOptions = {}): GcpPlan 
     }
   }
 
-  checkExceptions(ir, drafts, rep);
+  // Drafts a family leaves empty dropped, ICMP by type refused (MS6008), before anything counts them.
+  const fitted = fitServices(ir, drafts, rep);
+  rep.failIfErrors();
+  checkExceptions(ir, fitted, rep);
   deviationNotes(ir, rep, guardrails);
 
   // With the hierarchical layer, deny guardrails leave the application layer (exceptions stay: they belong to an allow).
-  const lifted = guardrails === 'hierarchical' ? drafts.filter((d) => d.kind === 'deny') : [];
-  const application = guardrails === 'hierarchical' ? drafts.filter((d) => d.kind !== 'deny') : drafts;
+  const lifted = guardrails === 'hierarchical' ? fitted.filter((d) => d.kind === 'deny') : [];
+  const application = guardrails === 'hierarchical' ? fitted.filter((d) => d.kind !== 'deny') : fitted;
   const upper = guardrails === 'hierarchical' ? hierarchicalDrafts(ir, lifted, { prefix, identity, tagParent: opts.tagParent }, rep) : [];
   let firewalls = materialise(ir, application, tagLimits, prefix, rep);
   // A firewall policy's rules are keyed by priority: each needs its own (VPC firewall rules share them per kind).
@@ -395,7 +444,7 @@ function discriminator(word: string, segments: readonly string[]): string {
  * denying the rest, on the same targets and ranges.
  */
 function egressDrafts(d: Draft): Draft[] {
-  if (d.action === 'deny' || !d.services.other || d.services.isAny()) return [d];
+  if (d.action === 'deny' || !d.services.strayIcmp || d.services.isAny()) return [d];
   const rest = ServiceSet.ANY.subtract(d.services);
   return [
     { ...d, kind: 'broad', priority: BROAD_ALLOW_PRIORITY, services: d.services },
@@ -619,7 +668,7 @@ function materialise(
               ...(dr ? { destinationRanges: dr } : {}),
               ...(d.family ? { family: d.family } : {}),
               // A broad allow admits every protocol; its exception (a separate, higher-priority deny) takes the rest away.
-              blocks: d.kind === 'broad' ? [{ protocol: 'all' }] : protocolBlocks(d.services, d.family),
+              blocks: d.kind === 'broad' ? [{ protocol: 'all' }] : protocolBlocks(d.family ? d.services.forFamily(d.family) : d.services, d.family),
               services: d.services,
               origins: [...d.origins].sort(),
               description: describe(ir.name, d),

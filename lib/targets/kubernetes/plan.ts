@@ -24,6 +24,7 @@
  */
 import { Diagnostic } from '../../model/diagnostics';
 import { AddressSet, Family } from '../../net/address';
+import { PortSet } from '../../net/ports';
 import { ServiceSet } from '../../net/service';
 import { Direction, Origin, ResolvedPolicy, SideEntry } from '../../resolve/ir';
 import { AllowOnlyModel, arrow, isSegmentEntry, peerAddresses, peerSegment, planAllowOnly, SideWork, uniqueOrigins } from '../kit/allow-only';
@@ -33,7 +34,7 @@ import { KubernetesSettings, kubernetesSettings } from './settings';
 
 /** One NetworkPolicy port entry; no `port`: every port of the protocol. */
 export interface PlannedPort {
-  readonly protocol: 'TCP' | 'UDP';
+  readonly protocol: 'TCP' | 'UDP' | 'SCTP';
   readonly port?: number;
   readonly endPort?: number;
 }
@@ -115,11 +116,12 @@ function networkPolicyModel(rep: Reporter): AllowOnlyModel {
 /** NetworkPolicy ports for a service set, `'all'` for every protocol, undefined when it cannot be said. */
 export function toPorts(svc: ServiceSet): readonly PlannedPort[] | 'all' | undefined {
   if (svc.isAny()) return 'all';
-  if (svc.icmp || svc.other) return undefined;
+  if (svc.hasIcmp() || svc.hasOther()) return undefined;
   const out: PlannedPort[] = [];
   for (const [protocol, ports] of [
     ['TCP', svc.tcp],
     ['UDP', svc.udp],
+    ['SCTP', svc.sctp],
   ] as const) {
     if (ports.isEmpty()) continue;
     if (ports.isAll()) {
@@ -190,14 +192,14 @@ function segmentRules(ir: ResolvedPolicy, w: SideWork, unsayables: Map<string, U
   const out: PlannedRule[] = [];
   const unsayable = (what: string, svc: ServiceSet, entries: readonly SideEntry[]) => {
     // The culprits: allows bringing ICMP or other protocols, else (every port but some) those a deny cut.
-    const odd = entries.filter((e) => e.services.icmp || e.services.other);
+    const odd = entries.filter((e) => e.services.hasIcmp() || e.services.hasOther());
     const culprits = uniqueOrigins(odd.length ? odd : entries.filter((e) => e.services.overlaps(svc)));
     const cut = uniqueOrigins(w.side.deny.filter((e) => e.services.overlaps(ServiceSet.ANY.subtract(svc))));
     const key = culprits.map((o) => o.name).join(',');
     const u = unsayables.get(key) ?? unsayables.set(key, { culprits, cut: new Map(), sides: [], svc: ServiceSet.EMPTY }).get(key)!;
     for (const g of cut) u.cut.set(g.name, g);
     u.sides.push(`the ${w.dir} of ${w.segment.name} towards ${what}`);
-    u.svc = u.svc.union(odd.length ? svc.intersect(ServiceSet.of({ icmp: true, other: true })) : svc);
+    u.svc = u.svc.union(odd.length ? svc.subtract(ServiceSet.of({ tcp: PortSet.ALL, udp: PortSet.ALL, sctp: PortSet.ALL })) : svc);
   };
   // Segment peers with equal services share one rule.
   const bySvc = new Map<string, { svc: ServiceSet; segments: string[] }>();
