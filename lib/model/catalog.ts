@@ -45,3 +45,8 @@ export const SERVICE_CATALOG: Readonly<Record<string, readonly string[]>> = Obje
   winrm: ['tcp/5985-5986'],
   zookeeper: ['tcp/2181'],
 });
+
+/** `record[key]` when it is the record's own entry: a name like `constructor` or `toString` names nothing. */
+export function ownEntry<T>(record: Readonly<Record<string, T>> | undefined, key: string): T | undefined {
+  return record !== undefined && Object.prototype.hasOwnProperty.call(record, key) ? record[key] : undefined;
+}

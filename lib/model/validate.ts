@@ -12,7 +12,7 @@
  *  - `except: []` is allowed (it removes nothing); every other empty address
  *    list is an error.
  */
-import { SERVICE_CATALOG } from './catalog';
+import { ownEntry, SERVICE_CATALOG } from './catalog';
 import { Finding } from './locator';
 import { CODE_PATTERN, DATE_PATTERN, LABEL_PATTERN, NAME_MAX, NAME_PATTERN, SHORT_NAME_MAX } from './schema';
 import { labelsMatch } from './selectors';
@@ -236,7 +236,7 @@ class Validator {
         const p = this.literal(s);
         if (p.ok) return;
         if (p.reason !== 'not-literal') return this.badSpec(p.reason, [...path, i]);
-        if (this.serviceNames.has(s) || SERVICE_CATALOG[s]) {
+        if (this.serviceNames.has(s) || ownEntry(SERVICE_CATALOG, s)) {
           this.add('MS1224', `service '${name}' refers to service '${s}': entries of the services map must be literal specs (list both names in the rule instead)`, [...path, i]);
         } else {
           this.add('MS1240', `'${s}' is not a service spec (expected tcp/N, udp/N, sctp/N, tcp/N-M, tcp, udp, sctp, icmp, icmp/TYPE[/CODE], icmpv6[/TYPE[/CODE]], esp, ah, gre, ipip, proto/N or any)`, [...path, i]);
@@ -266,7 +266,7 @@ class Validator {
     const p = this.literal(s);
     if (p.ok) return;
     if (p.reason !== 'not-literal') return this.badSpec(p.reason, path);
-    if (this.serviceNames.has(s) || SERVICE_CATALOG[s]) return;
+    if (this.serviceNames.has(s) || ownEntry(SERVICE_CATALOG, s)) return;
     const hint = didYouMean(s, [...this.serviceNames, ...Object.keys(SERVICE_CATALOG)]);
     this.add('MS1222', `unknown service '${s}'${hint}: not a literal spec, not in services, not a built-in service`, path);
   }

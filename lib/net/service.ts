@@ -28,6 +28,11 @@ export const PROTO_MAX = 255;
 /** Protocols a spec names without ports (`esp`, …), by IP protocol number. */
 export const NAMED_PROTOCOLS: Readonly<Record<string, number>> = Object.freeze({ ipip: PROTO_IPIP, gre: PROTO_GRE, esp: PROTO_ESP, ah: PROTO_AH });
 
+/** The number a protocol name stands for; own keys only, so `constructor` or `__proto__` is no protocol. */
+function namedProtocol(name: string): number | undefined {
+  return Object.prototype.hasOwnProperty.call(NAMED_PROTOCOLS, name) ? NAMED_PROTOCOLS[name] : undefined;
+}
+
 /** The protocol numbers of `protos`: every number without a part of its own. */
 const OWN_PART = [PROTO_ICMP, PROTO_TCP, PROTO_UDP, PROTO_ICMPV6, PROTO_SCTP];
 const ALL_PROTOS = PortSet.range(0, PROTO_MAX).subtract(PortSet.of(OWN_PART.map((p) => ({ lo: p, hi: p }))));
@@ -301,7 +306,8 @@ export function parseServiceSpec(text: string): ServiceParseResult {
   if (s === 'icmp') return { ok: true, set: ServiceSet.of({ icmp: true }) };
   if (s === 'icmpv6') return { ok: true, set: ServiceSet.protocol(PROTO_ICMPV6) };
   if (s === 'tcp' || s === 'udp' || s === 'sctp') return { ok: true, set: ServiceSet.protocol(s === 'tcp' ? PROTO_TCP : s === 'udp' ? PROTO_UDP : PROTO_SCTP) };
-  if (NAMED_PROTOCOLS[s] !== undefined) return { ok: true, set: ServiceSet.protocol(NAMED_PROTOCOLS[s]) };
+  const named = namedProtocol(s);
+  if (named !== undefined) return { ok: true, set: ServiceSet.protocol(named) };
   const m = /^([a-z0-9]+)\/(.*)$/.exec(s);
   if (!m) return { ok: false, reason: 'not-literal' };
   const proto = m[1];
@@ -311,7 +317,7 @@ export function parseServiceSpec(text: string): ServiceParseResult {
     if (n === undefined) return { ok: false, reason: `'${text}': protocol number '${m[2]}' out of range 0–255` };
     return { ok: true, set: ServiceSet.protocol(n) };
   }
-  if (NAMED_PROTOCOLS[proto] !== undefined) return { ok: false, reason: `'${text}': ${proto} takes no port` };
+  if (namedProtocol(proto) !== undefined) return { ok: false, reason: `'${text}': ${proto} takes no port` };
   if (proto !== 'tcp' && proto !== 'udp' && proto !== 'sctp') return { ok: false, reason: `'${text}': unknown protocol '${proto}' (${EXPECTED})` };
   const p = portRange(m[2], text);
   if (!p.ok) return p;

@@ -2,7 +2,7 @@
  * Service specs to service sets: literals (`tcp/443`), names from the
  * policy's `services` map, and names from the built-in catalog.
  */
-import { SERVICE_CATALOG } from '../model/catalog';
+import { ownEntry, SERVICE_CATALOG } from '../model/catalog';
 import { PolicyDocument } from '../model/types';
 import { parseServiceSpec, ServiceSet } from '../net/service';
 
@@ -15,12 +15,13 @@ export class ServiceResolver {
   spec(spec: string, seen: ReadonlySet<string> = new Set()): ServiceSet {
     const hit = this.cache.get(spec);
     if (hit) return hit;
-    const own = this.doc.services?.[spec];
+    const own = ownEntry(this.doc.services, spec);
     let set: ServiceSet;
-    if (own || SERVICE_CATALOG[spec]) {
+    const catalogued = ownEntry(SERVICE_CATALOG, spec);
+    if (own || catalogued) {
       if (seen.has(spec)) throw new Error(`service '${spec}' refers to itself`);
       const next = new Set(seen).add(spec);
-      set = this.specs(own ?? SERVICE_CATALOG[spec], next);
+      set = this.specs(own ?? catalogued!, next);
     } else {
       const p = parseServiceSpec(spec);
       if (!p.ok) throw new Error(`unknown service '${spec}'`);
@@ -39,5 +40,5 @@ export class ServiceResolver {
 
 /** Is a spec resolvable by name (declared or catalogued)? */
 export function isServiceName(doc: Pick<PolicyDocument, 'services'>, spec: string): boolean {
-  return Boolean(doc.services?.[spec] ?? SERVICE_CATALOG[spec]);
+  return Boolean(ownEntry(doc.services, spec) ?? ownEntry(SERVICE_CATALOG, spec));
 }

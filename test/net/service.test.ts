@@ -83,6 +83,9 @@ describe('parseServiceSpec', () => {
     ['https', /^not-literal$/],
     ['tcp:443', /^not-literal$/],
     ['other', /^not-literal$/],
+    ['constructor', /^not-literal$/],
+    ['__proto__', /^not-literal$/],
+    ['toString/1', /unknown protocol 'tostring'/],
     ['', /^not-literal$/],
   ])('%j is rejected (%p)', (text, reason) => {
     const r = parseServiceSpec(text);

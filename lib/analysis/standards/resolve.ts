@@ -5,7 +5,7 @@
  * do not all have every label. An unknown service is an error (MS3105): it
  * would silently make the standard judge nothing.
  */
-import { SERVICE_CATALOG } from '../../model/catalog';
+import { ownEntry, SERVICE_CATALOG } from '../../model/catalog';
 import { SourceLocation } from '../../model/diagnostics';
 import { labelsMatch, selectorTerms } from '../../model/selectors';
 import { LocatedStandard } from '../../model/standards';
@@ -31,7 +31,7 @@ export function resolveStandard(ir: ResolvedPolicy, std: LocatedStandard): { res
   const resolver = new ServiceResolver(ir.policy.doc);
   let services = ServiceSet.EMPTY;
   std.body.services.forEach((s, i) => {
-    if (ir.policy.doc.services?.[s] !== undefined || SERVICE_CATALOG[s] !== undefined || parseServiceSpec(s).ok) services = services.union(resolver.spec(s));
+    if (ownEntry(ir.policy.doc.services, s) !== undefined || ownEntry(SERVICE_CATALOG, s) !== undefined || parseServiceSpec(s).ok) services = services.union(resolver.spec(s));
     else note('MS3105', `unknown service '${s}': not a literal spec, not a built-in service, not in this policy's services`, ['services', i]);
   });
   if (notes.some((n) => n.code === 'MS3105')) return { notes };
