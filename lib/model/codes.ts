@@ -645,7 +645,7 @@ export const CODES: Record<string, CodeInfo> = {
   MS6103: {
     severity: 'info',
     title: 'gcp: Terraform variable for a missing setting',
-    explanation: '`targets.gcp.project` or `targets.gcp.network` is not set; the output declares the Terraform variable `gcp_project` or `gcp_network`, to be given at plan time.',
+    explanation: '`targets.gcp.project` or `targets.gcp.network` (or, with `guardrails: hierarchical`, `targets.gcp.guardrailParent`) is not set; the output declares the Terraform variable `gcp_project`, `gcp_network` or `gcp_guardrail_parent`, to be given at plan time.',
   },
   MS6104: {
     severity: 'info',

@@ -24,8 +24,9 @@
  */
 import { AddressSet, Family } from '../../net/address';
 import { ServiceSet } from '../../net/service';
-import { ResolvedPolicy, ResolvedSegment } from '../../resolve/ir';
+import { ResolvedPolicy } from '../../resolve/ir';
 import { Reporter } from '../kit/report';
+import { overlapIndex } from './overlaps';
 import type { Draft, GcpIdentityKind } from './plan';
 
 const FAMILIES: readonly Family[] = [4, 6];
@@ -132,7 +133,7 @@ export function notePlacement(ir: ResolvedPolicy, denies: readonly Draft[], rep:
 
 /** When matching a segment by its addresses is exact (see the file comment). */
 class Exactness {
-  private readonly overlaps = new Map<string, string[]>();
+  private overlapping?: (name: string) => string[];
 
   constructor(private readonly ir: ResolvedPolicy) {}
 
@@ -140,7 +141,8 @@ class Exactness {
   local(seg: string): string | undefined {
     const s = this.ir.segment(seg);
     if (!s.declaredAddresses) return 'would cover all of network.internalCidrs (it declares no addresses)';
-    const shared = this.sharing(s);
+    // One sweep over every segment's ranges, built when first needed (never a comparison of every pair).
+    const shared = (this.overlapping ??= overlapIndex(this.ir.segments))(s.name);
     if (shared.length) return `would also match segments ${shared.join(', ')}, which share its addresses`;
     return undefined;
   }
@@ -159,14 +161,5 @@ class Exactness {
 
   addresses(segs: readonly string[], fam: Family): string[] {
     return segs.reduce((acc, x) => acc.union(this.ir.segment(x).addresses), AddressSet.EMPTY).toCidrs(fam);
-  }
-
-  private sharing(s: ResolvedSegment): string[] {
-    let o = this.overlaps.get(s.name);
-    if (!o) {
-      o = this.ir.segments.filter((y) => y.name !== s.name && !y.addresses.intersect(s.addresses).isEmpty()).map((y) => y.name);
-      this.overlaps.set(s.name, o);
-    }
-    return o;
   }
 }

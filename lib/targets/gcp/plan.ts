@@ -42,6 +42,7 @@ import { digest, fitName, fitText } from '../kit/names';
 import { Reporter } from '../kit/report';
 import { portTexts } from '../kit/services';
 import { hierarchicalDrafts, notePlacement } from './hierarchical';
+import { overlapIndex } from './overlaps';
 import { ALLOW_PRIORITY, BROAD_ALLOW_PRIORITY, DEFAULT_DENY_PRIORITY, DENY_PRIORITY, EXCEPT_PRIORITY, GCP_PREFIX_MAX, GCP_QUOTAS } from './limits';
 import { checkTagValueNames, tagValueNameFor, withUniquePriorities } from './policy-layout';
 
@@ -559,30 +560,6 @@ function checkExceptions(ir: ResolvedPolicy, drafts: readonly Draft[], rep: Repo
 }
 
 /** Where the GCP deviation applies, and where guardrails went. */
-/**
- * For each segment, the other segments whose addresses overlap its own, in
- * policy (IR) order: one sweep over every segment's ranges sorted by start,
- * instead of comparing every segment with every other (a tenth of a 10,000
- * segment compile).
- */
-function overlapIndex(segments: readonly { readonly name: string; readonly addresses: AddressSet }[]): (name: string) => string[] {
-  const ranges = segments.flatMap((s, i) => s.addresses.ranges.map((r) => ({ family: r.family, lo: r.lo, hi: r.hi, i })));
-  ranges.sort((a, b) => a.family - b.family || (a.lo < b.lo ? -1 : a.lo > b.lo ? 1 : 0));
-  const with_ = segments.map(() => new Set<number>());
-  let open: typeof ranges = [];
-  for (const r of ranges) {
-    open = open.filter((o) => o.family === r.family && o.hi >= r.lo);
-    for (const o of open) {
-      if (o.i === r.i) continue;
-      with_[o.i].add(r.i);
-      with_[r.i].add(o.i);
-    }
-    open.push(r);
-  }
-  const index = new Map(segments.map((s, i) => [s.name, i]));
-  return (name) => [...with_[index.get(name)!]].sort((a, b) => a - b).map((i) => segments[i].name);
-}
-
 function deviationNotes(ir: ResolvedPolicy, rep: Reporter, guardrails: GcpGuardrailLayer): void {
   // Destinations reached by egress by identity, with the rules that do it.
   const reachedBy = new Map<string, Set<string>>();
