@@ -2,6 +2,7 @@
  * `AzureSegmentation`: the Azure emission (lib/targets/azure/emit.ts) added
  * to a cdktf or cdktn stack, no provider package needed. See docs/azure.md.
  */
+import { AzureFlowLogsDoc } from '../model/types';
 import { Construct } from 'constructs';
 import { AzureEmission, emitAzure } from '../targets/azure/emit';
 import { AzureLimits } from '../targets/azure/limits';
@@ -26,6 +27,12 @@ export interface AzureSegmentationProps<S extends string = string> extends Segme
    * @example [subnet.id]
    */
   readonly subnetIds?: readonly string[];
+  /**
+   * VNet flow logs on the VNet, in the format `microseg stale` and `discover` read (docs/lifecycle.md); `false` turns off the policy's.
+   * @default the policy's `targets.azure.flowLogs`, else none
+   * @example { virtualNetworkId: vnet.id, storageAccountId: logs.id }
+   */
+  readonly flowLogs?: AzureFlowLogsDoc | false;
   /**
    * Prepended to ASG and NSG names.
    * @default '' (names are `<policy>-<segment>-asg` and so on)
@@ -74,7 +81,7 @@ export class AzureSegmentation<S extends string = string> extends Segmentation<S
       // A list token cannot be counted or iterated at synth time, and one association per subnet needs both.
       if (core.module.Token.isUnresolved(subnetIds)) throw new Error('AzureSegmentation: subnetIds must be a literal list (its elements may be tokens)');
       const plan = planAzure(ir, { namePrefix: props.namePrefix, layout: props.layout, limits: props.limits, subnets: subnetIds.length > 0 });
-      const emission = emitAzure(plan, { scope: path, resourceGroupName: props.resourceGroupName, location: props.location, subnetIds, tags: props.tags, isToken: (s) => core.module.Token.isUnresolved(s) });
+      const emission = emitAzure(plan, { scope: path, resourceGroupName: props.resourceGroupName, location: props.location, subnetIds, tags: props.tags, flowLogs: props.flowLogs === false ? undefined : (props.flowLogs ?? ir.policy.doc.targets?.azure?.flowLogs), isToken: (s) => core.module.Token.isUnresolved(s) });
       return { plan, emission, notes: plan.notes };
     });
   }

@@ -5,6 +5,7 @@
 import { Construct } from 'constructs';
 import { GcpEmission, emitGcp } from '../targets/gcp/emit';
 import { GcpGuardrailLayer, GcpIdentityKind, GcpIdentitySpelling, GcpPlan, gcpIdentityKind, planGcp } from '../targets/gcp/plan';
+import { firewallLogging } from '../targets/gcp/logging';
 import { FAILED_IDENTITY, InternalProps, Segmentation, SegmentationProps } from './segmentation';
 
 export interface GcpSegmentationProps<S extends string = string> extends SegmentationProps<S> {
@@ -36,6 +37,11 @@ export interface GcpSegmentationProps<S extends string = string> extends Segment
   readonly guardrailParent?: string;
   /** Parent of the secure tag key, `organizations/N` or `projects/P`. @default `targets.gcp.tagParent`, else the project */
   readonly tagParent?: string;
+  /**
+   * Firewall Rules Logging on every deny firewall rule; rules and guardrails with `log: true` are logged either way.
+   * @default the policy's `targets.gcp.logDenies`, else false
+   */
+  readonly logDenies?: boolean;
   /**
    * With `identity: 'serviceAccounts'`: the email per segment. Segments not
    * listed get `<prefix>-<segment>@<project>.iam.gserviceaccount.com`
@@ -70,7 +76,7 @@ export class GcpSegmentation<S extends string = string> extends Segmentation<S, 
       const guardrailParent = props.guardrailParent ?? cfg.guardrailParent;
       const guardrails = props.guardrails ?? cfg.guardrails;
       const plan = planGcp(ir, { namePrefix: props.namePrefix, identity, project: props.project, serviceAccounts: props.serviceAccounts, guardrails, tagParent });
-      return { plan, emission: emitGcp(plan, { scope: path, network: props.network, project: props.project, tagParent, guardrailParent }), notes: plan.notes };
+      return { plan, emission: emitGcp(plan, { scope: path, network: props.network, project: props.project, tagParent, guardrailParent, logged: firewallLogging(ir, props.logDenies ?? cfg.logDenies ?? false) }), notes: plan.notes };
     });
     this.identity = identity;
   }

@@ -51,6 +51,7 @@ const ruleFields = {
   owner: z.string().describe('Who answers for this rule.').optional(),
   description,
   expires: z.string().regex(DATE_PATTERN).describe('Last day, YYYY-MM-DD, the rule is in force: from the next day an allow is left out of every compiled output, and an expired deny guardrail (still enforced) is a lint error.').optional(),
+  log: z.boolean().describe('GCP: Firewall Rules Logging on the firewall rules compiled from this rule or guardrail, so `stale` sees exactly which rule decided (AWS and Azure log per network: targets.aws.flowLogs, targets.azure.flowLogs).').optional(),
 };
 
 export const segmentSchema = z.strictObject({
@@ -103,6 +104,16 @@ export const targetsSchema = z
         location: z.string().optional(),
         resourceGroupName: z.string().optional(),
         subnetIds: z.array(z.string()).describe('Associate the NSG with these subnets.').optional(),
+        flowLogs: z
+          .strictObject({
+            virtualNetworkId: z.string().min(1).describe('Resource id of the VNet whose traffic is logged, or a Terraform expression such as ${azurerm_virtual_network.main.id}.'),
+            storageAccountId: z.string().min(1).describe('Resource id of the storage account the records are written to (in the same region as the VNet).'),
+            networkWatcherName: z.string().min(1).describe('Network Watcher of the region (default NetworkWatcher_<location>, the one Azure creates).').optional(),
+            networkWatcherResourceGroupName: z.string().min(1).describe('Its resource group (default NetworkWatcherRG).').optional(),
+            retentionDays: z.number().int().min(0).max(365).describe('Days the records are kept (default 90, the default window of `stale`; 0 turns retention off and keeps them).').optional(),
+          })
+          .describe('Turn VNet flow logs on for the VNet (`azurerm_network_watcher_flow_log`, version 2); NSG flow logs are being retired.')
+          .optional(),
       })
       .optional(),
     gcp: z
@@ -127,6 +138,7 @@ export const targetsSchema = z
           .regex(/^(organizations\/\d+|projects\/[a-z][-a-z0-9]{4,28}[a-z0-9])$|\$\{/)
           .describe('Parent of the secure tag key: organizations/N or projects/P (default: the project). Only organization keys can be matched by a hierarchical firewall policy.')
           .optional(),
+        logDenies: z.boolean().describe('Firewall Rules Logging on every deny firewall rule (default false); rules and guardrails with `log: true` are logged anyway.').optional(),
       })
       .optional(),
     kubernetes: z

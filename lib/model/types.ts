@@ -53,6 +53,8 @@ export interface RuleDoc {
   readonly description?: string;
   /** ISO date `YYYY-MM-DD` (YAML may parse it to a Date; the loader normalises to the string). */
   readonly expires?: string;
+  /** GCP: Firewall Rules Logging on the firewall rules compiled from this rule or guardrail. */
+  readonly log?: boolean;
 }
 
 export interface GuardrailDoc extends RuleDoc {
@@ -93,6 +95,18 @@ export interface AzureTargetDoc {
   readonly location?: string;
   readonly resourceGroupName?: string;
   readonly subnetIds?: readonly string[];
+  /** VNet flow logs on the VNet. */
+  readonly flowLogs?: AzureFlowLogsDoc;
+}
+export interface AzureFlowLogsDoc {
+  readonly virtualNetworkId: string;
+  readonly storageAccountId: string;
+  /** Default `NetworkWatcher_<location>`. */
+  readonly networkWatcherName?: string;
+  /** Default `NetworkWatcherRG`. */
+  readonly networkWatcherResourceGroupName?: string;
+  /** Default 90; 0 turns retention off. */
+  readonly retentionDays?: number;
 }
 export interface GcpTargetDoc {
   readonly project?: string;
@@ -105,6 +119,8 @@ export interface GcpTargetDoc {
   readonly guardrailParent?: string;
   /** Parent of the secure tag key: `organizations/N` or `projects/P` (default the project). */
   readonly tagParent?: string;
+  /** Firewall Rules Logging on every deny firewall rule. */
+  readonly logDenies?: boolean;
 }
 export interface KubernetesTargetDoc {
   /** Label key prefix of the pod labels (default `microseg.io/`). */

@@ -7,6 +7,8 @@
  * block, so that a one-rule change is a one-resource diff; one
  * `azurerm_subnet_network_security_group_association` per subnet given.
  */
+import { AzureFlowLogsDoc } from '../../model/types';
+import { emitAzureFlowLog } from './flow-logs';
 import { defined, Emission, EmittedResource, ResourceList, addressOf, refOf } from '../emit';
 import { digest } from '../kit/names';
 import { ALL_ASG_KEY, AzurePlan, RuleEndpoint } from './plan';
@@ -23,6 +25,8 @@ export interface AzureEmitOptions {
   readonly tags?: Readonly<Record<string, string>>;
   /** Whether a value is a CDKTF token (no stable text): a constructs' core tells; the CLI has none. */
   readonly isToken?: (s: string) => boolean;
+  /** VNet flow logs (targets.azure.flowLogs). */
+  readonly flowLogs?: AzureFlowLogsDoc;
 }
 
 export interface AzureEmission extends Emission {
@@ -105,5 +109,6 @@ export function emitAzure(plan: AzurePlan, opts: AzureEmitOptions): AzureEmissio
       networkSecurityGroups: (plan.segmentNsgs.get(a.segment) ?? []).map((k) => addressOf(nsgs.get(k)!)),
     };
   }
+  if (opts.flowLogs) emitAzureFlowLog(out, opts.flowLogs, { policy: plan.policy, location: opts.location, tags: tags({}) });
   return { resources: out.resources, moved: [], identities: { apiVersion: 'microseg/v1', policy: plan.policy, target: 'azure', segments }, asgs, nsgs, segmentLabels: plan.segmentLabelAsgs, segmentNsgs: plan.segmentNsgs };
 }

@@ -25,7 +25,7 @@ export const backend: TargetBackend = defineBackend({
     const resourceGroupName = setting('resourceGroupName', 'resource_group_name');
     const subnetIds = cfg.subnetIds ?? [];
     const plan = planAzure(ir, { subnets: subnetIds.length > 0 });
-    const emission = emitAzure(plan, { scope: CLI_SCOPE, location, resourceGroupName, subnetIds });
+    const emission = emitAzure(plan, { scope: CLI_SCOPE, location, resourceGroupName, subnetIds, flowLogs: cfg.flowLogs });
     const denyAll = reporter.diagnostic(
       'MS5103',
       `deny-all rules at ${plan.limits.denyAllPriority} override Azure's default allow rules in both directions (load balancer health probes included)`,

@@ -20,6 +20,7 @@
  */
 import { addressOf, defined, Emission, EmittedResource, refOf, ResourceList } from '../emit';
 import { IdentitiesFile } from '../target';
+import { GCP_LOG_CONFIG } from './logging';
 import { GcpFirewallPlan, GcpPlan, gcpName } from './plan';
 
 export interface GcpEmitOptions {
@@ -33,6 +34,8 @@ export interface GcpEmitOptions {
   readonly tagParent?: string;
   /** With hierarchical guardrails: the policy's parent, `folders/N` or `organizations/N` (or a reference). */
   readonly guardrailParent?: string;
+  /** Which rules get Firewall Rules Logging (see logging.ts); absent: none. */
+  readonly logged?: (f: GcpFirewallPlan) => boolean;
 }
 
 export interface GcpEmission extends Emission {
@@ -69,7 +72,7 @@ export function emitGcp(plan: GcpPlan, opts: GcpEmitOptions): GcpEmission {
       plan.prefix,
     );
     for (const f of plan.firewalls) {
-      const body = defined({ ...policyRuleBody(f, ref), firewall_policy: refOf(policy, 'name'), project: opts.project, rule_name: f.name, target_secure_tags: ref(f.targets) });
+      const body = defined({ ...policyRuleBody(f, ref, opts), firewall_policy: refOf(policy, 'name'), project: opts.project, rule_name: f.name, target_secure_tags: ref(f.targets) });
       firewalls.set(f.name, out.add(GCP_LAYER_TYPES.networkPolicyRule, [f.name], body, f.name));
     }
     segments = Object.fromEntries(
@@ -86,6 +89,7 @@ export function emitGcp(plan: GcpPlan, opts: GcpEmitOptions): GcpEmission {
         description: f.description,
         destination_ranges: f.destinationRanges ? [...f.destinationRanges] : undefined,
         direction: f.direction,
+        log_config: opts.logged?.(f) ? { ...GCP_LOG_CONFIG } : undefined,
         name: f.name,
         network: opts.network,
         priority: f.priority,
@@ -140,7 +144,7 @@ function emitHierarchical(
   for (const f of plan.hierarchical) {
     const targets = f.targets.length && ids ? ids(f.targets) : undefined;
     const body = defined({
-      ...policyRuleBody(f, tags && ids ? (s) => ids(s) : undefined),
+      ...policyRuleBody(f, tags && ids ? (s) => ids(s) : undefined, opts),
       firewall_policy: refOf(policy, 'name'),
       target_resources: [networkPath(opts)],
       ...(targets ? { [tags ? 'target_secure_tags' : 'target_service_accounts']: targets } : {}),
@@ -150,11 +154,13 @@ function emitHierarchical(
 }
 
 /** What a network and a hierarchical firewall policy rule share: action, direction, priority, match. */
-function policyRuleBody(f: GcpFirewallPlan, srcIds: ((segs: readonly string[]) => unknown[]) | undefined): Record<string, unknown> {
+function policyRuleBody(f: GcpFirewallPlan, srcIds: ((segs: readonly string[]) => unknown[]) | undefined, opts: GcpEmitOptions): Record<string, unknown> {
   return {
     action: f.action,
     description: f.description,
     direction: f.direction,
+    // Firewall policy rules log by a flag, not a log_config block.
+    ...(opts.logged?.(f) ? { enable_logging: true } : {}),
     match: defined({
       dest_ip_ranges: f.destinationRanges ? [...f.destinationRanges] : undefined,
       layer4_configs: f.blocks.map((b) => defined({ ip_protocol: b.protocol, ports: b.ports ? [...b.ports] : undefined })),

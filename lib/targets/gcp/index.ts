@@ -8,9 +8,11 @@
 import { defineBackend } from '../kit/compile';
 import { TargetBackend } from '../target';
 import { emitGcp } from './emit';
+import { firewallLogging } from './logging';
 import { gcpIdentityKind, planGcp } from './plan';
 
 export { emitGcp, GcpEmission, GcpEmitOptions, GCP_LAYER_TYPES, networkPath } from './emit';
+export { firewallLogging, GCP_LOG_CONFIG } from './logging';
 export { GcpFirewallPlan, GcpGuardrailLayer, GcpIdentityKind, GcpIdentitySpelling, GcpPlan, GcpPlanOptions, gcpIdentityKind, networkTagFor, planGcp, serviceAccountIdFor } from './plan';
 export { ALLOW_PRIORITY, BROAD_ALLOW_PRIORITY, DEFAULT_DENY_PRIORITY, DENY_PRIORITY, EXCEPT_PRIORITY, GCP_PRIORITIES, GCP_QUOTAS, GCP_QUOTAS as GCP_LIMITS } from './limits';
 
@@ -28,7 +30,7 @@ export const backend: TargetBackend = defineBackend({
     const plan = planGcp(ir, { identity: gcpIdentityKind(cfg.identity), project, guardrails, tagParent: cfg.tagParent });
     // The parent is asked for only when a guardrail goes up there.
     const guardrailParent = plan.hierarchical.length ? setting('guardrailParent', 'gcp_guardrail_parent', `GCP folder or organization (folders/N, organizations/N) of the hierarchical firewall policy of microseg policy '${ir.name}'`) : undefined;
-    const emission = emitGcp(plan, { scope: CLI_SCOPE, network, project, tagParent: cfg.tagParent, guardrailParent });
+    const emission = emitGcp(plan, { scope: CLI_SCOPE, network, project, tagParent: cfg.tagParent, guardrailParent, logged: firewallLogging(ir, cfg.logDenies ?? false) });
     return {
       provider: 'google',
       providerConfig: { project },

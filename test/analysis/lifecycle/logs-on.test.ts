@@ -27,9 +27,9 @@ afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 const BASE = fs.readFileSync(fix('policy.yaml'), 'utf8');
 
 /** The lifecycle fixture policy with a `targets:` block appended, written next to the inventory. */
-function policyWith(targets: string, name = 'logs-policy.yaml'): string {
+function policyWith(targets: string, name = 'logs-policy.yaml', edit: (text: string) => string = (t) => t): string {
   const file = path.join(tmp, name);
-  fs.writeFileSync(file, `${BASE.trimEnd()}\ntargets:\n${targets}`);
+  fs.writeFileSync(file, `${edit(BASE).trimEnd()}\ntargets:\n${targets}`);
   return file;
 }
 
@@ -50,8 +50,8 @@ async function cli(args: string[]) {
   return { code, stdout, stderr };
 }
 
-async function staleHits(logFile: string, extra: string[] = []): Promise<Record<string, number>> {
-  const r = await cli(['stale', 'policy.yaml', '--flows', logFile, '--inventory', 'inventory.yaml', '--format', 'json', '--until', String(UNTIL), ...extra]);
+async function staleHits(logFile: string, extra: string[] = [], policy = 'policy.yaml'): Promise<Record<string, number>> {
+  const r = await cli(['stale', policy, '--flows', logFile, '--inventory', 'inventory.yaml', '--format', 'json', '--until', String(UNTIL), ...extra]);
   expect(r.stderr).not.toMatch(/MS8010|MS8011|MS8013/);
   expect(r.code).toBe(0);
   return Object.fromEntries((JSON.parse(r.stdout).used as { rule: string; hits: number }[]).map((u) => [u.rule, u.hits]));
@@ -167,5 +167,156 @@ describe('targets.aws.flowLogs', () => {
   test('without flowLogs nothing is logged', () => {
     const { out } = compile(fix('policy.yaml'), 'aws');
     expect(out.terraform.resource?.aws_flow_log).toBeUndefined();
+  });
+});
+
+describe('log: true and targets.gcp.logDenies', () => {
+  const logRule = (name: string) => (text: string) => text.replace(`  - name: ${name}\n`, `  - name: ${name}\n    log: true\n`);
+  const firewalls = (out: { terraform: Record<string, any> }) => Object.values(out.terraform.resource.google_compute_firewall) as any[];
+  const origins = (f: any) => String(f.description ?? '');
+
+  test('log: true logs exactly the firewall rules compiled from that rule', () => {
+    const { ir, out } = compile(policyWith('  gcp: {project: p, network: default}\n', 'gcp-log.yaml', logRule('app-to-db')), 'gcp');
+    const fws = firewalls(out);
+    const logged = fws.filter((f) => f.log_config);
+    // app-to-db is an ingress rule on each db segment and an egress rule on each app segment.
+    expect(logged.map((f) => f.name).sort()).toEqual(['shop-app-to-db-eg-seg-to-db-prod-v4', 'shop-app-to-db-eg-seg-to-db-staging-v4', 'shop-app-to-db-in-from-app-prod-id', 'shop-app-to-db-in-from-app-staging-id']);
+    for (const f of logged) expect(f.log_config).toEqual({ metadata: 'INCLUDE_ALL_METADATA' });
+    expect(logged.every((f) => /app-to-db/.test(origins(f)))).toBe(true);
+    expect(fws.filter((f) => !f.log_config).some((f) => /app-to-db/.test(origins(f)))).toBe(false);
+    // Logging decides nothing: the same flows as without it.
+    expect(verifyOutput(ir, 'gcp', out.terraform, out.identities).verdict).toBe('equivalent');
+    const plain = compile(fix('policy.yaml'), 'gcp').out;
+    expect(firewalls(plain).filter((f) => f.log_config)).toEqual([]);
+    expect(fws.map(({ log_config: _l, ['//']: _m, ...rest }) => rest)).toEqual(firewalls(plain).map(({ ['//']: _m, network: _n, project: _p, ...rest }) => ({ ...rest, network: 'default', project: 'p' })));
+  });
+
+  test('logDenies logs every deny firewall rule (guardrails, exceptions, the default deny) and no allow', () => {
+    const { out } = compile(policyWith('  gcp: {project: p, network: default, logDenies: true}\n', 'gcp-denies.yaml'), 'gcp');
+    const fws = firewalls(out);
+    const denies = fws.filter((f) => f.deny);
+    expect(denies.map((f) => f.name).sort()).toEqual(['shop-default-deny-eg-v4', 'shop-default-deny-eg-v6', 'shop-default-deny-in-v4', 'shop-default-deny-in-v6', 'shop-staging-never-reaches-prod-in-id']);
+    expect(fws).toHaveLength(22);
+    expect(denies.every((f) => f.log_config)).toBe(true);
+    expect(fws.filter((f) => f.allow).every((f) => !f.log_config)).toBe(true);
+    expect(denies.some((f) => /staging-never-reaches-prod/.test(origins(f)))).toBe(true);
+  });
+
+  test('firewall policy rules (secure tags, hierarchical guardrails) log by enable_logging', () => {
+    const { ir, out } = compile(policyWith('  gcp: {project: shop-prod-123, network: default, identity: secure-tags, guardrails: hierarchical, guardrailParent: organizations/123, tagParent: organizations/123, logDenies: true}\n', 'gcp-policy-log.yaml', logRule('app-to-db')), 'gcp');
+    const rules = (type: string) => Object.values((out.terraform.resource[type] ?? {}) as Record<string, any>);
+    const network = rules('google_compute_network_firewall_policy_rule');
+    const hierarchical = rules('google_compute_firewall_policy_rule');
+    expect(network.length).toBeGreaterThan(0);
+    expect(hierarchical.length).toBeGreaterThan(0);
+    for (const r of [...network, ...hierarchical]) {
+      const want = r.action === 'deny' || /app-to-db/.test(String(r.description));
+      expect([r.rule_name ?? r.description, r.enable_logging === true]).toEqual([r.rule_name ?? r.description, want]);
+      expect(r.log_config).toBeUndefined();
+    }
+    const denies = hierarchical.filter((r) => r.action === 'deny');
+    expect(denies.length).toBeGreaterThan(0);
+    expect(denies.every((r) => r.enable_logging === true)).toBe(true);
+    expect(network.filter((r) => r.enable_logging).length).toBeLessThan(network.length);
+    expect(verifyOutput(ir, 'gcp', out.terraform, out.identities).verdict).toBe('equivalent');
+  });
+
+  test('an entry of a logged firewall, as Firewall Rules Logging writes it, is credited to the rule exactly', async () => {
+    const file = policyWith('  gcp: {project: p, network: default}\n', 'gcp-log-read.yaml', logRule('app-to-db'));
+    const { out } = compile(file, 'gcp');
+    const fw = firewalls(out).find((f) => f.log_config && f.direction === 'INGRESS')!;
+    // cloud.google.com/firewall/docs/firewall-rules-logging, "Log format".
+    const entry = (srcPort: number) =>
+      JSON.stringify({
+        insertId: `x${srcPort}`,
+        jsonPayload: {
+          connection: { src_ip: '10.1.1.10', src_port: srcPort, dest_ip: '10.1.2.10', dest_port: 5432, protocol: 6 },
+          disposition: 'ALLOWED',
+          rule_details: { reference: `network:default/firewall:${fw.name}`, priority: fw.priority, action: 'ALLOW', direction: 'INGRESS', ip_port_info: [{ ip_protocol: 'TCP', port_range: ['5432'] }] },
+          instance: { project_id: 'p', vm_name: 'db-prod-1', region: 'europe-west1', zone: 'europe-west1-b' },
+          vpc: { project_id: 'p', vpc_name: 'default', subnetwork_name: 'default' },
+        },
+        logName: 'projects/p/logs/compute.googleapis.com%2Ffirewall',
+        resource: { type: 'gce_subnetwork', labels: { project_id: 'p', subnetwork_name: 'default', location: 'europe-west1-b' } },
+        timestamp: new Date(T * 1000).toISOString(),
+      });
+    const f = path.join(tmp, 'fw.jsonl');
+    fs.writeFileSync(f, [entry(50000), entry(50001)].join('\n') + '\n');
+    expect(await staleHits(f, [], file)).toEqual({ 'app-to-db': 2 });
+  });
+
+  test('a log or logDenies that is not a boolean is a located schema error', async () => {
+    const r = await cli(['validate', policyWith('  gcp: {logDenies: "yes"}\n', 'gcp-bad.yaml', (t) => t.replace('  - name: metrics\n', '  - name: metrics\n    log: 1\n'))]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/gcp-bad\.yaml:\d+:\d+ error MS1102 rules\[\d\]\.log: expected a boolean/);
+    expect(r.stderr).toMatch(/gcp-bad\.yaml:\d+:\d+ error MS1102 targets\.gcp\.logDenies: expected a boolean/);
+  });
+});
+
+describe('targets.azure.flowLogs', () => {
+  const VNET = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-shop/providers/Microsoft.Network/virtualNetworks/shop';
+  const STORAGE = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-logs/providers/Microsoft.Storage/storageAccounts/shopflows';
+  const flowLogOf = (out: { terraform: Record<string, any> }) => {
+    const logs = Object.values((out.terraform.resource?.azurerm_network_watcher_flow_log ?? {}) as Record<string, any>);
+    expect(logs).toHaveLength(1);
+    const { ['//']: _m, ...body } = logs[0];
+    return body;
+  };
+
+  test('a VNet flow log (version 2) on the VNet, to the storage account, kept 90 days by default', () => {
+    const { ir, out } = compile(policyWith(`  azure:\n    location: westeurope\n    resourceGroupName: rg-shop\n    flowLogs: {virtualNetworkId: ${VNET}, storageAccountId: ${STORAGE}}\n`, 'azure.yaml'), 'azure');
+    expect(flowLogOf(out)).toEqual({
+      enabled: true,
+      location: 'westeurope',
+      name: 'shop-vnet-flow-log',
+      network_watcher_name: 'NetworkWatcher_westeurope',
+      resource_group_name: 'NetworkWatcherRG',
+      retention_policy: { days: 90, enabled: true },
+      storage_account_id: STORAGE,
+      tags: { 'microseg-policy': 'shop' },
+      target_resource_id: VNET,
+      version: 2,
+    });
+    expect(verifyOutput(ir, 'azure', out.terraform, out.identities).verdict).toBe('equivalent');
+    expect(out.terraform.resource.azurerm_network_watcher_flow_log).toBeDefined();
+    expect(compile(fix('policy.yaml'), 'azure').out.terraform.resource.azurerm_network_watcher_flow_log).toBeUndefined();
+  });
+
+  test('watcher, its group and retention can be named; 0 turns retention off; a location left to a variable names the watcher by it', () => {
+    const { out } = compile(policyWith(`  azure:\n    flowLogs: {virtualNetworkId: "\${azurerm_virtual_network.main.id}", storageAccountId: s, networkWatcherName: nw-eu, networkWatcherResourceGroupName: rg-nw, retentionDays: 0}\n`, 'azure-named.yaml'), 'azure');
+    expect(flowLogOf(out)).toMatchObject({ network_watcher_name: 'nw-eu', resource_group_name: 'rg-nw', retention_policy: { days: 0, enabled: false }, target_resource_id: '${azurerm_virtual_network.main.id}', location: '${var.location}' });
+    const v = compile(policyWith('  azure:\n    flowLogs: {virtualNetworkId: v, storageAccountId: s}\n', 'azure-var.yaml'), 'azure').out;
+    expect(flowLogOf(v).network_watcher_name).toBe('NetworkWatcher_${var.location}');
+  });
+
+  test('a VNet flow log record as Azure writes it reads: the flow states of one connection are one hit', async () => {
+    // learn.microsoft.com/azure/network-watcher/vnet-flow-logs-overview, "Log format": records[].flowRecords.flows[].flowGroups[].flowTuples,
+    // each "time,src,dst,srcport,dstport,protocol,direction,state,encryption,packets out,bytes out,packets in,bytes in".
+    const ms = T * 1000;
+    const doc = {
+      records: [
+        {
+          time: new Date(ms).toISOString(), flowLogVersion: 4, flowLogGUID: '00000000-0000-0000-0000-000000000001', macAddress: '000D3AF87856', category: 'FlowLogFlowEvent',
+          flowLogResourceID: '/SUBSCRIPTIONS/00000000/RESOURCEGROUPS/NETWORKWATCHERRG/PROVIDERS/MICROSOFT.NETWORK/NETWORKWATCHERS/NETWORKWATCHER_WESTEUROPE/FLOWLOGS/SHOP-VNET-FLOW-LOG',
+          targetResourceID: VNET.toUpperCase(), operationName: 'FlowLogFlowEvent',
+          flowRecords: { flows: [{ aclID: '00000000-0000-0000-0000-000000000002', flowGroups: [{ rule: 'shop-app-prod-in-100', flowTuples: [
+            `${ms},10.1.0.10,10.1.1.10,50000,8080,6,O,B,NX,0,0,0,0`,
+            `${ms + 1000},10.1.0.10,10.1.1.10,50000,8080,6,O,C,NX,10,2000,9,5000`,
+            `${ms + 2000},10.1.0.10,10.1.1.10,50000,8080,6,O,E,NX,2,120,1,60`,
+            `${ms},10.1.0.11,10.1.1.10,50001,8080,6,O,B,NX,0,0,0,0`,
+          ] }] }] },
+        },
+      ],
+    };
+    const f = path.join(tmp, 'vnet.json');
+    fs.writeFileSync(f, JSON.stringify(doc));
+    expect(await staleHits(f)).toEqual({ 'web-to-app': 2 });
+  });
+
+  test('a flowLogs block missing the VNet is a located schema error', async () => {
+    const r = await cli(['validate', policyWith('  azure:\n    flowLogs: {storageAccountId: s, retentionDays: 400}\n', 'azure-bad.yaml')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/azure-bad\.yaml:\d+:\d+ error MS1101 missing required key 'virtualNetworkId'/);
+    expect(r.stderr).toMatch(/azure-bad\.yaml:\d+:\d+ error MS1104 targets\.azure\.flowLogs\.retentionDays: must be at most 365/);
   });
 });
