@@ -39,6 +39,22 @@ export interface RuleChange {
   /** Indexes into `changes`. */
   readonly added: number[];
   readonly removed: number[];
+  /** The file that holds the rule (the new version's; the old one's when removed): a fragment of a policy directory, or the policy file. */
+  readonly file?: string;
+}
+
+/** The changes of one file of a policy directory, for a pull-request comment reviewed by ownership. */
+export interface FileChange {
+  readonly file: string;
+  /** The fragment's `metadata.owner`; absent for the base and single files. */
+  readonly owner?: string;
+  /** `PolicyFragment` or `SegmentationPolicy` (the base). */
+  readonly kind: string;
+  /** Rules and guardrails of the file in `byRule`, by name. */
+  readonly rules: string[];
+  /** Distinct entries of `changes` these rules add or remove flows in. */
+  readonly flowsAdded: number;
+  readonly flowsRemoved: number;
 }
 
 export interface PairChange {
@@ -62,6 +78,8 @@ export interface DiffResult {
   /** Sorted by from, to. */
   readonly changes: FlowChange[];
   readonly byRule: RuleChange[];
+  /** byRule grouped by the file that holds each rule, sorted by file. */
+  readonly byFile: FileChange[];
   readonly byPair: PairChange[];
   readonly risk: {
     /** Added flows from outside hosts at public addresses (outside the new policy's internalCidrs) to segments. */
@@ -196,14 +214,17 @@ export function diffPolicies(oldIr: ResolvedPolicy, newIr: ResolvedPolicy): Diff
     const b = newRules.get(name);
     const change = !a ? 'added' : !b ? 'removed' : changed.has(name) ? 'modified' : 'unchanged';
     const idx = (pred: (c: FlowChange) => boolean) => changes.map((c, i) => (pred(c) ? i : -1)).filter((i) => i >= 0);
+    const file = (b ?? a)!.origin.location?.file;
     return {
       name,
       kind: (b ?? a)!.origin.kind,
       change,
       added: idx((c) => c.causes.includes(name) && c.added.length > 0),
       removed: idx((c) => c.causes.includes(name) && c.removed.length > 0),
+      ...(file !== undefined ? { file } : {}),
     };
   });
+  const byFile = groupByFile(byRule, [newIr, oldIr]);
 
   // By segment pair (outside hosts named by their label).
   const pairs = new Map<string, { from: string; to: string; added: ServiceSet; removed: ServiceSet; causes: Set<string> }>();
@@ -258,6 +279,7 @@ export function diffPolicies(oldIr: ResolvedPolicy, newIr: ResolvedPolicy): Diff
     new: { policy: newIr.name, file: newIr.policy.file },
     changes,
     byRule,
+    byFile,
     byPair,
     risk: { internetExposure, crossEnv, guardrails },
     summary: {
@@ -266,6 +288,29 @@ export function diffPolicies(oldIr: ResolvedPolicy, newIr: ResolvedPolicy): Diff
       rulesChanged: byRule.filter((r) => r.change !== 'unchanged').length,
     },
   };
+}
+
+/** Reports group by file only where there are several (a policy directory): a single file would repeat its name on every line. */
+export function byFileShown(d: DiffResult): boolean {
+  return d.byFile.length > 1 || d.byFile.some((f) => f.kind === 'PolicyFragment');
+}
+
+function groupByFile(byRule: readonly RuleChange[], irs: readonly ResolvedPolicy[]): FileChange[] {
+  const files = new Map<string, { rules: string[]; added: Set<number>; removed: Set<number> }>();
+  for (const r of byRule) {
+    if (r.file === undefined) continue;
+    let f = files.get(r.file);
+    if (!f) files.set(r.file, (f = { rules: [], added: new Set(), removed: new Set() }));
+    f.rules.push(r.name);
+    for (const i of r.added) f.added.add(i);
+    for (const i of r.removed) f.removed.add(i);
+  }
+  return [...files.entries()]
+    .sort(([a], [b]) => cmp(a, b))
+    .map(([file, f]) => {
+      const source = irs.map((ir) => ir.policy.sources.find((s) => s.file === file)).find((s) => s !== undefined);
+      return { file, ...(source?.owner ? { owner: source.owner } : {}), kind: source?.kind ?? 'SegmentationPolicy', rules: f.rules, flowsAdded: f.added.size, flowsRemoved: f.removed.size };
+    });
 }
 
 function specsToSet(svc: ServiceResolver, specs: readonly string[]): ServiceSet {

@@ -43,6 +43,8 @@ export interface GraphNode {
   /** `label=value` of the --group-by label (segments only). */
   readonly group?: string;
   readonly description?: string;
+  /** Segments of a policy directory: the owner of the fragment that declares it (absent for the base and single files). */
+  readonly owner?: string;
   /** First CIDRs of the node's addresses as declared (an external's `cidrs`, then `except N ranges`), for labels and tooltips. */
   readonly cidrs: readonly string[];
   /** Outside node whose attributed addresses include public (internet) addresses. */
@@ -302,6 +304,7 @@ export function buildGraph(ir: ResolvedPolicy, opts: GraphOptions = {}): Segment
       labels: s.labels,
       group: groupBy !== undefined ? `${groupBy}=${s.labels[groupBy]}` : undefined,
       description: s.description,
+      ...ownerOf(ir, s.location?.file),
       cidrs: s.declaredAddresses ? s.addresses.toCidrs().slice(0, 4) : [],
       public: false,
       exposed: exp.length > 0,
@@ -322,6 +325,12 @@ export function buildGraph(ir: ResolvedPolicy, opts: GraphOptions = {}): Segment
     });
   });
   return { policy: ir.name, groupBy, showDenied, nodes, edges, groups: groupsOf(nodes), diff: false };
+}
+
+/** The owner of the fragment a node was declared in, as an optional field. */
+function ownerOf(ir: ResolvedPolicy, file: string | undefined): { owner?: string } {
+  const owner = file === undefined ? undefined : ir.policy.sources.find((s) => s.file === file)?.owner;
+  return owner ? { owner } : {};
 }
 
 function groupsOf(nodes: readonly GraphNode[]): GraphGroup[] {

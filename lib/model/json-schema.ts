@@ -20,7 +20,23 @@ export function policyJsonSchema(): Record<string, unknown> {
     $schema: $schema ?? 'https://json-schema.org/draft/2020-12/schema',
     $id: POLICY_SCHEMA_ID,
     title: 'cdktf-microseg SegmentationPolicy v1',
-    ...rest,
+    ...baseMaySkipSegments(rest),
+  };
+}
+
+/**
+ * One schema serves a single-file policy and the base of a directory, whose
+ * segments the team fragments may declare: the editor cannot tell the two
+ * apart, so `segments` is optional here, and `microseg validate` requires
+ * it of a single file (MS1101) and of a directory only when no fragment
+ * has any.
+ */
+function baseMaySkipSegments(schema: Record<string, unknown>): Record<string, unknown> {
+  const props = schema.properties as Record<string, { description?: string }>;
+  return {
+    ...schema,
+    properties: { ...props, segments: { ...props.segments, description: `${props.segments.description} Required in a single file; in a directory's base, optional when fragments declare the segments.` } },
+    required: (schema.required as string[]).filter((k) => k !== 'segments'),
   };
 }
 

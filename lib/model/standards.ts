@@ -8,6 +8,7 @@
  * labels, externals and services are resolved against each policy later,
  * because one org-wide file serves many repositories.
  */
+import { readPolicyDirectory } from './directory';
 import { severityOf } from './codes';
 import { Diagnostic, SourceLocation, sortDiagnostics } from './diagnostics';
 import { loadPolicyFile, LoadResult, parsePolicySource } from './loader';
@@ -120,6 +121,17 @@ function located(s: StandardsDocument['standards'][number], i: number, doc: Stan
 
 /** A `--standards FILE`: one document of kind SegmentationStandards. */
 export function loadStandardsFile(path: string, displayName: string = path): StandardsResult {
+  // A directory of standards (an org's shared repository checked out): every document under it, in sorted path order.
+  const dir = readPolicyDirectory(path, displayName);
+  if (dir) {
+    const results = dir.files.map((f) => checkStandardsSource(f.text, f.file));
+    const diagnostics = [...dir.diagnostics, ...results.flatMap((r) => r.diagnostics)];
+    if (dir.files.length === 0 && dir.diagnostics.length === 0) {
+      diagnostics.push({ code: 'MS0001', severity: severityOf('MS0001'), message: 'standards directory holds no .yaml, .yml or .json file', file: displayName });
+    }
+    const standards = results.flatMap((r) => r.standards);
+    return { standards, diagnostics: sortDiagnostics(diagnostics) };
+  }
   return standardsFromLoad(loadPolicyFile(path, displayName), displayName);
 }
 

@@ -48,6 +48,7 @@ function nodeStyle(n: GraphNode): Record<string, Attr> {
 function nodeLabel(n: GraphNode): HtmlLabel {
   const lines = [`<b>${h(n.name)}</b>`];
   if (n.kind === 'external' && n.cidrs.length) lines.push(`<font point-size="10" color="#57606a">${h(n.cidrs.slice(0, 3).join(' ') + (n.cidrs.length > 3 ? ' …' : ''))}</font>`);
+  if (n.owner) lines.push(`<font point-size="10" color="#57606a">owner ${h(n.owner)}</font>`);
   if (n.exposed) lines.push(`<font point-size="10" color="${COLOURS.internet}">internet: ${h(n.exposure.join(', '))}</font>`);
   if (n.change) lines.push(`<font point-size="10" color="${n.change === 'added' ? COLOURS.added : COLOURS.removed}">${n.change}</font>`);
   return new HtmlLabel(lines.join('<br/>'));
@@ -57,6 +58,7 @@ function nodeTooltip(n: GraphNode): string {
   const parts = [n.kind === 'segment' ? `segment ${n.name}` : n.kind === 'external' ? `external ${n.name}` : `addresses ${n.name}`];
   if (n.labels) parts.push(Object.entries(n.labels).map(([k, v]) => `${k}=${v}`).join(' '));
   if (n.cidrs.length) parts.push(n.cidrs.join(' '));
+  if (n.owner) parts.push(`owner ${n.owner}`);
   if (n.description) parts.push(n.description);
   return parts.join('\n');
 }

@@ -179,7 +179,8 @@ function segmentsSection(ir: ResolvedPolicy, g: SegmentGraph): string {
       .join(' ');
     const addr = s.declaredAddresses ? s.addresses.toCidrs().join(', ') : 'anywhere in internalCidrs';
     const exposed = n.exposed ? ` <span class="pill internet">internet: ${esc(n.exposure.join(', '))}</span>` : '';
-    return `<details class="segment" id="seg-${esc(s.name)}"><summary><b>${esc(s.name)}</b> ${labels}${exposed} <span class="muted count">${sides.ingress.allow.length} in · ${sides.egress.allow.length} out</span></summary>
+    const owner = n.owner ? ` <span class="muted owner">owner ${esc(n.owner)}</span>` : '';
+    return `<details class="segment" id="seg-${esc(s.name)}"><summary><b>${esc(s.name)}</b> ${labels}${owner}${exposed} <span class="muted count">${sides.ingress.allow.length} in · ${sides.egress.allow.length} out</span></summary>
 <p class="muted">${esc(s.description ?? '')}${s.description ? ' · ' : ''}addresses: ${esc(addr)}</p>
 <div class="sides">${sideTable(ir, 'ingress', sides.ingress, 'from')}${sideTable(ir, 'egress', sides.egress, 'to')}</div></details>`;
   });

@@ -3,7 +3,7 @@
  * collapsed in <details>, so the comment stays readable on large changes.
  */
 import { LINT_RULES } from '../analysis/lint';
-import { DiffResult } from '../analysis/diff';
+import { byFileShown, DiffResult } from '../analysis/diff';
 import { CODES } from '../model/codes';
 import { diagnosticWhere, LintReport, reportCounts } from './lint-model';
 
@@ -53,8 +53,13 @@ export function diffMarkdown(d: DiffResult): string {
   }
   out += '\n<details><summary>By segment pair</summary>\n\n| from | to | added | removed | caused by |\n|---|---|---|---|---|\n';
   for (const p of d.byPair) out += `| ${cell(p.from)} | ${cell(p.to)} | ${p.added.join(', ')} | ${p.removed.join(', ')} | ${p.causes.join(', ')} |\n`;
-  out += '\n</details>\n\n<details><summary>By rule</summary>\n\n| rule | change | flows added | flows removed |\n|---|---|---:|---:|\n';
-  for (const r of d.byRule) out += `| ${r.kind} \`${r.name}\` | ${r.change} | ${r.added.length} | ${r.removed.length} |\n`;
+  if (byFileShown(d)) {
+    // Review by ownership: which file (and so which team, see CODEOWNERS) each change comes from.
+    out += '\n</details>\n\n<details open><summary>By file</summary>\n\n| file | owner | rules | flows added | flows removed |\n|---|---|---|---:|---:|\n';
+    for (const f of d.byFile) out += `| \`${cell(f.file)}\` | ${cell(f.owner ?? (f.kind === 'SegmentationPolicy' ? 'base' : ''))} | ${f.rules.map((r) => `\`${r}\``).join(', ')} | ${f.flowsAdded} | ${f.flowsRemoved} |\n`;
+  }
+  out += '\n</details>\n\n<details><summary>By rule</summary>\n\n| rule | change | flows added | flows removed |' + (byFileShown(d) ? ' file |\n|---|---|---:|---:|---|\n' : '\n|---|---|---:|---:|\n');
+  for (const r of d.byRule) out += `| ${r.kind} \`${r.name}\` | ${r.change} | ${r.added.length} | ${r.removed.length} |${byFileShown(d) ? ` \`${cell(r.file ?? '')}\` |` : ''}\n`;
   out += '\n</details>\n\n<details><summary>Every changed flow, with addresses</summary>\n\n';
   for (const c of d.changes) {
     out += `- ${cell(c.from.label)} → ${cell(c.to.label)}: ${c.added.length ? `+${c.added.join(', ')}` : ''}${c.removed.length ? ` −${c.removed.join(', ')}` : ''} (${c.causes.join(', ')})\n`;

@@ -42,7 +42,8 @@ export const COLOURS = {
 } as const;
 
 function nodeShape(n: GraphNode): string {
-  const label = esc(n.name);
+  // The owning team under the name (policy directories), so a reviewer sees whose segment an edge reaches.
+  const label = esc(n.name) + (n.owner ? `<br/><small>${esc(n.owner)}</small>` : '');
   return n.kind === 'segment' ? `${n.id}["${label}"]` : `${n.id}(["${label}"])`;
 }
 

@@ -1,6 +1,6 @@
 /** Plain text for people at a terminal; coloured only when `color` is set (the CLI passes io.isTTY). */
 import { createColors } from 'picocolors';
-import { DiffResult } from '../analysis/diff';
+import { byFileShown, DiffResult } from '../analysis/diff';
 import { ExplainResult } from '../analysis/explain';
 import { formatDiagnostic } from '../model/diagnostics';
 import { counts, LintReport } from './lint-model';
@@ -35,8 +35,12 @@ export function diffText(d: DiffResult, color = false): string {
   if (!d.changes.length) return out;
   out += '\nBy segment pair:\n';
   for (const p of d.byPair) out += `  ${p.from} -> ${p.to}: ${pm(c, p)}  (${p.causes.join(', ')})\n`;
+  if (byFileShown(d)) {
+    out += '\nBy file:\n';
+    for (const f of d.byFile) out += `  ${f.file}${f.owner ? ` (${f.owner})` : f.kind === 'SegmentationPolicy' ? ' (base)' : ''}: ${f.rules.join(', ')}: ${f.flowsAdded} added, ${f.flowsRemoved} removed\n`;
+  }
   out += '\nBy rule:\n';
-  for (const r of d.byRule) out += `  ${r.kind} ${r.name} (${r.change}): ${r.added.length} added, ${r.removed.length} removed\n`;
+  for (const r of d.byRule) out += `  ${r.kind} ${r.name} (${r.change}): ${r.added.length} added, ${r.removed.length} removed${byFileShown(d) && r.file ? `, in ${r.file}` : ''}\n`;
   out += riskText(d, c);
   return out;
 }

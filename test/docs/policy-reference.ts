@@ -136,7 +136,7 @@ const STANDARDS = `
 ## Standards
 
 A \`kind: SegmentationStandards\` document (in the policy directory, or given
-with \`--standards FILE\`, repeatable, so one org-wide file serves many
+with \`--standards FILE\` or \`--standards DIR\` (every document under it), repeatable, so one org-wide file serves many
 repositories) lists named standards, each exactly one of:
 
 | kind | holds when |

@@ -2,6 +2,7 @@ import Ajv2020 from 'ajv/dist/2020';
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
+import { checkPolicySource } from '../../lib/model/policy';
 import { fragmentJsonSchema, POLICY_SCHEMA_ID, policyJsonSchema, policyJsonSchemaText, standardsJsonSchema } from '../../lib/model/json-schema';
 
 const schemaFile = path.join(__dirname, '../../docs/policy.schema.json');
@@ -19,7 +20,7 @@ describe('policy JSON Schema', () => {
     expect(s.$id).toBe(POLICY_SCHEMA_ID);
     expect(s.title).toMatch(/SegmentationPolicy/);
     expect(s.additionalProperties).toBe(false);
-    expect(s.properties.segments.description).toBe('One identity per full label assignment.');
+    expect(s.properties.segments.description).toBe("One identity per full label assignment. Required in a single file; in a directory's base, optional when fragments declare the segments.");
   });
 
   it('accepts the spec example and rejects typos, as a JSON Schema validator sees it', () => {
@@ -52,6 +53,17 @@ describe('policy JSON Schema', () => {
     expect(std(org)).toBe(true);
     expect(std({ ...org, standards: [{ name: 'x', nevr: {} }] })).toBe(false);
     const base = parse(fs.readFileSync(path.join(dir, 'policy/base.yaml'), 'utf8'));
-    expect(ajv.compile(policyJsonSchema())({ ...base, segments: [] })).toBe(true);
+    const policy = ajv.compile(policyJsonSchema());
+    expect(policy({ ...base, segments: [] })).toBe(true);
+    // The base of examples/teams declares no segments (its fragments do): the editor schema accepts it as written.
+    expect(base.segments).toBeUndefined();
+    expect(policy(base)).toBe(true);
+  });
+
+  it('a single file without segments is still refused by the loader, located', () => {
+    const text = fs.readFileSync(path.join(__dirname, '../../examples/teams/policy/base.yaml'), 'utf8');
+    const r = checkPolicySource(text, 'single.yaml');
+    expect(r.policy).toBeUndefined();
+    expect(r.diagnostics.map((d) => `${d.code} ${d.message}`)).toContain("MS1101 missing required key 'segments' at the top level");
   });
 });

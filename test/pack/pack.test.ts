@@ -83,9 +83,12 @@ describe('npm pack', () => {
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
   });
 
-  it('holds compiled JS, declarations, the bin, the README, the schema and the bundled example policy only', () => {
+  it('holds compiled JS, declarations, the bin, the README, the three schemas and the bundled example policy only', () => {
     const other = files.filter((f) => !/^dist\/lib\/.*\.(js|d\.ts)$/.test(f));
-    expect(other).toEqual(['README.md', 'bin/microseg.js', 'docs/policy.schema.json', 'examples/shop/policy.yaml', 'package.json']);
+    expect(other).toEqual(['README.md', 'bin/microseg.js', 'docs/policy-fragment.schema.json', 'docs/policy.schema.json', 'docs/standards.schema.json', 'examples/shop/policy.yaml', 'package.json']);
+    // Each schema is an export, for editors and tools resolving `cdktf-microseg/<name>.schema.json`.
+    const exported = (JSON.parse(fs.readFileSync(path.join(__dirname, '../../package.json'), 'utf8')) as { exports: Record<string, unknown> }).exports;
+    expect(exported).toMatchObject({ './policy.schema.json': './docs/policy.schema.json', './policy-fragment.schema.json': './docs/policy-fragment.schema.json', './standards.schema.json': './docs/standards.schema.json' });
     expect(files).toEqual(expect.arrayContaining(['dist/lib/index.js', 'dist/lib/index.d.ts', 'dist/lib/aws.js', 'dist/lib/azure.d.ts', 'dist/lib/gcp.js']));
     expect(files.filter((f) => /(^|\/)(test|fixtures|__snapshots__)\//.test(f) || /\.test\./.test(f))).toEqual([]);
   });

@@ -24,25 +24,12 @@
  * - CloudWatch exports put a timestamp (and with `aws logs tail`, the log
  *   stream name) before each message: both are stripped.
  */
+import { AWS_DEFAULT_FORMAT_FIELDS } from '../../targets/aws/flow-logs';
 import { FlowRecord, epochSeconds, recordProblem } from './record';
 import { ReadTally } from './stream';
 
-export const AWS_DEFAULT_FIELDS = [
-  'version',
-  'account-id',
-  'interface-id',
-  'srcaddr',
-  'dstaddr',
-  'srcport',
-  'dstport',
-  'protocol',
-  'packets',
-  'bytes',
-  'start',
-  'end',
-  'action',
-  'log-status',
-] as const;
+/** The default format's fields, in order: the same list the AWS back end extends for the flow logs it turns on. */
+export const AWS_DEFAULT_FIELDS = AWS_DEFAULT_FORMAT_FIELDS;
 
 const REQUIRED = ['srcaddr', 'dstaddr', 'srcport', 'dstport', 'protocol'];
 

@@ -25,7 +25,7 @@ export function register(program: Command, io: CliIO, done: (code: number) => vo
     .argument('<policy>', 'policy file (YAML or JSON) or policy directory')
     .option('--fail-on <severity>', 'exit 1 on findings at or above: error, warning or none', 'error')
     .option('--format <format>', FORMATS.join(', '), 'text')
-    .option('--standards <file>', 'a SegmentationStandards file to judge the policy by (repeatable; a policy directory\'s own standards always apply)', collect, [] as string[])
+    .option('--standards <file>', 'a SegmentationStandards file, or a directory of them, to judge the policy by (repeatable; a policy directory\'s own standards always apply)', collect, [] as string[])
     .addOption(todayOption())
     .action((file: string, opts: { failOn: string; format: string; today?: string; standards: string[] }) => {
       if (!(FORMATS as readonly string[]).includes(opts.format)) throw new UsageError(`unknown format '${opts.format}' (expected ${FORMATS.join(', ')})`);

@@ -23,7 +23,7 @@ export function register(program: Command, io: CliIO, done: (code: number) => vo
     .argument('<dir>', 'output directory of `microseg compile` (holds <target>/cdk.tf.json and identities.json)')
     .option('--target <target>', 'aws, azure, gcp, kubernetes, a comma-separated list, or all (default: every target found in DIR)')
     .option('--format <format>', 'text, json or sarif', 'text')
-    .option('--standards <file>', 'also judge the output by a SegmentationStandards file (repeatable; a policy directory\'s own standards apply with --standards or --check-standards)', collect, [] as string[])
+    .option('--standards <file>', 'also judge the output by a SegmentationStandards file, or a directory of them (repeatable; a policy directory\'s own standards apply with --standards or --check-standards)', collect, [] as string[])
     .option('--check-standards', 'judge the output by the policy directory\'s own standards', false)
     .addOption(todayOption())
     .action((file: string, dir: string, opts: { today?: string; target?: string; format: string; standards: string[]; checkStandards: boolean }) => {

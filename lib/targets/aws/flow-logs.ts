@@ -25,27 +25,11 @@ import { ResolvedPolicy } from '../../resolve/ir';
 import { EmittedResource, ResourceList } from '../emit';
 import { Reporter } from '../kit/report';
 
-/** The fields of the format, in order: the default v2 format's, then those the reader needs beyond it. */
-export const AWS_FLOW_LOG_FIELDS: readonly string[] = [
-  'version',
-  'account-id',
-  'interface-id',
-  'srcaddr',
-  'dstaddr',
-  'srcport',
-  'dstport',
-  'protocol',
-  'packets',
-  'bytes',
-  'start',
-  'end',
-  'action',
-  'log-status',
-  'tcp-flags',
-  'pkt-srcaddr',
-  'pkt-dstaddr',
-  'flow-direction',
-];
+/** AWS's default (version 2) format: what a flow log without `log_format` writes (docs.aws.amazon.com/vpc/latest/userguide/flow-log-records.html). */
+export const AWS_DEFAULT_FORMAT_FIELDS = ['version', 'account-id', 'interface-id', 'srcaddr', 'dstaddr', 'srcport', 'dstport', 'protocol', 'packets', 'bytes', 'start', 'end', 'action', 'log-status'] as const;
+
+/** The fields of our format, in order: the default format's, then those the reader needs beyond it. */
+export const AWS_FLOW_LOG_FIELDS: readonly string[] = [...AWS_DEFAULT_FORMAT_FIELDS, 'tcp-flags', 'pkt-srcaddr', 'pkt-dstaddr', 'flow-direction'];
 
 /** The format string as AWS takes it (and `--aws-format` reads it). */
 export const AWS_FLOW_LOG_FORMAT = AWS_FLOW_LOG_FIELDS.map((f) => `\${${f}}`).join(' ');

@@ -8,10 +8,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { memoryIO } from '../../../lib/cli/io';
-import { main } from '../../../lib/cli/main';
 import { BASE_TIME, DAYS } from '../../fixtures/lifecycle/generate';
-import { FIX } from './helpers';
+import { capture as cli } from './helpers';
 
 const UNTIL = BASE_TIME + DAYS * 86400;
 const T = UNTIL - 3600; // inside any window ending at UNTIL
@@ -22,17 +20,6 @@ const write = (name: string, text: string) => {
   fs.writeFileSync(p, text);
   return p;
 };
-
-async function cli(args: string[], opts: { errIsTTY?: boolean } = {}) {
-  const io = { ...memoryIO(FIX), ...(opts.errIsTTY ? { errIsTTY: true } : {}) };
-  // memoryIO's methods close over its own object: re-bind the collectors.
-  let stdout = '';
-  let stderr = '';
-  io.out = (t: string) => void (stdout += t);
-  io.err = (t: string) => void (stderr += t);
-  const code = await main(args, io);
-  return { code, stdout, stderr };
-}
 
 type Report = {
   stale: { rule: string; seenVerdictUnknown?: number }[];

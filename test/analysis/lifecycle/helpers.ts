@@ -18,3 +18,15 @@ export async function run(args: string[], cwd = FIX) {
   const code = await main(args, io);
   return { code, stdout: io.stdout, stderr: io.stderr };
 }
+
+/** Run the CLI in the fixtures directory, collecting stdout and stderr apart; `errIsTTY` as a terminal would. */
+export async function capture(args: string[], opts: { errIsTTY?: boolean } = {}) {
+  const io = { ...memoryIO(FIX), ...(opts.errIsTTY ? { errIsTTY: true } : {}) };
+  // memoryIO's methods close over its own object: re-bind the collectors.
+  let stdout = '';
+  let stderr = '';
+  io.out = (t: string) => void (stdout += t);
+  io.err = (t: string) => void (stderr += t);
+  const code = await main(args, io);
+  return { code, stdout, stderr };
+}

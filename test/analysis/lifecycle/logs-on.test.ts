@@ -7,8 +7,6 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { memoryIO } from '../../../lib/cli/io';
-import { main } from '../../../lib/cli/main';
 import { checkPolicySource } from '../../../lib/model/policy';
 import { PolicyError } from '../../../lib/model/diagnostics';
 import { resolve } from '../../../lib/resolve/resolve';
@@ -18,7 +16,7 @@ import { verifyOutput } from '../../../lib/verify';
 import { drift, readState } from '../../../lib/analysis/drift';
 import { stateFromTerraform } from '../../fixtures/lifecycle/state';
 import { BASE_TIME, DAYS } from '../../fixtures/lifecycle/generate';
-import { FIX, fix } from './helpers';
+import { capture as cli, fix } from './helpers';
 
 const UNTIL = BASE_TIME + DAYS * 86400;
 const T = UNTIL - 3600;
@@ -38,16 +36,6 @@ function compile(file: string, target: 'aws' | 'azure' | 'gcp') {
   if (!policy) throw new Error(diagnostics.map((d) => `${d.code} ${d.message}`).join('\n'));
   const ir = resolve(policy);
   return { ir, out: loadBackend(target).compile(ir) };
-}
-
-async function cli(args: string[]) {
-  const io = memoryIO(FIX);
-  let stdout = '';
-  let stderr = '';
-  io.out = (t: string) => void (stdout += t);
-  io.err = (t: string) => void (stderr += t);
-  const code = await main(args, io);
-  return { code, stdout, stderr };
 }
 
 async function staleHits(logFile: string, extra: string[] = [], policy = 'policy.yaml'): Promise<Record<string, number>> {
