@@ -232,9 +232,14 @@ describe('diff of a policy directory, for a pull-request comment reviewed by own
     expect(md.out).toMatch(/\| rule `web-to-app` \| modified \| 2 \| 0 \| `[^`]*pr\/shop\.yaml` \|/);
     const text = await run(['diff', 'examples/teams/policy', path.join(tmp, 'pr')]);
     expect(text.out).toMatch(/By file:\n {2}\S*pr\/billing\.yaml \(team-billing\): shop-calls-billing: 1 added, 0 removed\n/);
-    // A single file keeps its old layout: no "By file".
-    const flat = await run(['diff', 'examples/shop/policy.yaml', 'examples/shop/policy.yaml', '--format', 'markdown']);
+    // A single file keeps its old layout: no "By file", though its rules carry the file too.
+    const shop = fs.readFileSync(path.join(root, 'examples/shop/policy.yaml'), 'utf8');
+    const edited = write('shop-pr.yaml', shop.replace('    services: [https]\n', '    services: [https, tcp/8443]\n'));
+    const flat = await run(['diff', 'examples/shop/policy.yaml', edited, '--format', 'markdown']);
+    expect(flat.out).toMatch(/<summary>By rule<\/summary>/);
     expect(flat.out).not.toMatch(/By file/);
+    const flatJson = JSON.parse((await run(['diff', 'examples/shop/policy.yaml', edited, '--format', 'json'])).out);
+    expect(flatJson.byFile).toEqual([{ file: edited, kind: 'SegmentationPolicy', rules: [flatJson.byRule[0].name], flowsAdded: flatJson.summary.flowsAdded, flowsRemoved: 0 }]);
   });
 });
 
