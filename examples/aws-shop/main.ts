@@ -1,6 +1,8 @@
-import { App } from 'cdktf';
-import { AwsShopStack } from './stack';
+import { core } from '../_support/terraform';
+import { awsShop } from './stack';
 
+// cdktf, or CDK Terrain with MICROSEG_CORE=cdktn: the same example on either core.
+const { App, TerraformStack } = core();
 const app = new App();
-new AwsShopStack(app, 'aws-shop');
+awsShop(new TerraformStack(app, 'aws-shop'));
 app.synth();

@@ -1,6 +1,8 @@
-import { App } from 'cdktf';
-import { AzureShopStack } from './stack';
+import { core } from '../_support/terraform';
+import { azureShop } from './stack';
 
+// cdktf, or CDK Terrain with MICROSEG_CORE=cdktn: the same example on either core.
+const { App, TerraformStack } = core();
 const app = new App();
-new AzureShopStack(app, 'azure-shop');
+azureShop(new TerraformStack(app, 'azure-shop'));
 app.synth();

@@ -1,6 +1,8 @@
-import { App } from 'cdktf';
-import { GcpShopStack } from './stack';
+import { core } from '../_support/terraform';
+import { gcpShop } from './stack';
 
+// cdktf, or CDK Terrain with MICROSEG_CORE=cdktn: the same example on either core.
+const { App, TerraformStack } = core();
 const app = new App();
-new GcpShopStack(app, 'gcp-shop');
+gcpShop(new TerraformStack(app, 'gcp-shop'));
 app.synth();

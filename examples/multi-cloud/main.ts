@@ -1,6 +1,8 @@
-import { App } from 'cdktf';
-import { MultiCloudStack } from './stack';
+import { core } from '../_support/terraform';
+import { multiCloud } from './stack';
 
+// cdktf, or CDK Terrain with MICROSEG_CORE=cdktn: the same example on either core.
+const { App, TerraformStack } = core();
 const app = new App();
-new MultiCloudStack(app, 'multi-cloud');
+multiCloud(new TerraformStack(app, 'multi-cloud'));
 app.synth();

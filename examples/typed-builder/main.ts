@@ -1,6 +1,8 @@
-import { App } from 'cdktf';
-import { TypedBuilderStack } from './stack';
+import { core } from '../_support/terraform';
+import { typedBuilder } from './stack';
 
+// cdktf, or CDK Terrain with MICROSEG_CORE=cdktn: the same example on either core.
+const { App, TerraformStack } = core();
 const app = new App();
-new TypedBuilderStack(app, 'typed-builder');
+typedBuilder(new TerraformStack(app, 'typed-builder'));
 app.synth();

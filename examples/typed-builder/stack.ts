@@ -1,42 +1,37 @@
 /**
  * A policy written in TypeScript (./policy.ts), compiled to AWS security
- * groups in a VPC with one instance per segment.
+ * groups in a VPC with one instance per segment. Built into a stack of
+ * either core (../_support/terraform.ts).
  */
-import { Instance } from '@cdktf/provider-aws/lib/instance';
-import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { Subnet } from '@cdktf/provider-aws/lib/subnet';
-import { Vpc } from '@cdktf/provider-aws/lib/vpc';
-import { TerraformStack, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
 // In your own project: from 'cdktf-microseg'.
 import { AwsSegmentation, SegmentationPolicy } from '../../lib';
+import { Terraform } from '../_support/terraform';
 import { paymentsPolicy } from './policy';
 
-export interface TypedBuilderStackProps {
+export interface TypedBuilderProps {
   /** @default paymentsPolicy() */
   readonly policy?: SegmentationPolicy;
 }
 
-export class TypedBuilderStack extends TerraformStack {
-  readonly segmentation: AwsSegmentation;
+/** Adds the example to `stack` (a cdktf or cdktn TerraformStack); returns its segmentation. */
+export function typedBuilder(stack: Construct, props: TypedBuilderProps = {}): AwsSegmentation {
+  const policy = props.policy ?? paymentsPolicy();
+  const tf = Terraform.of(stack);
+  tf.provider('aws', 'aws', '~> 6.0', { region: 'eu-west-1' });
+  const vpc = tf.resource('aws_vpc', 'vpc', { cidr_block: '10.30.0.0/16', tags: { Name: 'payments-prod' } });
+  const segmentation = new AwsSegmentation(stack, 'segmentation', { policy, vpcId: vpc.id });
 
-  constructor(scope: Construct, id: string, props: TypedBuilderStackProps = {}) {
-    super(scope, id);
-    const policy = props.policy ?? paymentsPolicy();
-    new AwsProvider(this, 'aws', { region: 'eu-west-1' });
-    const vpc = new Vpc(this, 'vpc', { cidrBlock: '10.30.0.0/16', tags: { Name: 'payments-prod' } });
-    this.segmentation = new AwsSegmentation(this, 'segmentation', { policy, vpcId: vpc.id });
-
-    const ami = new TerraformVariable(this, 'ami_id', { type: 'string', description: 'AMI of the payments instances' });
-    for (const seg of policy.doc.segments.filter((s) => s.labels.env === 'prod')) {
-      const subnet = new Subnet(this, `${seg.name}-subnet`, { vpcId: vpc.id, cidrBlock: seg.addresses![0], tags: { Name: seg.name } });
-      new Instance(this, `${seg.name}-instance`, {
-        ami: ami.stringValue,
-        instanceType: 't3.micro',
-        subnetId: subnet.id,
-        vpcSecurityGroupIds: this.segmentation.securityGroupIds(seg.name),
-        tags: { Name: seg.name },
-      });
-    }
+  const ami = tf.variable('ami_id', 'AMI of the payments instances');
+  for (const seg of policy.doc.segments.filter((s) => s.labels.env === 'prod')) {
+    const subnet = tf.resource('aws_subnet', `${seg.name}-subnet`, { vpc_id: vpc.id, cidr_block: seg.addresses![0], tags: { Name: seg.name } });
+    tf.resource('aws_instance', `${seg.name}-instance`, {
+      ami,
+      instance_type: 't3.micro',
+      subnet_id: subnet.id,
+      vpc_security_group_ids: segmentation.identitiesOf(seg.name),
+      tags: { Name: seg.name },
+    });
   }
+  return segmentation;
 }

@@ -3,15 +3,20 @@
  * with stubbed versions, plus what the verifier needs: per target the
  * resolved policy and the identities the construct wrote.
  */
-import { App, TerraformStack, Testing } from 'cdktf';
-import { AwsShopStack } from '../../examples/aws-shop/stack';
-import { AzureShopStack } from '../../examples/azure-shop/stack';
-import { GcpShopStack } from '../../examples/gcp-shop/stack';
-import { MultiCloudStack } from '../../examples/multi-cloud/stack';
-import { TypedBuilderStack } from '../../examples/typed-builder/stack';
+import type { TerraformStack } from 'cdktf';
+import { awsShop } from '../../examples/aws-shop/stack';
+import { azureShop } from '../../examples/azure-shop/stack';
+import { gcpShop } from '../../examples/gcp-shop/stack';
+import { multiCloud } from '../../examples/multi-cloud/stack';
+import { typedBuilder } from '../../examples/typed-builder/stack';
 import { paymentsPolicy } from '../../examples/typed-builder/policy';
+import { core, CoreName } from '../../examples/_support/terraform';
 import { serialiseTerraform, sortKeys, stubVersions } from '../../lib/constructs/synth';
 import { IdentitiesFile, SegmentationPolicy, TargetName } from '../../lib';
+
+export type { CoreName };
+/** The cores every example runs on. */
+export const CORES: readonly CoreName[] = ['cdktf', 'cdktn'];
 
 export interface BuiltExample {
   readonly stack: TerraformStack;
@@ -23,56 +28,23 @@ export interface ExampleDef {
   readonly name: string;
   /** The policy the example uses by default. */
   readonly policy: () => SegmentationPolicy;
-  readonly build: (app: App, policy: SegmentationPolicy) => BuiltExample;
+  /** Adds the example to a stack (of either core); returns the identities per target. */
+  readonly build: (stack: TerraformStack, policy: SegmentationPolicy) => Partial<Record<TargetName, IdentitiesFile>>;
 }
 
 export const SHOP_POLICY = require.resolve('../../examples/shop/policy.yaml');
 
 export const EXAMPLES: readonly ExampleDef[] = [
-  {
-    name: 'aws-shop',
-    policy: () => SegmentationPolicy.fromFile(SHOP_POLICY),
-    build: (app, policy) => {
-      const stack = new AwsShopStack(app, 'aws-shop', { policy });
-      return { stack, policy, identities: { aws: stack.segmentation.identities } };
-    },
-  },
-  {
-    name: 'azure-shop',
-    policy: () => SegmentationPolicy.fromFile(SHOP_POLICY),
-    build: (app, policy) => {
-      const stack = new AzureShopStack(app, 'azure-shop', { policy });
-      return { stack, policy, identities: { azure: stack.segmentation.identities } };
-    },
-  },
-  {
-    name: 'gcp-shop',
-    policy: () => SegmentationPolicy.fromFile(SHOP_POLICY),
-    build: (app, policy) => {
-      const stack = new GcpShopStack(app, 'gcp-shop', { policy });
-      return { stack, policy, identities: { gcp: stack.segmentation.identities } };
-    },
-  },
-  {
-    name: 'multi-cloud',
-    policy: () => SegmentationPolicy.fromFile(SHOP_POLICY),
-    build: (app, policy) => {
-      const stack = new MultiCloudStack(app, 'multi-cloud', { policy });
-      return { stack, policy, identities: stack.segmentation.identities };
-    },
-  },
-  {
-    name: 'typed-builder',
-    policy: paymentsPolicy,
-    build: (app, policy) => {
-      const stack = new TypedBuilderStack(app, 'typed-builder', { policy });
-      return { stack, policy, identities: { aws: stack.segmentation.identities } };
-    },
-  },
+  { name: 'aws-shop', policy: () => SegmentationPolicy.fromFile(SHOP_POLICY), build: (stack, policy) => ({ aws: awsShop(stack, { policy }).identities }) },
+  { name: 'azure-shop', policy: () => SegmentationPolicy.fromFile(SHOP_POLICY), build: (stack, policy) => ({ azure: azureShop(stack, { policy }).identities }) },
+  { name: 'gcp-shop', policy: () => SegmentationPolicy.fromFile(SHOP_POLICY), build: (stack, policy) => ({ gcp: gcpShop(stack, { policy }).identities }) },
+  { name: 'multi-cloud', policy: () => SegmentationPolicy.fromFile(SHOP_POLICY), build: (stack, policy) => multiCloud(stack, { policy }).identities },
+  { name: 'typed-builder', policy: paymentsPolicy, build: (stack, policy) => ({ aws: typedBuilder(stack, { policy }).identities }) },
 ];
 
-/** A fresh test app with cdktf and provider versions stubbed, as snapshot tests want. */
-export function testApp(): App {
+/** A fresh test app of the core, its version stubbed, as snapshot tests want. */
+export function testApp(name: CoreName = 'cdktf') {
+  const { Testing } = core(name);
   return Testing.stubVersion(Testing.app({ enableFutureFlags: false }));
 }
 
@@ -85,11 +57,13 @@ export function annotations(stack: TerraformStack, level: 'error' | 'warning' | 
 }
 
 /** The example synthesized as `cdktf synth` would (validations, so the construct's own verification, included). */
-export function synthExample(def: ExampleDef, policy = def.policy(), validate = true): BuiltExample & { readonly json: Record<string, any>; readonly text: string } {
-  const built = def.build(testApp(), policy);
-  // Provider versions too (Testing.stubVersion stubs only cdktf's): a provider upgrade must not churn the snapshots.
-  const json = sortKeys(stubVersions(JSON.parse(Testing.synth(built.stack, validate))));
-  return { ...built, json, text: serialiseTerraform(json) };
+export function synthExample(def: ExampleDef, policy = def.policy(), validate = true, coreName: CoreName = 'cdktf'): BuiltExample & { readonly json: Record<string, any>; readonly text: string } {
+  const { TerraformStack, Testing } = core(coreName);
+  const stack = new TerraformStack(testApp(coreName), def.name);
+  const identities = def.build(stack, policy);
+  // Provider versions too (Testing.stubVersion stubs only the core's): a provider upgrade must not churn the snapshots.
+  const json = sortKeys(stubVersions(JSON.parse(Testing.synth(stack, validate))));
+  return { stack, policy, identities, json, text: serialiseTerraform(json) };
 }
 
 
