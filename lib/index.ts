@@ -18,6 +18,7 @@
 import type * as AwsEntry from './aws';
 import type * as AzureEntry from './azure';
 import type * as GcpEntry from './gcp';
+import type * as KubernetesEntry from './kubernetes';
 import type * as MultiCloudEntry from './multi-cloud';
 import type * as ResolveModule from './resolve/resolve';
 import type * as VerifyModule from './verify';
@@ -77,6 +78,7 @@ export type { VerifyReport, VerifyOptions, Mismatch } from './verify';
 export type AwsSegmentation = AwsEntry.AwsSegmentation;
 export type AzureSegmentation = AzureEntry.AzureSegmentation;
 export type GcpSegmentation = GcpEntry.GcpSegmentation;
+export type KubernetesSegmentation = KubernetesEntry.KubernetesSegmentation;
 export type MultiCloudSegmentation = MultiCloudEntry.MultiCloudSegmentation;
 /** AWS security groups per segment; see `cdktf-microseg/aws`. */
 export declare const AwsSegmentation: typeof AwsEntry.AwsSegmentation;
@@ -84,11 +86,14 @@ export declare const AwsSegmentation: typeof AwsEntry.AwsSegmentation;
 export declare const AzureSegmentation: typeof AzureEntry.AzureSegmentation;
 /** GCP firewall rules and network tags per segment; see `cdktf-microseg/gcp`. */
 export declare const GcpSegmentation: typeof GcpEntry.GcpSegmentation;
+/** Kubernetes NetworkPolicies per segment (pod labels, namespaces); see `KubernetesSegmentationProps`. */
+export declare const KubernetesSegmentation: typeof KubernetesEntry.KubernetesSegmentation;
 /** One policy compiled to every cloud given in its props. */
 export declare const MultiCloudSegmentation: typeof MultiCloudEntry.MultiCloudSegmentation;
 export type { AwsSegmentationProps } from './aws';
 export type { AzureSegmentationProps } from './azure';
 export type { GcpSegmentationProps } from './gcp';
+export type { KubernetesSegmentationProps, Dependable } from './kubernetes';
 export type { MultiCloudSegmentationProps } from './multi-cloud';
 
 /**
@@ -123,4 +128,5 @@ function lazy(name: string, load: () => unknown): void {
 lazy('AwsSegmentation', () => (require('./aws') as typeof AwsEntry).AwsSegmentation);
 lazy('AzureSegmentation', () => (require('./azure') as typeof AzureEntry).AzureSegmentation);
 lazy('GcpSegmentation', () => (require('./gcp') as typeof GcpEntry).GcpSegmentation);
+lazy('KubernetesSegmentation', () => (require('./kubernetes') as typeof KubernetesEntry).KubernetesSegmentation);
 lazy('MultiCloudSegmentation', () => (require('./multi-cloud') as typeof MultiCloudEntry).MultiCloudSegmentation);

@@ -34,12 +34,16 @@ export type Body = Readonly<Record<string, unknown>>;
 export interface Ref {
   /** `${TYPE.NAME.id}` */
   readonly id: string;
+  /** `TYPE.NAME`, for `depends_on`. */
+  readonly fqn: string;
   /** A reference to another attribute, e.g. `attr('location')`. */
   attr(name: string): string;
 }
 
 export interface ResourceOptions {
   readonly lifecycle?: Cdktf.TerraformResourceLifecycle;
+  /** Created after these (Terraform's `depends_on`), for an order no reference implies. */
+  readonly dependsOn?: readonly Ref[];
 }
 
 /** Writes resources into one stack, with the generic classes of the core that built it. */
@@ -78,7 +82,9 @@ export class Terraform {
   /** `resource "TYPE" "ID" { …body }`. */
   resource(type: string, id: string, body: Body, options: ResourceOptions = {}): Ref {
     const Resource = withBody<Cdktf.TerraformResourceConfig, Cdktf.TerraformResource>(this.module.TerraformResource, body);
-    return refOf(new Resource(this.scope, id, { terraformResourceType: type, lifecycle: options.lifecycle }));
+    const r = refOf(new Resource(this.scope, id, { terraformResourceType: type, lifecycle: options.lifecycle }));
+    if (options.dependsOn?.length) (r.element as { dependsOn?: string[] }).dependsOn = options.dependsOn.map((d) => d.fqn);
+    return r;
   }
 
   /** `data "TYPE" "ID" { …body }`. */
@@ -94,7 +100,7 @@ export class Terraform {
 }
 
 /** A subclass of one of the core's generic classes whose attributes are `body`, verbatim (the core adds meta-arguments and metadata). */
-function withBody<Config, T>(Base: unknown, body: Body): new (scope: Construct, id: string, config: Config) => T {
+function withBody<Config, T extends object>(Base: unknown, body: Body): new (scope: Construct, id: string, config: Config) => T {
   return class extends (Base as new (...args: unknown[]) => object) {
     protected synthesizeAttributes(): Record<string, unknown> {
       return { ...body };
@@ -102,6 +108,6 @@ function withBody<Config, T>(Base: unknown, body: Body): new (scope: Construct, 
   } as unknown as new (scope: Construct, id: string, config: Config) => T;
 }
 
-function refOf(r: { getStringAttribute(name: string): string }): Ref {
-  return { id: r.getStringAttribute('id'), attr: (name) => r.getStringAttribute(name) };
+function refOf(r: { fqn: string; getStringAttribute(name: string): string }): Ref & { readonly element: object } {
+  return { id: r.getStringAttribute('id'), fqn: r.fqn, attr: (name) => r.getStringAttribute(name), element: r };
 }

@@ -29,6 +29,8 @@ export interface GenericResource extends Construct {
   overrideLogicalId(id: string): void;
   /** Adds a `moved` block from an earlier address (`TYPE.NAME`) to this resource. */
   moveFromId(id: string): void;
+  /** Addresses (`TYPE.NAME`, tokens allowed) the resource is created after: Terraform's `depends_on`. */
+  dependsOn?: string[];
 }
 
 export interface Core {

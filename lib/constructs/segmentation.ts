@@ -194,6 +194,11 @@ export abstract class Segmentation<S extends string = string, E extends Emission
     }
   }
 
+  /** The resources this construct added to the stack by address (`TYPE.NAME`), in emission order: for meta-arguments a cloud's construct sets later. */
+  protected addedResources(): ReadonlyMap<string, GenericResource> {
+    return this.resources;
+  }
+
   /** A token for an attribute of an emitted resource (read once: each read makes a new token with a stack trace). */
   protected attribute(r: EmittedResource, attr: string): string {
     const key = `${addressOf(r)}.${attr}`;

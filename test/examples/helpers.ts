@@ -7,6 +7,7 @@ import type { TerraformStack } from 'cdktf';
 import { awsShop } from '../../examples/aws-shop/stack';
 import { azureShop } from '../../examples/azure-shop/stack';
 import { gcpShop } from '../../examples/gcp-shop/stack';
+import { kubernetesShop, KSHOP_POLICY } from '../../examples/kubernetes-shop/stack';
 import { multiCloud } from '../../examples/multi-cloud/stack';
 import { typedBuilder } from '../../examples/typed-builder/stack';
 import { paymentsPolicy } from '../../examples/typed-builder/policy';
@@ -40,6 +41,7 @@ export const EXAMPLES: readonly ExampleDef[] = [
   { name: 'gcp-shop', policy: () => SegmentationPolicy.fromFile(SHOP_POLICY), build: (stack, policy) => ({ gcp: gcpShop(stack, { policy }).identities }) },
   { name: 'multi-cloud', policy: () => SegmentationPolicy.fromFile(SHOP_POLICY), build: (stack, policy) => multiCloud(stack, { policy }).identities },
   { name: 'typed-builder', policy: paymentsPolicy, build: (stack, policy) => ({ aws: typedBuilder(stack, { policy }).identities }) },
+  { name: 'kubernetes-shop', policy: () => SegmentationPolicy.fromFile(KSHOP_POLICY), build: (stack, policy) => ({ kubernetes: kubernetesShop(stack, { policy }).identities }) },
 ];
 
 /** A fresh test app of the core, its version stubbed, as snapshot tests want. */

@@ -61,6 +61,26 @@ function exampleTests(def: (typeof EXAMPLES)[number], core: CoreName): void {
     for (const t of Object.values<any>(r.google_compute_instance_template ?? {})) expect(t.tags).toEqual([expect.stringMatching(/^[a-z]([-a-z0-9]*[a-z0-9])?$/)]);
   });
 
+  it('runs every Kubernetes workload with all the labels of its segment, in its namespace, after the namespaces exist', () => {
+    const r = out.json.resource;
+    const deployments = Object.values<any>(r.kubernetes_deployment_v1 ?? {});
+    const k8s = out.identities.kubernetes;
+    if (!k8s) return expect(deployments).toEqual([]);
+    expect(deployments.map((d) => d.metadata.name).sort()).toEqual(Object.keys(k8s.segments).sort());
+    const namespaceOf = (ref: string) => {
+      const m = /^\$\{kubernetes_namespace_v1\.([^.]+)\.metadata\[0\]\.name\}$/.exec(ref);
+      return m ? r.kubernetes_namespace_v1[m[1]].metadata.name : ref;
+    };
+    for (const d of deployments) {
+      const seg = k8s.segments[d.metadata.name];
+      expect([d.metadata.name, namespaceOf(d.metadata.namespace), d.spec.template.metadata.labels, d.spec.selector.match_labels]).toEqual([d.metadata.name, seg.namespace, seg.labels, seg.labels]);
+    }
+    const namespaces = Object.keys(r.kubernetes_namespace_v1).map((k) => `\${kubernetes_namespace_v1.${k}}`).sort();
+    const policies = Object.values<any>(r.kubernetes_network_policy_v1);
+    expect(policies.length).toBe(2 * Object.keys(k8s.segments).length);
+    for (const p of policies) expect([...p.depends_on].sort()).toEqual(namespaces);
+  });
+
   it('attaches every Azure ASG that identities.json lists for a segment to its NICs, and no other', () => {
     const assoc = Object.values<any>(out.json.resource.azurerm_network_interface_application_security_group_association ?? {});
     const azure = out.identities.azure;

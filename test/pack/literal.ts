@@ -6,6 +6,7 @@
  *   ```ts file=main.ts    a file, written to the folder as shown
  *   ```sh core=cdktn      only in the run for that core (cdktf or cdktn)
  *   ```text               output shown to the reader, not run
+ *   ```text output        what the commands just before print: each line must occur in their output
  *
  * Any other block fails the run: a page holds no code the test does not run.
  * The one substitution: in `npm install` lines the package's own name means
@@ -89,7 +90,7 @@ export function steps(blocks: readonly Block[], page: string, core?: CoreName): 
     if (b.attrs.core && b.attrs.core !== 'cdktf' && b.attrs.core !== 'cdktn') throw new Error(`${where}: core=${b.attrs.core} is neither cdktf nor cdktn`);
     if (b.attrs.file) return !b.attrs.core || b.attrs.core === core;
     if (b.lang === 'sh') return !b.attrs.core || b.attrs.core === core;
-    if (b.lang === 'text') return false;
+    if (b.lang === 'text') return b.attrs.output === 'true' && (!b.attrs.core || b.attrs.core === core);
     throw new Error(`${where}: a \`\`\`${b.lang} block that is neither a file (file=NAME), nor commands (sh), nor output (text): the test cannot run it`);
   });
 }
@@ -100,6 +101,12 @@ export function runPage(blocks: readonly Block[], o: RunOptions): Step[] {
   const own = new RegExp(`(?<=^|\\s)${o.packageName.replace(/[-/]/g, '\\$&')}(?=\\s|$)`, 'g');
   for (const b of steps(blocks, o.page, o.core)) {
     const t0 = Date.now();
+    if (b.lang === 'text') {
+      const last = [...done].reverse().find((d) => d.kind === 'sh');
+      const missing = b.body.split('\n').filter((l) => l.trim() && !last?.output.includes(l.trim()));
+      if (!last || missing.length) throw new Error(`${o.page}:${b.line}: the output shown is not what the commands print${o.core ? ` (core ${o.core})` : ''}; missing:\n${missing.join('\n')}\n--- printed\n${last?.output ?? '(no commands ran)'}`);
+      continue;
+    }
     if (b.attrs.file) {
       const target = path.join(o.dir, b.attrs.file);
       fs.mkdirSync(path.dirname(target), { recursive: true });

@@ -17,15 +17,29 @@
  * With `guardrails: admin-network-policy`, one `kubernetes_manifest` per
  * segment the deny guardrails reach holds its AdminNetworkPolicy (admin.ts);
  * the manifest is the API object itself, so its fields are camelCase.
+ *
+ * The CLI names resources `<segment>_isolate`, `<segment>_allow`,
+ * `<segment>_guardrails` and `admin_network_policies`; in a stack (`scope`
+ * given: the construct's path) they are named from their construct path like
+ * every other construct resource, so two segmentations in one stack never
+ * share a Terraform address.
  */
+import { addressOf, Emission, EmittedResource, ResourceList } from '../emit';
+import { IdentitiesFile } from '../target';
 import { NAMESPACE_NAME_LABEL } from './settings';
 import { PlannedAdminPolicy, PlannedAdminRule } from './admin';
 import { KubernetesPlan, PlannedPort, PlannedRule, PlannedSegment } from './plan';
 
-export interface EmittedResource {
-  readonly type: string;
-  readonly name: string;
-  readonly body: Record<string, unknown>;
+export interface KubernetesEmitOptions {
+  /** Construct ids from below the stack to the segmentation construct; absent for the CLI's stack. */
+  readonly scope?: readonly string[];
+  /** Addresses (`TYPE.NAME`) every NetworkPolicy is created after, e.g. the namespaces it lives in. */
+  readonly dependsOn?: readonly string[];
+}
+
+export interface KubernetesEmission extends Emission {
+  /** Per segment, its two NetworkPolicies. */
+  readonly policies: ReadonlyMap<string, { readonly isolate: EmittedResource; readonly allow: EmittedResource }>;
 }
 
 export const NETWORK_POLICY = 'kubernetes_network_policy_v1';
@@ -115,31 +129,39 @@ function adminManifest(plan: KubernetesPlan, a: PlannedAdminPolicy): Record<stri
   };
 }
 
-export function emitKubernetes(plan: KubernetesPlan): EmittedResource[] {
-  const out: EmittedResource[] = [];
+/** What a pod of each segment carries: its labels, in its namespace. */
+export function kubernetesIdentities(plan: KubernetesPlan): IdentitiesFile {
+  const segments: Record<string, { namespace: string; labels: Record<string, string> }> = {};
+  for (const s of plan.segments) segments[s.name] = { namespace: s.namespace, labels: { ...s.labels } };
+  return { apiVersion: 'microseg/v1', policy: plan.policy, target: 'kubernetes', segments };
+}
+
+export function emitKubernetes(plan: KubernetesPlan, opts: KubernetesEmitOptions = {}): KubernetesEmission {
+  const out = new ResourceList(opts.scope ?? []);
+  // The CLI's names, or (in a stack) none: then the construct path names the resource.
+  const add = (type: string, rel: string[], body: Record<string, unknown>, cliName: string, dependsOn: readonly string[] = []): EmittedResource => {
+    const r = out.add(type, rel, body, opts.scope ? undefined : cliName);
+    return dependsOn.length ? Object.assign(r, { dependsOn: [...dependsOn] }) : r;
+  };
+  const policies = new Map<string, { isolate: EmittedResource; allow: EmittedResource }>();
   for (const seg of plan.segments) {
     const selector = { match_labels: seg.labels };
-    out.push({
-      type: NETWORK_POLICY,
-      name: policyResourceName(seg.name, 'isolate'),
-      body: { metadata: metadata(plan, seg, seg.isolateName, 'isolate', []), spec: { pod_selector: selector, policy_types: ['Ingress', 'Egress'] } },
-    });
+    const isolateBody = { metadata: metadata(plan, seg, seg.isolateName, 'isolate', []), spec: { pod_selector: selector, policy_types: ['Ingress', 'Egress'] } };
+    const isolate = add(NETWORK_POLICY, [seg.name, 'isolate'], isolateBody, policyResourceName(seg.name, 'isolate'), opts.dependsOn);
     const spec: Record<string, unknown> = { pod_selector: selector, policy_types: ['Ingress', 'Egress'] };
     if (seg.ingress.length) spec.ingress = seg.ingress.map((r) => ruleBody(plan, seg, r));
     if (seg.egress.length) spec.egress = seg.egress.map((r) => ruleBody(plan, seg, r));
-    out.push({
-      type: NETWORK_POLICY,
-      name: policyResourceName(seg.name, 'allow'),
-      body: { metadata: metadata(plan, seg, seg.allowName, 'allow', [...seg.ingress, ...seg.egress]), spec },
-    });
+    const allowBody = { metadata: metadata(plan, seg, seg.allowName, 'allow', [...seg.ingress, ...seg.egress]), spec };
+    policies.set(seg.name, { isolate, allow: add(NETWORK_POLICY, [seg.name, 'allow'], allowBody, policyResourceName(seg.name, 'allow'), opts.dependsOn) });
   }
-  if (plan.admin.length === 0) return out;
-  for (const a of plan.admin) out.push({ type: MANIFEST, name: policyResourceName(a.segment, 'guardrails'), body: { manifest: adminManifest(plan, a) } });
+  const emission = (): KubernetesEmission => ({ resources: out.resources, moved: [], identities: kubernetesIdentities(plan), policies });
+  if (plan.admin.length === 0) return emission();
+  const manifests = plan.admin.map((a) => add(MANIFEST, [a.segment, 'guardrails'], { manifest: adminManifest(plan, a) }, policyResourceName(a.segment, 'guardrails')));
   // Apply order: an allow policy may admit a flow only once the AdminNetworkPolicy that denies it is in place (moving
   // guardrails from the NetworkPolicies into the layer widens the allows). Every allow policy waits for one barrier
   // that waits for every AdminNetworkPolicy: n + m edges instead of n × m. On the way back, Terraform narrows the
   // allows (their state records the dependency) before it destroys the AdminNetworkPolicies.
-  out.push({ type: BARRIER, name: ADMIN_BARRIER, body: { depends_on: plan.admin.map((a) => `${MANIFEST}.${policyResourceName(a.segment, 'guardrails')}`) } });
-  for (const r of out) if (r.type === NETWORK_POLICY && r.name.endsWith('_allow')) (r.body as Record<string, unknown>).depends_on = [`${BARRIER}.${ADMIN_BARRIER}`];
-  return out;
+  const barrier = add(BARRIER, [ADMIN_BARRIER], {}, ADMIN_BARRIER, manifests.map(addressOf));
+  for (const { allow } of policies.values()) Object.assign(allow, { dependsOn: [...(allow.dependsOn ?? []), addressOf(barrier)] });
+  return emission();
 }

@@ -6,27 +6,22 @@
  */
 import { ResolvedPolicy } from '../../resolve/ir';
 import { sortKeys, TerraformJson } from '../serialise';
-import { CompileSettings, IdentitiesFile, TargetBackend, TargetOutput } from '../target';
-import { emitKubernetes } from './emit';
+import { CompileSettings, TargetBackend, TargetOutput } from '../target';
+import { emitKubernetes, kubernetesIdentities } from './emit';
 import { KubernetesPlan, planKubernetes } from './plan';
 
-export { emitKubernetes, NETWORK_POLICY, policyResourceName } from './emit';
+export { emitKubernetes, KubernetesEmission, KubernetesEmitOptions, kubernetesIdentities, NETWORK_POLICY, policyResourceName } from './emit';
 export { ipBlocks, KubernetesPlan, planKubernetes, PlannedRule, PlannedSegment, ruleKey, toPorts } from './plan';
 export { DEFAULT_LABEL_PREFIX, KubernetesSettings, NAMESPACE_NAME_LABEL } from './settings';
 
 /** The provider version the output asks for (the attributes we write exist since 2.x). */
 export const KUBERNETES_PROVIDER = { source: 'hashicorp/kubernetes', version: '~> 2.36' };
 
-export function kubernetesIdentities(plan: KubernetesPlan): IdentitiesFile {
-  const segments: Record<string, { namespace: string; labels: Record<string, string> }> = {};
-  for (const s of plan.segments) segments[s.name] = { namespace: s.namespace, labels: { ...s.labels } };
-  return { apiVersion: 'microseg/v1', policy: plan.policy, target: 'kubernetes', segments };
-}
-
 /** The whole cdk.tf.json of a stack holding only the segmentation, as `cdktf synth` lays it out. */
 export function kubernetesTerraform(plan: KubernetesPlan, stackName: string): TerraformJson {
   const resource: Record<string, Record<string, unknown>> = {};
-  for (const r of emitKubernetes(plan)) (resource[r.type] ??= {})[r.name] = r.body;
+  // depends_on inside the body, where Terraform JSON (and cdktf) writes it.
+  for (const r of emitKubernetes(plan).resources) (resource[r.type] ??= {})[r.name] = r.dependsOn?.length ? { ...r.body, depends_on: [...r.dependsOn] } : r.body;
   return sortKeys({
     '//': { metadata: { backend: 'local', stackName, version: 'microseg' }, outputs: {} },
     provider: { kubernetes: [{}] },

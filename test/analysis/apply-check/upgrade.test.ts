@@ -10,8 +10,15 @@ import { classifyChanges, movesOf } from '../../../lib/analysis/apply-check/repl
 import { EXAMPLES, synthExample } from '../../examples/helpers';
 
 const dir = path.join(__dirname, '../../fixtures/upgrade');
+/** The examples 0.1.0 shipped (kubernetes-shop came later: there is no older output to upgrade from). */
+const SHIPPED_IN_0_1_0 = ['aws-shop', 'azure-shop', 'gcp-shop', 'multi-cloud', 'typed-builder'];
 
-describe.each(EXAMPLES.map((e) => [e.name, e] as const))('upgrading example %s from 0.1.0', (name, def) => {
+it('has the 0.1.0 output of every example 0.1.0 shipped, and each of those examples still exists', () => {
+  expect(fs.readdirSync(dir).sort()).toEqual(SHIPPED_IN_0_1_0.map((n) => `${n}-0.1.0.tf.json`));
+  expect(EXAMPLES.map((e) => e.name)).toEqual(expect.arrayContaining(SHIPPED_IN_0_1_0));
+});
+
+describe.each(EXAMPLES.filter((e) => SHIPPED_IN_0_1_0.includes(e.name)).map((e) => [e.name, e] as const))('upgrading example %s from 0.1.0', (name, def) => {
   it('moves and updates in place only', () => {
     const old = JSON.parse(fs.readFileSync(path.join(dir, `${name}-0.1.0.tf.json`), 'utf8'));
     const now = synthExample(def).json;

@@ -1,0 +1,8 @@
+/**
+ * `cdktf-microseg/kubernetes`: the Kubernetes construct alone
+ * (lib/constructs/kubernetes.ts), on a cdktf or cdktn stack; nothing of the
+ * clouds is loaded.
+ */
+export { Dependable, KubernetesSegmentation, KubernetesSegmentationProps } from './constructs/kubernetes';
+export type { KubernetesEmission, KubernetesEmitOptions } from './targets/kubernetes/emit';
+export type { KubernetesPlan, PlannedRule, PlannedSegment } from './targets/kubernetes/plan';
