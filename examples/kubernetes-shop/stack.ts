@@ -9,7 +9,7 @@
  */
 import * as path from 'path';
 import { Construct } from 'constructs';
-// In your own project: from 'cdktf-microseg' (or 'cdktf-microseg/kubernetes').
+// In your own project: from 'cdktf-microseg'.
 import { KubernetesSegmentation, SegmentationPolicy } from '../../lib';
 import { Ref, Terraform } from '../_support/terraform';
 

@@ -10,10 +10,9 @@
  * cdktn, plus a ts-node run each) but the only check that the page works.
  */
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { codeBlocks, CoreName, runPage, steps } from './literal';
-import { packInto, ROOT } from './tarball';
+import { packedForTests, ROOT } from './tarball';
 
 const PAGE = 'docs/getting-started.md';
 const blocks = codeBlocks(fs.readFileSync(path.join(ROOT, PAGE), 'utf8'));
@@ -22,17 +21,7 @@ type Json = Record<string, any>;
 const read = (f: string): Json => JSON.parse(fs.readFileSync(f, 'utf8'));
 
 describe(PAGE, () => {
-  let tmp = '';
-  let tarball = '';
-
-  beforeAll(() => {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'microseg-getting-started-'));
-    tarball = packInto(tmp).tarball;
-  }, 120_000);
-
-  afterAll(() => {
-    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
-  });
+  const packed = packedForTests('microseg-getting-started-');
 
   it('holds only blocks the test runs, a run for each core, and the files the page needs', () => {
     for (const core of ['cdktf', 'cdktn'] as const) {
@@ -49,10 +38,10 @@ describe(PAGE, () => {
   });
 
   it.each(['cdktf', 'cdktn'] as CoreName[])('works as written on %s, from the packed tarball, in an empty folder', (core) => {
-    const dir = path.join(tmp, `shop-${core}`);
+    const dir = path.join(packed.tmp, `shop-${core}`);
     fs.mkdirSync(dir);
     const t0 = Date.now();
-    const done = runPage(blocks, { page: PAGE, dir, core, tarball, packageName: 'cdktf-microseg' });
+    const done = runPage(blocks, { page: PAGE, dir, core, tarball: packed.tarball, packageName: 'cdktf-microseg' });
     if (process.env.MICROSEG_PRINT) console.log(core, Date.now() - t0, done);
 
     // Only the chosen core, and its own provider scope.

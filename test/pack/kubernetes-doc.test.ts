@@ -5,32 +5,21 @@
  * shows, and the command line compiles and verifies the same policy.
  */
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { codeBlocks, CoreName, runPage, section, steps } from './literal';
-import { packInto, ROOT } from './tarball';
+import { packedForTests, ROOT } from './tarball';
 
 const PAGE = 'docs/kubernetes.md';
 const blocks = codeBlocks(section(fs.readFileSync(path.join(ROOT, PAGE), 'utf8'), 'Getting started'));
 
 describe(`${PAGE}: Getting started`, () => {
-  let tmp = '';
-  let tarball = '';
-
-  beforeAll(() => {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'microseg-kubernetes-doc-'));
-    tarball = packInto(tmp).tarball;
-  }, 120_000);
-
-  afterAll(() => {
-    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
-  });
+  const packed = packedForTests('microseg-kubernetes-doc-');
 
   it.each(['cdktf', 'cdktn'] as CoreName[])('works as written on %s, from the packed tarball, in an empty folder', (core) => {
     expect(steps(blocks, PAGE, core).filter((b) => b.lang === 'text')).toHaveLength(2);
-    const dir = path.join(tmp, `k8s-${core}`);
+    const dir = path.join(packed.tmp, `k8s-${core}`);
     fs.mkdirSync(dir);
-    runPage(blocks, { page: PAGE, dir, core, tarball, packageName: 'cdktf-microseg' });
+    runPage(blocks, { page: PAGE, dir, core, tarball: packed.tarball, packageName: 'cdktf-microseg' });
 
     expect(fs.existsSync(path.join(dir, 'node_modules', core === 'cdktf' ? 'cdktn' : 'cdktf'))).toBe(false);
     const stack = JSON.parse(fs.readFileSync(path.join(dir, 'cdktf.out', 'stacks', 'shop', 'cdk.tf.json'), 'utf8'));

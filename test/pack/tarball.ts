@@ -5,6 +5,7 @@
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 
 export const ROOT = path.join(__dirname, '..', '..');
@@ -70,4 +71,17 @@ export function packInto(dir: string): Packed {
 /** The version of a package installed in this repository (what the consumer projects install too, from the npm cache). */
 export function installedVersion(pkg: string): string {
   return JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', pkg, 'package.json'), 'utf8')).version;
+}
+
+/** Inside a describe: a temporary folder with the packed tarball in it before the tests, removed after them. */
+export function packedForTests(prefix: string): { readonly tmp: string; readonly tarball: string; readonly files: string[] } {
+  const state = { tmp: '', tarball: '', files: [] as string[] };
+  beforeAll(() => {
+    state.tmp = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+    Object.assign(state, packInto(state.tmp));
+  }, 120_000);
+  afterAll(() => {
+    if (state.tmp) fs.rmSync(state.tmp, { recursive: true, force: true });
+  });
+  return state;
 }
