@@ -68,6 +68,26 @@ describe.each(CORES)('on %s', (core) => {
     expect(bodies(json, ['depends_on'])).toEqual([...bodies(cli.terraform), ...bodies(cli.terraform)].sort());
   });
 
+  it("with guardrails as AdminNetworkPolicies: the CLI's manifests, and every allow policy waits for the barrier that waits for them", () => {
+    const doc = JSON.parse(JSON.stringify(policy.doc));
+    doc.targets.kubernetes.guardrails = 'admin-network-policy';
+    const admin = SegmentationPolicy.fromObject(doc);
+    const want = loadBackend('kubernetes').compile(resolve(admin)).terraform;
+    const json = synthStack('k', (stack) => {
+      new KubernetesSegmentation(stack, 'seg', { policy: admin });
+    }, { core });
+    const manifests = Object.keys(json.resource.kubernetes_manifest ?? {});
+    expect(manifests.length).toBeGreaterThan(0);
+    expect(manifests.length).toBe(Object.keys(want.resource.kubernetes_manifest).length);
+    const strip = (b: Record<string, unknown>) => JSON.stringify({ ...b, '//': undefined, depends_on: undefined });
+    expect(Object.values<any>(json.resource.kubernetes_manifest).map(strip).sort()).toEqual(Object.values<any>(want.resource.kubernetes_manifest).map(strip).sort());
+    expect(bodies(json, ['depends_on'])).toEqual(bodies(want, ['depends_on']));
+    const [barrier, ...more] = Object.keys(json.resource.terraform_data);
+    expect(more).toEqual([]);
+    expect([...json.resource.terraform_data[barrier].depends_on].sort()).toEqual(manifests.map((m) => `kubernetes_manifest.${m}`).sort());
+    for (const [name, p] of Object.entries<any>(json.resource[POLICY])) expect([name, p.depends_on]).toEqual([name, name.includes('_allow_') ? [`terraform_data.${barrier}`] : undefined]);
+  });
+
   it('a policy NetworkPolicy cannot say (ICMP) is the explicit failed state and a located error at synth', () => {
     const shop = SegmentationPolicy.fromFile(SHOP);
     expect(() =>
