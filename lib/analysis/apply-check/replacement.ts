@@ -114,13 +114,14 @@ export function classifyChanges(oldJson: TerraformJson, newJson: TerraformJson):
   const inherited = new Map<string, { type: string; body: Record<string, any> }>();
   for (const [addr, r] of oldRes) inherited.set(moves.get(addr) ?? addr, r);
   const out: ResourceChange[] = [];
-  for (const [addr, r] of newRes) {
+  for (const [addr, declared] of newRes) {
     const o = inherited.get(addr);
-    const cbd = r.body?.lifecycle?.create_before_destroy === true;
+    const cbd = declared.body?.lifecycle?.create_before_destroy === true;
     if (!o) {
-      out.push({ address: addr, type: r.type, action: 'create', createBeforeDestroy: cbd, attributes: [], new: r.body });
+      out.push({ address: addr, type: declared.type, action: 'create', createBeforeDestroy: cbd, attributes: [], new: declared.body });
       continue;
     }
+    const r = { type: declared.type, body: withIgnored(o.body, declared.body) };
     const keys = [...new Set([...Object.keys(o.body), ...Object.keys(r.body)])].filter((k) => !META.has(k)).sort();
     const changed = keys.filter((k) => !same(o.body[k], r.body[k]));
     if (changed.length === 0) {
@@ -148,6 +149,20 @@ export function classifyChanges(oldJson: TerraformJson, newJson: TerraformJson):
     out.push({ address: addr, type: r.type, action: 'destroy', createBeforeDestroy: false, attributes: [], old: r.body });
   }
   return out.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
+}
+
+/**
+ * What the live object holds after an update: the new configuration, except
+ * the attributes `lifecycle.ignore_changes` names, which keep their old
+ * values (Terraform neither compares nor writes them).
+ */
+function withIgnored(old: Record<string, any>, body: Record<string, any>): Record<string, any> {
+  const ignored: unknown = body?.lifecycle?.ignore_changes;
+  if (!Array.isArray(ignored) || ignored.length === 0) return body;
+  const out = { ...body };
+  for (const k of ignored) if (typeof k === 'string' && !META.has(k)) out[k] = old[k];
+  for (const k of Object.keys(out)) if (out[k] === undefined) delete out[k];
+  return out;
 }
 
 /** The addresses a body refers to: `${TYPE.NAME.attr}` anywhere in it, and `depends_on`. */

@@ -9,9 +9,19 @@
  */
 import { AzureFlowLogsDoc } from '../../model/types';
 import { emitAzureFlowLog } from './flow-logs';
-import { defined, Emission, EmittedResource, ResourceList, addressOf, refOf } from '../emit';
+import { defined, Emission, EmittedLifecycle, EmittedResource, MovedBlock, ResourceList, addressOf, refOf } from '../emit';
+import { logicalId } from '../logical-id';
 import { digest } from '../kit/names';
 import { ALL_ASG_KEY, AzurePlan, RuleEndpoint } from './plan';
+
+/**
+ * A rule's name is immutable in Azure; it derives from the rule's identity
+ * like its address, so it changes only when an upgrade moves a 0.1.0 address
+ * (named after the rule) here. Ignoring it on those keeps the live rule under
+ * its old name, updated in place, instead of a destroy and a create (a drop
+ * window). New names (`r<digest>.…`) never equal old ones (`<rule name>.…`).
+ */
+const NAME_KEPT: EmittedLifecycle = { ignore_changes: ['name'] };
 
 export interface AzureEmitOptions {
   /** Construct path of the segmentation below the stack (`['azure']` in the CLI's stack). */
@@ -61,16 +71,17 @@ export function emitAzure(plan: AzurePlan, opts: AzureEmitOptions): AzureEmissio
     ep.kind === 'any' ? { [`${end}_address_prefix`]: '*' } : ep.kind === 'prefixes' ? { [`${end}_address_prefixes`]: [...ep.cidrs] } : { [`${end}_application_security_group_ids`]: asgIds(ep) };
 
   const nsgs = new Map<string, EmittedResource>();
+  const moved: MovedBlock[] = [];
   for (const n of plan.nsgs) {
     const nsg = out.add('azurerm_network_security_group', [`${n.key}-nsg`], { ...place, name: n.name, tags: tags(plan.layout === 'shared' ? {} : { 'microseg-segment': n.key }) });
     nsgs.set(n.key, nsg);
     const nsgName = refOf(nsg, 'name');
     for (const r of n.rules) {
       // Construct ids are rule names ('.' read as '_', which logical ids keep), unique across NSGs since they name the segment.
-      const rid = r.name.replace(/\./g, '_');
-      out.add(
+      const idOf = (name: string) => (r.segment === undefined ? `${n.key}_${name.replace(/\./g, '_')}` : name.replace(/\./g, '_'));
+      const added = out.add(
         'azurerm_network_security_rule',
-        [r.segment === undefined ? `${n.key}_${rid}` : rid],
+        [idOf(r.name)],
         defined({
           access: r.access,
           description: r.description,
@@ -86,7 +97,10 @@ export function emitAzure(plan: AzurePlan, opts: AzureEmitOptions): AzureEmissio
           ...side(r.source, 'source'),
           ...side(r.destination, 'destination'),
         }),
+        undefined,
+        r.formerName ? NAME_KEPT : undefined,
       );
+      if (r.formerName) moved.push({ from: `${added.type}.${logicalId([...added.path.slice(0, -1), idOf(r.formerName)])}`, to: addressOf(added) });
     }
   }
 
@@ -110,5 +124,5 @@ export function emitAzure(plan: AzurePlan, opts: AzureEmitOptions): AzureEmissio
     };
   }
   if (opts.flowLogs) emitAzureFlowLog(out, opts.flowLogs, { policy: plan.policy, location: opts.location, tags: tags({}) });
-  return { resources: out.resources, moved: [], identities: { apiVersion: 'microseg/v1', policy: plan.policy, target: 'azure', segments }, asgs, nsgs, segmentLabels: plan.segmentLabelAsgs, segmentNsgs: plan.segmentNsgs };
+  return { resources: out.resources, moved, identities: { apiVersion: 'microseg/v1', policy: plan.policy, target: 'azure', segments }, asgs, nsgs, segmentLabels: plan.segmentLabelAsgs, segmentNsgs: plan.segmentNsgs };
 }

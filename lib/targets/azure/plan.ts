@@ -40,6 +40,7 @@ import { ALL_SEGMENTS_KEY } from '../../resolve/labels';
 import { Action, Direction, Origin, ResolvedPolicy, SideEntry } from '../../resolve/ir';
 import { chunk } from '../kit/chunks';
 import { fitName, fitText, hash32 } from '../kit/names';
+import { identityCode, ruleIdentity } from '../kit/rule-identity';
 import { largestContributors, Reporter } from '../kit/report';
 import { portTexts } from '../kit/services';
 import { AZURE_LIMITS, AZURE_PREFIX_MAX, AzureLimits } from './limits';
@@ -74,10 +75,12 @@ export type RuleEndpoint =
   | { readonly kind: 'any' };
 
 export interface PlannedRule {
-  /** Stable identity, independent of NSG and priority: `segment|dir|origin|protocol|peer`. */
+  /** Stable identity, independent of NSG, priority and rule names: `segment|dir|r<identity code>|protocol|peer`. */
   readonly key: string;
   /** Azure rule name (≤ nameMax), also the construct id. */
   readonly name: string;
+  /** The name 0.1.0 gave it (from the rule name), when different: the emitter moves that address here. */
+  readonly formerName?: string;
   readonly direction: AzureDirection;
   readonly access: AzureAccess;
   readonly priority: number;
@@ -192,23 +195,38 @@ const PROTO_TAG: Record<AzureProtocol, string> = { Tcp: 'tcp', Udp: 'udp', Icmp:
 // rules of one segment side
 
 interface Group {
+  /** The first of the merged rules (by name): its kind and location stand for the group in errors. */
   origin: Origin;
+  /** Every rule and guardrail of the group's identity, sorted. */
+  origins: string[];
+  code: string;
   services: ServiceSet;
   segments: Set<string>;
   addresses: AddressSet;
 }
 
-/** Group a side's entries by origin (one rule or guardrail has one service set), merging its peers. */
-function groupEntries(entries: readonly SideEntry[]): Group[] {
+/**
+ * Group a side's entries by rule identity (kit/rule-identity.ts), merging
+ * peers and services: rules of one identity relate the same peers, so one
+ * Azure rule per protocol and peer chunk holds them all, and renaming or
+ * widening any of them updates it in place.
+ */
+function groupEntries(ir: ResolvedPolicy, entries: readonly SideEntry[]): Group[] {
   const groups = new Map<string, Group>();
   for (const e of entries) {
-    const k = `${e.origin.name}\u0000${e.services.toString()}`;
+    const k = ruleIdentity(ir, e.origin);
     let g = groups.get(k);
-    if (!g) groups.set(k, (g = { origin: e.origin, services: e.services, segments: new Set(), addresses: AddressSet.EMPTY }));
+    if (!g) groups.set(k, (g = { origin: e.origin, origins: [], code: identityCode(k), services: ServiceSet.EMPTY, segments: new Set(), addresses: AddressSet.EMPTY }));
+    if (!g.origins.includes(e.origin.name)) {
+      g.origins.push(e.origin.name);
+      if (e.origin.name < g.origin.name) g.origin = e.origin;
+    }
+    g.services = g.services.union(e.services);
     if (e.peer.kind === 'segment') g.segments.add(e.peer.segment);
     else g.addresses = g.addresses.union(e.peer.addresses);
   }
-  return [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, g]) => g);
+  for (const g of groups.values()) g.origins.sort();
+  return [...groups.values()].sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
 }
 
 type Unprioritised = Omit<PlannedRule, 'priority'>;
@@ -274,7 +292,7 @@ function sideRules(
   const direction: AzureDirection = dir === 'ingress' ? 'Inbound' : 'Outbound';
   const access: AzureAccess = action === 'allow' ? 'Allow' : 'Deny';
   const own: RuleEndpoint = { kind: 'asgs', segments: [segment] };
-  for (const g of groupEntries(side[action])) {
+  for (const g of groupEntries(ir, side[action])) {
     const parts = protocolParts(g.services);
     if (!parts) {
       // Reported once per rule, not once per segment side it reaches.
@@ -323,9 +341,12 @@ function sideRules(
     for (const part of parts) {
       for (const peer of peers) {
         const dirTag = dir === 'ingress' ? 'in' : 'out';
-        const key = `${segment}|${dirTag}|${g.origin.name}|${PROTO_TAG[part.protocol]}|${peer.tag}`;
-        const baseName = `${g.origin.name}.${dirTag}.${segment}.${PROTO_TAG[part.protocol]}.${peer.tag.replace(/[^A-Za-z0-9]+/g, '-')}`;
-        const name = fitName(baseName.replace(/-+$/, ''), limits.nameMax);
+        const rest = `${dirTag}.${segment}.${PROTO_TAG[part.protocol]}.${peer.tag.replace(/[^A-Za-z0-9]+/g, '-')}`;
+        const key = `${segment}|${dirTag}|r${g.code}|${PROTO_TAG[part.protocol]}|${peer.tag}`;
+        const name = fitName(`r${g.code}.${rest}`.replace(/-+$/, ''), limits.nameMax);
+        // 0.1.0 named it after the rule (the first, where rules merge): the address it moves from.
+        const formerName = fitName(`${g.origin.name}.${rest}`.replace(/-+$/, ''), limits.nameMax);
+        const who = g.origins.length === 1 ? `${g.origin.kind} ${g.origin.name}` : `rules ${g.origins.join(', ')}`;
         const what = `${access.toLowerCase()} ${part.protocol === '*' ? 'any' : part.protocol.toLowerCase()}${part.ports === '*' ? '' : '/' + part.ports.join(',')}`;
         const where = dir === 'ingress' ? `into ${segment} from ${peer.summary}` : `from ${segment} to ${peer.summary}`;
         out.push({
@@ -337,9 +358,10 @@ function sideRules(
           ports: part.ports,
           source: dir === 'ingress' ? peer.ep : own,
           destination: dir === 'ingress' ? own : peer.ep,
-          description: fitText(`policy ${ir.name}, ${g.origin.kind} ${g.origin.name}: ${what} ${where}`, limits.descriptionMax),
+          description: fitText(`policy ${ir.name}, ${who}: ${what} ${where}`, limits.descriptionMax),
           segment,
           origin: g.origin,
+          ...(formerName !== name ? { formerName } : {}),
         });
       }
     }

@@ -15,13 +15,26 @@
  *                         limited to the network (`target_resources`).
  *
  * Each rule's Terraform name is its GCP name (unique in the project, derived
- * from the policy, rule and segment names), so plan diffs read in policy
- * terms and never move when an unrelated rule changes.
+ * from the prefix and what the rule is: its identity, direction and peers,
+ * never its name or services), so renaming, reordering, widening or
+ * narrowing a rule updates it in place, and nothing moves when an unrelated
+ * rule changes. Descriptions name the rules.
  */
-import { addressOf, defined, Emission, EmittedResource, refOf, ResourceList } from '../emit';
+import { addressOf, defined, Emission, EmittedLifecycle, EmittedResource, MovedBlock, refOf, ResourceList } from '../emit';
 import { IdentitiesFile } from '../target';
 import { GCP_LOG_CONFIG } from './logging';
 import { GcpFirewallPlan, GcpPlan, gcpName } from './plan';
+
+/**
+ * A firewall's name is immutable in GCP and derives from its address (both
+ * from the rule's identity), so in steady state it never changes; it changes
+ * only when an upgrade moves a 0.1.0 address (named after the rule) here.
+ * Ignoring it on every firewall whose 0.1.0 name differs keeps the live
+ * firewall, under its old name, instead of replacing it (a drop window);
+ * no new name can equal an old one, since old names carry rule names and
+ * new ones `r<digest>`.
+ */
+const NAME_KEPT: EmittedLifecycle = { ignore_changes: ['name'] };
 
 export interface GcpEmitOptions {
   /** Construct path of the segmentation below the stack (`['gcp']` in the CLI's stack). */
@@ -60,6 +73,7 @@ export function emitGcp(plan: GcpPlan, opts: GcpEmitOptions): GcpEmission {
   if (plan.hierarchical.length && opts.guardrailParent === undefined) throw new Error('GCP hierarchical guardrails need their parent (targets.gcp.guardrailParent, or the construct\'s guardrailParent)');
   const out = new ResourceList(opts.scope);
   const firewalls = new Map<string, EmittedResource>();
+  const moved: MovedBlock[] = [];
   let segments: IdentitiesFile['segments'];
   if (plan.identity === 'secureTags') {
     const values = emitSecureTags(out, plan, opts);
@@ -98,13 +112,15 @@ export function emitGcp(plan: GcpPlan, opts: GcpEmitOptions): GcpEmission {
         source_ranges: f.sourceRanges ? [...f.sourceRanges] : undefined,
         [byTags ? 'target_tags' : 'target_service_accounts']: ids(f.targets),
       });
-      firewalls.set(f.name, out.add(FIREWALL, [f.name], body, f.name));
+      const added = out.add(FIREWALL, [f.name], body, f.name, f.formerName ? NAME_KEPT : undefined);
+      firewalls.set(f.name, added);
+      if (f.formerName) moved.push({ from: `${FIREWALL}.${f.formerName}`, to: addressOf(added) });
     }
     segments = Object.fromEntries(Object.entries(plan.identities).map(([s, v]) => [s, byTags ? { networkTags: [v] } : { serviceAccounts: [v] }]));
     // The hierarchical layer cannot match network tags; service accounts only as targets (hierarchical.ts).
     if (plan.hierarchical.length) emitHierarchical(out, plan, opts, byTags ? undefined : (segs) => ids(segs)!);
   }
-  return { resources: out.resources, moved: [], identities: { apiVersion: 'microseg/v1', policy: plan.policy, target: 'gcp', segments }, firewalls };
+  return { resources: out.resources, moved, identities: { apiVersion: 'microseg/v1', policy: plan.policy, target: 'gcp', segments }, firewalls };
 }
 
 /** The tag key of the policy and a tag value per segment. */

@@ -76,7 +76,8 @@ export function hierarchicalDrafts(ir: ResolvedPolicy, denies: readonly Draft[],
     }
     if (!ok) continue;
     if (!localByAddress && !peerByAddress) {
-      out.push({ ...d, base: `${d.base}-h` });
+      // Hierarchical rules are new since 0.1.0: nothing to move from.
+      out.push({ ...d, base: `${d.base}-h`, formerBase: undefined });
       continue;
     }
     const families: readonly Family[] = d.family ? [d.family] : FAMILIES;
@@ -88,6 +89,7 @@ export function hierarchicalDrafts(ir: ResolvedPolicy, denies: readonly Draft[],
       out.push({
         ...d,
         base: `${d.base}${d.family ? '' : `-v${fam}`}-h`,
+        formerBase: undefined,
         family: fam,
         targets: localByAddress ? [] : d.targets,
         sourceSegments: peerByAddress ? undefined : d.sourceSegments,

@@ -36,9 +36,10 @@ import { Diagnostic } from '../../model/diagnostics';
 import { AddressSet, Family } from '../../net/address';
 import { PROTO_AH, PROTO_ESP, PROTO_IPIP, ServiceSet } from '../../net/service';
 import { holdsFamily } from '../../resolve/families';
-import { Origin, ResolvedPolicy, ResolvedRule } from '../../resolve/ir';
+import { Origin, ResolvedPolicy } from '../../resolve/ir';
 import { chunkNonEmpty, nonEmpty } from '../kit/chunks';
 import { digest, fitName, fitText } from '../kit/names';
+import { MergedRule, mergeByIdentity } from '../kit/rule-identity';
 import { Reporter } from '../kit/report';
 import { portTexts } from '../kit/services';
 import { hierarchicalDrafts, notePlacement } from './hierarchical';
@@ -102,6 +103,8 @@ export interface GcpFirewallPlan {
   /** Rules and guardrails this firewall rule realises (sorted). */
   readonly origins: readonly string[];
   readonly description: string;
+  /** The name 0.1.0 gave it (from the rule name), when different: the emitter moves that address here. */
+  readonly formerName?: string;
 }
 
 export interface GcpPlanOptions {
@@ -231,8 +234,10 @@ const FAMILIES: readonly Family[] = [4, 6];
 const ALL_OF: Record<Family, string> = { 4: '0.0.0.0/0', 6: '::/0' };
 
 export interface Draft {
-  /** Readable base name before the chunk suffix and fitting. */
+  /** Base name before the chunk suffix and fitting: from the rule's identity, never its name. */
   base: string;
+  /** The base 0.1.0 derived from the rule name (for `moved` blocks). */
+  formerBase?: string;
   direction: GcpDirection;
   action: GcpAction;
   kind: GcpRuleKind;
@@ -286,13 +291,19 @@ export function planGcp(ir: ResolvedPolicy, opts: GcpPlanOptions = {}): GcpPlan 
     for (const [f, t] of r.segmentPairs) identityDeny.set(pairKey(f, t), (identityDeny.get(pairKey(f, t)) ?? ServiceSet.EMPTY).union(r.services));
   }
 
-  for (const r of ir.rules) {
-    if (r.services.isEmpty()) continue;
+  // One firewall family per rule identity (kit/rule-identity.ts): rules relating the same peers are merged, names never carry a rule name.
+  for (const m of mergeByIdentity(ir)) {
+    const r = m.rule;
+    if (m.services.isEmpty()) continue;
+    const services = m.services;
+    const origins = [...m.origins];
     const deny = r.origin.action === 'deny';
     const action: GcpAction = deny ? 'deny' : 'allow';
     const kind: GcpRuleKind = deny ? 'deny' : 'allow';
     const priority = deny ? DENY_PRIORITY : ALLOW_PRIORITY;
-    const base = `${prefix}-${r.origin.name}`;
+    const base = `${prefix}-r${m.code}`;
+    // 0.1.0 named firewalls after the rule; a merged identity moves from its first rule's.
+    const former = `${prefix}-${origins[0]}`;
 
     // Ingress by source identity: group the destinations by their source set.
     const byTarget = new Map<string, string[]>();
@@ -306,7 +317,7 @@ export function planGcp(ir: ResolvedPolicy, opts: GcpPlanOptions = {}): GcpPlan 
     }
     for (const g of groups.values()) {
       const disc = groups.size > 1 ? `-${discriminator('from', g.sources)}` : '';
-      const split = r.services.hasIcmp() && !r.services.isAny();
+      const split = services.hasIcmp() && !services.isAny();
       // A rule matching by identity has no address family; ICMP differs per family, so it is split with destination ranges.
       const families: readonly (Family | undefined)[] = split ? FAMILIES : [undefined];
       for (const fam of families) {
@@ -316,6 +327,7 @@ export function planGcp(ir: ResolvedPolicy, opts: GcpPlanOptions = {}): GcpPlan 
         if (targets.length === 0 || sources.length === 0) continue;
         drafts.push({
           base: `${base}-${DIR_CODE.INGRESS}${disc}-id${fam ? `-v${fam}` : ''}`,
+          formerBase: `${former}-${DIR_CODE.INGRESS}${disc}-id${fam ? `-v${fam}` : ''}`,
           direction: 'INGRESS',
           action,
           kind,
@@ -324,8 +336,8 @@ export function planGcp(ir: ResolvedPolicy, opts: GcpPlanOptions = {}): GcpPlan 
           sourceSegments: sources,
           destinationRanges: fam ? [ALL_OF[fam]] : undefined,
           family: fam,
-          services: r.services,
-          origins: [r.origin.name],
+          services,
+          origins,
           what: `from ${g.sources.join(', ')}`,
         });
       }
@@ -340,6 +352,7 @@ export function planGcp(ir: ResolvedPolicy, opts: GcpPlanOptions = {}): GcpPlan 
         if (cidrs.length === 0 || targets.length === 0) continue;
         drafts.push({
           base: `${base}-${DIR_CODE.INGRESS}-v${fam}`,
+          formerBase: `${former}-${DIR_CODE.INGRESS}-v${fam}`,
           direction: 'INGRESS',
           action,
           kind,
@@ -347,8 +360,8 @@ export function planGcp(ir: ResolvedPolicy, opts: GcpPlanOptions = {}): GcpPlan 
           targets,
           sourceRanges: cidrs,
           family: fam,
-          services: r.services,
-          origins: [r.origin.name],
+          services,
+          origins,
           what: `from ${r.fromAddresses.map((a) => a.label).join(', ')}`,
         });
       }
@@ -364,6 +377,7 @@ export function planGcp(ir: ResolvedPolicy, opts: GcpPlanOptions = {}): GcpPlan 
         drafts.push(
           ...egressDrafts({
             base: `${base}-${DIR_CODE.EGRESS}-v${fam}`,
+            formerBase: `${former}-${DIR_CODE.EGRESS}-v${fam}`,
             direction: 'EGRESS',
             action,
             kind,
@@ -371,8 +385,8 @@ export function planGcp(ir: ResolvedPolicy, opts: GcpPlanOptions = {}): GcpPlan 
             targets,
             destinationRanges: cidrs,
             family: fam,
-            services: r.services,
-            origins: [r.origin.name],
+            services,
+            origins,
             what: `to ${r.toAddresses.map((a) => a.label).join(', ')}`,
           }),
         );
@@ -380,7 +394,7 @@ export function planGcp(ir: ResolvedPolicy, opts: GcpPlanOptions = {}): GcpPlan 
     }
 
     // Egress towards segments, by their addresses (allows only; identity denies are on the ingress side).
-    if (!deny) drafts.push(...egressTowardsSegments(ir, r, base, identityDeny, pairKey));
+    if (!deny) drafts.push(...egressTowardsSegments(ir, m, base, former, identityDeny, pairKey));
   }
 
   // Explicit default deny, both directions and families, for every identity of the policy.
@@ -449,21 +463,23 @@ function egressDrafts(d: Draft): Draft[] {
   const rest = ServiceSet.ANY.subtract(d.services);
   return [
     { ...d, kind: 'broad', priority: BROAD_ALLOW_PRIORITY, services: d.services },
-    { ...d, base: `${d.base}-x`, kind: 'except', action: 'deny', priority: EXCEPT_PRIORITY, services: rest, what: `${d.what}, except ${rest}` },
+    { ...d, base: `${d.base}-x`, formerBase: d.formerBase && `${d.formerBase}-x`, kind: 'except', action: 'deny', priority: EXCEPT_PRIORITY, services: rest, what: `${d.what}, except ${rest}` },
   ];
 }
 
 function egressTowardsSegments(
   ir: ResolvedPolicy,
-  r: ResolvedRule,
+  merged: MergedRule,
   base: string,
+  former: string,
   identityDeny: ReadonlyMap<string, ServiceSet>,
   pairKey: (f: string, t: string) => string,
 ): Draft[] {
   // Per source segment: the destinations, each with the rule's services minus the guardrails' denies for that pair.
   const bySource = new Map<string, Map<string, { services: ServiceSet; addresses: AddressSet; dsts: string[] }>>();
+  const r = merged.rule;
   for (const [f, t] of r.segmentPairs) {
-    const services = r.services.subtract(identityDeny.get(pairKey(f, t)) ?? ServiceSet.EMPTY);
+    const services = merged.services.subtract(identityDeny.get(pairKey(f, t)) ?? ServiceSet.EMPTY);
     if (services.isEmpty()) continue;
     const m = bySource.get(f) ?? new Map();
     const k = services.toString();
@@ -502,10 +518,15 @@ function egressTowardsSegments(
   for (const [gk, g] of groups) {
     const dsts = [...g.dsts].sort();
     const rd = readable(g);
-    const disc = (perFamily.get(g.family) ?? 0) > 1 ? `-${rd && readableCount.get(rd) === 1 ? `to-${dsts[0]}` : `g-${digest(gk)}`}` : '';
+    const many = (perFamily.get(g.family) ?? 0) > 1;
+    const readableDisc = rd && readableCount.get(rd) === 1 ? `to-${dsts[0]}` : undefined;
+    // Who sends to whom tells a rule's egress groups apart (a source's groups have disjoint destinations); their services never do, so widening updates in place.
+    const disc = many ? `-${readableDisc ?? `g-${digest(`${g.family}|${g.sources.join(',')}|${dsts.join(',')}`)}`}` : '';
+    const formerDisc = many ? `-${readableDisc ?? `g-${digest(gk)}`}` : '';
     out.push(
       ...egressDrafts({
         base: `${base}-${DIR_CODE.EGRESS}-seg${disc}-v${g.family}`,
+        formerBase: `${former}-${DIR_CODE.EGRESS}-seg${formerDisc}-v${g.family}`,
         direction: 'EGRESS',
         action: 'allow',
         kind: 'allow',
@@ -514,7 +535,7 @@ function egressTowardsSegments(
         destinationRanges: g.cidrs,
         family: g.family,
         services: g.services,
-        origins: [r.origin.name],
+        origins: [...merged.origins],
         what: `to the addresses of ${dsts.join(', ')}`,
       }),
     );
@@ -633,6 +654,7 @@ function materialise(
           for (const dr of dstRangeChunks) {
             n++;
             const name = gcpName(total > 1 ? `${d.base}-${n}` : d.base);
+            const formerName = d.formerBase === undefined ? undefined : gcpName(total > 1 ? `${d.formerBase}-${n}` : d.formerBase);
             out.push({
               name,
               direction: d.direction,
@@ -649,6 +671,7 @@ function materialise(
               services: d.services,
               origins: [...d.origins].sort(),
               description: describe(ir.name, d),
+              ...(formerName !== undefined && formerName !== name ? { formerName } : {}),
             });
           }
   }

@@ -57,7 +57,7 @@ test('force-new attributes from the providers: ports update in place, group and 
 });
 
 test('a renamed GCP firewall is destroyed and created unordered: the moment between drops its flows', () => {
-  const moved = edited(gcp, (j) => rename(j, 'google_compute_firewall', (n) => n.includes('web-to-app') && n.includes('-in-'), '-renamed'));
+  const moved = edited(gcp, (j) => rename(j, 'google_compute_firewall', (n, b) => b.description.includes('web-to-app') && n.includes('-in-'), '-renamed'));
   const r = checkTargetApply(ir, ir, gcp, moved);
   expect(r.counts).toMatchObject({ create: 1, destroy: 1 });
   expect(r.moments).toEqual({ checked: 4, exhaustive: true, events: 2 });
@@ -66,13 +66,28 @@ test('a renamed GCP firewall is destroyed and created unordered: the moment betw
   expect(r.opened).toBe(0);
   expect(r.worst.flatMap((w) => w.examples)[0]).toMatchObject({ kind: 'dropped', from: 'web', to: 'app', service: 'tcp/8080' });
   // Same GCP name at the new address: the moment where both exist is one the API refuses.
-  expect(r.conflicts.map((c) => c.key)).toEqual([expect.stringMatching(/^firewall name 't-web-to-app-in/)]);
+  expect(r.conflicts.map((c) => c.key)).toEqual([expect.stringMatching(/^firewall name 't-r[0-9a-f]{8}-in/)]);
+});
+
+test('a name kept by lifecycle.ignore_changes (an upgraded firewall or NSG rule) updates in place, and the live object keeps its old name', () => {
+  const g = edited(gcp, (j) => {
+    const [name, fw] = Object.entries<any>(j.resource.google_compute_firewall).find(([, b]) => b.description.includes('web-to-app') && b.direction === 'INGRESS')!;
+    fw.name = 'a-new-name';
+    fw.priority += 1;
+    fw.lifecycle = { ignore_changes: ['name'] };
+    // Another firewall created under the old name would meet the live one.
+    j.resource.google_compute_firewall.other = { ...fw, name: gcp.terraform.resource.google_compute_firewall[name].name, lifecycle: undefined };
+  });
+  const c = classifyChanges(gcp.terraform, g.terraform).filter((x) => x.action !== 'keep');
+  expect(c.map((x) => `${x.action} ${x.attributes.join(',')}`).sort()).toEqual(['create ', 'update priority']);
+  const r = checkTargetApply(ir, ir, gcp, g);
+  expect(r.conflicts.map((x) => x.key)).toEqual([expect.stringMatching(/^firewall name 't-r[0-9a-f]{8}-in-id'/)]);
 });
 
 test('a replacement created before destroyed keeps flows; on AWS the same rule content twice is a conflict', () => {
   // GCP: a new name forces replacement; with create_before_destroy the old firewall stays until the new one exists.
   const g = edited(gcp, (j) => {
-    const fw = Object.values<any>(j.resource.google_compute_firewall).find((b) => b.name.includes('web-to-app') && b.direction === 'INGRESS');
+    const fw = Object.values<any>(j.resource.google_compute_firewall).find((b) => b.description.includes('web-to-app') && b.direction === 'INGRESS');
     fw.name += '-2';
     fw.lifecycle = { create_before_destroy: true };
   });

@@ -82,8 +82,11 @@ describe('spec example', () => {
       expect(r.description.length).toBeLessThanOrEqual(140);
     }
     const names = Object.values<any>(out.terraform.resource.azurerm_network_security_rule).map((r) => r.name);
-    expect(names).toContain('web-to-app.in.shop-app-prod.tcp.asg');
-    expect(names).toContain('staging-never-reaches-prod.out.shop-app-staging.any.asg');
+    // Named after what the rule is (its identity code), never the rule's name; the description names the rule.
+    for (const n of names) if (!n.startsWith('deny-all-')) expect(n).toMatch(/^r[0-9a-f]{8}\.(in|out)\./);
+    const rules = Object.values<any>(out.terraform.resource.azurerm_network_security_rule);
+    expect(rules.filter((r) => /^r[0-9a-f]{8}\.in\.shop-app-prod\.tcp\.asg$/.test(r.name)).map((r) => r.description)).toContainEqual(expect.stringContaining('rule web-to-app'));
+    expect(rules.filter((r) => /^r[0-9a-f]{8}\.out\.shop-app-staging\.any\.asg$/.test(r.name)).map((r) => r.description)).toContainEqual(expect.stringContaining('guardrail staging-never-reaches-prod'));
   });
 
   test('same policy, same bytes', () => {

@@ -14,6 +14,12 @@ import { PROTO_ICMP, PROTO_ICMPV6, PROTO_TCP, PROTO_UDP } from '../../../lib/net
 import { ResolvedPolicy } from '../../../lib/resolve/ir';
 import { resolve } from '../../../lib/resolve/resolve';
 import { IdentitiesFile } from '../../../lib/targets/target';
+import { PlannedRule } from '../../../lib/targets/azure/plan';
+
+/** The readable name 0.1.0 gave a rule (after its policy rule); today's names carry the rule's identity code instead. */
+export const readableName = (r: Pick<PlannedRule, 'name' | 'formerName'>): string => r.formerName ?? r.name;
+/** A rule's key as 0.1.0 wrote it (`segment|dir|<rule name>|protocol|peer`), for tests that look rules up by their policy rule. */
+export const formerKey = (r: Pick<PlannedRule, 'key' | 'origin'>): string => (r.origin ? r.key.replace(/\|r[0-9a-f]{8}\|/, `|${r.origin.name}|`) : r.key);
 
 export function irFromYaml(text: string, file = 'policy.yaml'): ResolvedPolicy {
   return resolve(SegmentationPolicy.fromSource(text, file));

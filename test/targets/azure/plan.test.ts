@@ -14,7 +14,7 @@ import { assignPriorities, AzurePlan, planAzure, PlannedRule, protocolParts } fr
 import { fitName } from '../../../lib/targets/kit/names';
 import { synthStack } from '../../../lib/constructs/synth';
 import { TargetOutput } from '../../../lib/targets/target';
-import { compareFlows, irFromYaml } from './helpers';
+import { compareFlows, irFromYaml, formerKey, readableName } from './helpers';
 
 const specText = fs.readFileSync(path.join(__dirname, '../../fixtures/good/spec-example.yaml'), 'utf8');
 const spec = irFromYaml(specText, 'spec-example.yaml');
@@ -99,7 +99,7 @@ describe('priorities', () => {
       const ps = allRules(p).filter((r) => r.direction === d).map((r) => r.priority);
       expect(new Set(ps).size).toBe(ps.length);
     }
-    expect(allRules(p).filter((r) => r.access === 'Deny' && r.origin).map((r) => r.name).sort()).toEqual([
+    expect(allRules(p).filter((r) => r.access === 'Deny' && r.origin).map(readableName).sort()).toEqual([
       'staging-never-reaches-prod.in.shop-app-prod.any.asg',
       'staging-never-reaches-prod.in.shop-db-prod.any.asg',
       'staging-never-reaches-prod.in.shop-web-prod.any.asg',
@@ -142,7 +142,7 @@ describe('services and fields', () => {
     expect(fitName('short', 80)).toBe('short');
     const text = manySegments(2, `  - name: ${long}\n    from: {segment: s000}\n    to: {segment: s001}\n    services: [tcp/1-2, tcp/4-5, tcp/7-8, tcp/10-11, tcp/13-14, tcp/16-17, tcp/19-20, tcp/22-23, tcp/25-26, tcp/28-29, tcp/31-32]`);
     const p = planAzure(irFromYaml(text));
-    const names = allRules(p).map((r) => r.name);
+    const names = allRules(p).map(readableName);
     expect(names.every((n) => n.length <= 80)).toBe(true);
     expect(new Set(names).size).toBe(names.length);
     expect(allRules(p).every((r) => r.description.length <= 140)).toBe(true);
@@ -150,10 +150,10 @@ describe('services and fields', () => {
 
   test('prefixes split per address family (Azure refuses mixed families) and at the per-side quota', () => {
     const p = planAzure(spec, { limits: { prefixesPerRuleSide: 10 } });
-    const dns = allRules(p).filter((r) => r.key.startsWith('shop-app-prod|out|app-dns|udp|'));
+    const dns = allRules(p).filter((r) => formerKey(r).startsWith('shop-app-prod|out|app-dns|udp|'));
     // 38 IPv4 prefixes of "internet" in chunks of 10, and the 7 IPv6 prefixes.
     expect(dns.map((r) => (r.destination.kind === 'prefixes' ? `${r.destination.family}:${r.destination.cidrs.length}` : '?')).sort()).toEqual(['4:10', '4:10', '4:10', '4:8', '6:7']);
-    expect(dns.map((r) => r.name).sort()).toEqual([
+    expect(dns.map(readableName).sort()).toEqual([
       'app-dns.out.shop-app-prod.udp.ip4',
       // Extra chunks are named by their first prefix, not their position.
       'app-dns.out.shop-app-prod.udp.ip4-101-0-0-0-8',
@@ -170,7 +170,7 @@ describe('ASG quotas', () => {
     const every = Array.from({ length: 25 }, (_, i) => `s${String(i).padStart(3, '0')}`).join(', ');
     const ir = irFromYaml(manySegments(25, `  - {name: to-hub, from: {segments: [${every}]}, to: {segment: s000}, services: [tcp/443]}`));
     const out = compileWith(ir);
-    const hubIn = allRules(out.plan).filter((r) => r.key.startsWith('s000|in|to-hub|'));
+    const hubIn = allRules(out.plan).filter((r) => formerKey(r).startsWith('s000|in|to-hub|'));
     expect(hubIn.map((r) => (r.source.kind === 'asgs' ? r.source.segments.length : 0)).sort((a, b) => a - b)).toEqual([5, 10, 10]);
     const { mismatches, flows } = compareFlows(ir, out, { maxWorkloadAtoms: 1, outside: false });
     expect(mismatches).toEqual([]);
@@ -243,7 +243,7 @@ describe('layout', () => {
     ]);
     const shared = planAzure(spec);
     // The same rules, the same names; priorities may differ (fewer keys probe per NSG).
-    expect(allRules(out.plan).filter((r) => r.origin).map((r) => r.name).sort()).toEqual(allRules(shared).filter((r) => r.origin).map((r) => r.name).sort());
+    expect(allRules(out.plan).filter((r) => r.origin).map(readableName).sort()).toEqual(allRules(shared).filter((r) => r.origin).map(readableName).sort());
     expect(compareFlows(spec, out, { maxWorkloadAtoms: 4 }).mismatches).toEqual([]);
   });
 });

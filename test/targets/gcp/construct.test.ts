@@ -40,10 +40,17 @@ test('the spec example compiles to the pinned Terraform JSON and identities', ()
   expect(serialiseTerraform(backend.compile(ir).terraform)).toBe(serialiseTerraform(out.terraform));
 });
 
+/** The firewall 0.1.0 named `old` (after its rule), found through the moved block to today's address. */
+function firewallOnceNamed(tf: Record<string, any>, old: string): Record<string, any> {
+  const m = (tf.moved as { from: string; to: string }[]).find((x) => x.from === `google_compute_firewall.${old}`);
+  if (!m) throw new Error(`no moved block from ${old}`);
+  return tf.resource.google_compute_firewall[m.to.slice('google_compute_firewall.'.length)];
+}
+
 test('missing project and network become Terraform variables; declared ones are used', () => {
   const out = backend.compile(ir);
   expect(Object.keys(out.terraform.variable)).toEqual(['gcp_network', 'gcp_project']);
-  const fw = out.terraform.resource.google_compute_firewall['shop-web-to-app-in-id'];
+  const fw = firewallOnceNamed(out.terraform, 'shop-web-to-app-in-id');
   expect(fw).toMatchObject({ network: '${var.gcp_network}', project: '${var.gcp_project}', source_tags: ['shop-shop-web-prod'], target_tags: ['shop-shop-app-prod'] });
   expect(out.notes.filter((n) => n.code === 'MS6103')).toHaveLength(2);
 
@@ -53,7 +60,7 @@ test('missing project and network become Terraform variables; declared ones are 
   const out2 = loadBackend('gcp').compile(ir2);
   expect(out2.terraform.variable).toBeUndefined();
   expect(out2.terraform.provider.google).toEqual([{ project: 'shop-prod-123' }]);
-  const fw2 = out2.terraform.resource.google_compute_firewall['shop-web-to-app-in-id'];
+  const fw2 = firewallOnceNamed(out2.terraform, 'shop-web-to-app-in-id');
   expect(fw2).toMatchObject({
     network: 'projects/shop-prod-123/global/networks/main',
     source_service_accounts: ['shop-shop-web-prod@shop-prod-123.iam.gserviceaccount.com'],
@@ -79,9 +86,8 @@ test('construct API: tokens as props, networkTag, serviceAccount, identities', (
   expect(() => seg!.networkTag('nope')).toThrow(/unknown segment/);
   // The project is a token: the email embeds it and resolves at synth.
   expect(sa!.serviceAccount('shop-db-prod')).toMatch(/^sa-shop-db-prod@\$\{TfToken\[TOKEN\.\d+\]\}\.iam\.gserviceaccount\.com$/);
-  const fws = tf.resource.google_compute_firewall;
-  expect(fws['prod-web-to-app-in-id'].network).toBe('${google_compute_network.net.id}');
-  expect(fws['sa-web-to-app-in-id'].target_service_accounts).toEqual(['sa-shop-app-prod@${var.project}.iam.gserviceaccount.com']);
+  expect(firewallOnceNamed(tf, 'prod-web-to-app-in-id').network).toBe('${google_compute_network.net.id}');
+  expect(firewallOnceNamed(tf, 'sa-web-to-app-in-id').target_service_accounts).toEqual(['sa-shop-app-prod@${var.project}.iam.gserviceaccount.com']);
   expect(seg!.identities.segments['shop-app-staging']).toEqual({ networkTags: ['prod-shop-app-staging'] });
   expect(seg!.emission.firewalls.size).toBe(13);
 });

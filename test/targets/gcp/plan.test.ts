@@ -17,7 +17,9 @@ const docOf = (f: string) => parse(fs.readFileSync(fixture(f), 'utf8'));
 const irOf = (doc: unknown, file = 'policy.yaml') => resolve(SegmentationPolicy.fromSource(stringify(doc), file));
 const spec = () => irOf(docOf('good/spec-example.yaml'));
 const mixed = () => irOf(docOf('gcp/mixed.yaml'));
-const byName = (fws: readonly GcpFirewallPlan[]) => new Map(fws.map((f) => [f.name, f]));
+// Firewalls by the readable name 0.1.0 gave them (rule name in it): today's names carry the rule's identity instead (see the names tests).
+const readable = (f: GcpFirewallPlan) => f.formerName ?? f.name;
+const byName = (fws: readonly GcpFirewallPlan[]) => new Map(fws.map((f) => [readable(f), f]));
 
 /** Terraform-shaped JSON from a plan, for the evaluator (tags identity). */
 function asTerraform(plan: ReturnType<typeof planGcp>) {
@@ -132,6 +134,36 @@ describe('names', () => {
     expect(planGcp(irOf(doc)).firewalls.map((f) => f.name)).toEqual(names);
   });
 
+  test('names come from what a rule is: renaming, reordering or widening a rule keeps every name; no name carries a rule name', () => {
+    const doc = docOf('gcp/mixed.yaml');
+    const before = planGcp(irOf(doc)).firewalls;
+    const names = before.map((f) => f.name);
+    for (const f of before) for (const o of f.origins) expect(f.name).not.toContain(o);
+    const d2 = docOf('gcp/mixed.yaml');
+    for (const r of d2.rules) r.name = `${r.name}-renamed`;
+    d2.rules.reverse();
+    const w = d2.rules.find((r: { services: string[] }) => r.services.some((x) => /^tcp\/\d+$/.test(x)));
+    w.services = w.services.map((x: string) => (/^tcp\/\d+$/.test(x) ? `${x}-${Number(x.split('/')[1]) + 1}` : x));
+    const after = planGcp(irOf(d2)).firewalls;
+    expect(after.map((f) => f.name)).toEqual(names);
+    // Widened in place: the same name, one port more.
+    const widened = after.find((f) => f.origins.includes(w.name) && f.direction === 'INGRESS')!;
+    expect(JSON.stringify(widened.blocks)).not.toBe(JSON.stringify(before.find((f) => f.name === widened.name)!.blocks));
+  });
+
+  test('two rules relating the same peers are one firewall per side, with the union of their services and both names in its description', () => {
+    const doc = docOf('good/spec-example.yaml');
+    const base = doc.rules.find((r: { name: string }) => r.name === 'web-to-app');
+    doc.rules.push({ ...JSON.parse(JSON.stringify(base)), name: 'web-to-app-metrics', services: ['tcp/9100'] });
+    const plan = planGcp(irOf(doc));
+    const ing = plan.firewalls.filter((f) => f.origins.includes('web-to-app') && f.direction === 'INGRESS');
+    expect(ing).toHaveLength(1);
+    expect(ing[0].origins).toEqual(['web-to-app', 'web-to-app-metrics']);
+    expect(ing[0].blocks).toEqual([{ protocol: 'tcp', ports: ['8080', '9100'] }]);
+    expect(ing[0].description).toBe('microseg policy shop, rules web-to-app, web-to-app-metrics: ingress allow tcp/8080, tcp/9100 from shop-web-prod');
+    expect(plan.firewalls.filter((f) => f.origins.includes('web-to-app-metrics')).every((f) => f.origins.includes('web-to-app'))).toBe(true);
+  });
+
   test('descriptions name the policy and the rule', () => {
     const f = byName(planGcp(spec()).firewalls).get('shop-web-to-app-in-id')!;
     expect(f.description).toBe('microseg policy shop, web-to-app: ingress allow tcp/8080 from shop-web-prod');
@@ -143,7 +175,7 @@ describe('priorities', () => {
     const plan = planGcp(mixed());
     const denies = plan.firewalls.filter((f) => f.kind === 'deny');
     const allows = plan.firewalls.filter((f) => f.action === 'allow');
-    expect(denies.map((f) => f.name).sort()).toEqual(['mixed-block-bad-in-v4', 'mixed-dev-not-prod-in-id', 'mixed-no-exfil-eg-v4']);
+    expect(denies.map(readable).sort()).toEqual(['mixed-block-bad-in-v4', 'mixed-dev-not-prod-in-id', 'mixed-no-exfil-eg-v4']);
     expect(Math.max(...denies.map((f) => f.priority))).toBeLessThan(Math.min(...allows.map((f) => f.priority)));
     expect(new Set(plan.firewalls.map((f) => f.priority))).toEqual(new Set([DENY_PRIORITY, ALLOW_PRIORITY, EXCEPT_PRIORITY, BROAD_ALLOW_PRIORITY, DEFAULT_DENY_PRIORITY]));
     const fws = byName(plan.firewalls);
@@ -158,7 +190,7 @@ describe('priorities', () => {
   test('a deny guardrail between segments is on the ingress side only, by source identity', () => {
     const plan = planGcp(spec());
     const g = plan.firewalls.filter((f) => f.origins.includes('staging-never-reaches-prod'));
-    expect(g.map((f) => [f.name, f.direction, f.sourceSegments])).toEqual([
+    expect(g.map((f) => [readable(f), f.direction, f.sourceSegments])).toEqual([
       ['shop-staging-never-reaches-prod-in-id', 'INGRESS', ['shop-app-staging']],
     ]);
     expect(plan.notes.map((n) => n.code)).toEqual(['MS6101', 'MS6101', 'MS6102']);
@@ -196,7 +228,8 @@ describe('quota splits', () => {
     expect(pairs.size).toBe(80 * 80);
     const many = plan.firewalls.filter((f) => f.origins[0] === 'many-in');
     expect(many.map((f) => f.sourceRanges!.length)).toEqual([5000, 1000]);
-    expect(many.map((f) => f.name)).toEqual(['wide-many-in-in-v4-1', 'wide-many-in-in-v4-2']);
+    expect(many.map(readable)).toEqual(['wide-many-in-in-v4-1', 'wide-many-in-in-v4-2']);
+    expect(many.map((f) => f.name)).toEqual([expect.stringMatching(/^wide-r[0-9a-f]{8}-in-v4-1$/), expect.stringMatching(/^wide-r[0-9a-f]{8}-in-v4-2$/)]);
     for (const f of plan.firewalls) expect(f.targets.length).toBeLessThanOrEqual(70);
   });
 
