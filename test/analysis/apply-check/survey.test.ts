@@ -1,7 +1,7 @@
 /**
  * The survey of docs/ci.md as a test: policies of examples/ and
  * test/fixtures, each edit of edits.ts both ways, every cloud, judged by the
- * apply check. A sample of three policies by default (a few seconds);
+ * apply check. A sample of two small policies by default (seconds);
  * MICROSEG_DEEP=1 surveys every policy that compiles and prints the tally.
  * The numbers are pinned: an edit that becomes unsafe fails here.
  */
@@ -11,19 +11,19 @@ const DEEP = Boolean(process.env.MICROSEG_DEEP);
 // Measured 2 December 2026 (docs/ci.md). What is left: AWS widening and narrowing (ports in the rule id; overflow
 // groups), Azure priorities when a new segment's rules probe into a slot another rule leaves.
 const EXPECTED_DEEP = { aws: 46, azure: 2, gcp: 0 };
-const EXPECTED_SAMPLE_TRANSITIONS = 116;
+const EXPECTED_SAMPLE_TRANSITIONS = 84;
 const EXPECTED_SAMPLE = {
   unsafe: { aws: 4, azure: 0, gcp: 0 },
   failures: [
-    'examples/shop/policy.yaml widen forward aws: dropped 1, opened 0, conflicts 0, identities 0',
-    'examples/shop/policy.yaml widen back aws: dropped 1, opened 0, conflicts 0, identities 1',
     'test/fixtures/good/spec-example.yaml widen forward aws: dropped 1, opened 0, conflicts 0, identities 0',
     'test/fixtures/good/spec-example.yaml widen back aws: dropped 1, opened 0, conflicts 0, identities 1',
+    'test/fixtures/lint/address-leak-ok.yaml widen forward aws: dropped 2, opened 0, conflicts 0, identities 0',
+    'test/fixtures/lint/address-leak-ok.yaml widen back aws: dropped 2, opened 0, conflicts 0, identities 2',
   ],
 };
-const SAMPLE = ['examples/shop/policy.yaml', 'test/fixtures/good/spec-example.yaml', 'test/fixtures/gcp/mixed.yaml'];
+const SAMPLE = ['test/fixtures/good/spec-example.yaml', 'test/fixtures/lint/address-leak-ok.yaml'];
 
-test(DEEP ? 'every policy of examples/ and test/fixtures, every edit, both ways' : 'three policies, every edit, both ways', () => {
+test(DEEP ? 'every policy of examples/ and test/fixtures, every edit, both ways' : 'two policies, every edit, both ways', () => {
   const all = surveyPolicies();
   const policies = DEEP ? all : all.filter((p) => SAMPLE.includes(p.file));
   expect(policies.map((p) => p.file).filter((f) => SAMPLE.includes(f))).toEqual(SAMPLE);
