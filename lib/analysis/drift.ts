@@ -181,8 +181,10 @@ function canon(v: unknown): unknown {
 /** Compare the compiled fields (only those the output sets) with their live values. */
 export function changedFields(compiled: Record<string, any>, live: Record<string, any>, resources: ReadonlyMap<string, StateResource>): FieldChange[] {
   const out: FieldChange[] = [];
+  // Attributes the output's lifecycle.ignore_changes names (an upgraded rule's old cloud name) are Terraform's to leave alone: no drift.
+  const ignored = new Set<string>(Array.isArray(compiled.lifecycle?.ignore_changes) ? compiled.lifecycle.ignore_changes : []);
   for (const k of Object.keys(compiled).sort()) {
-    if (META.has(k)) continue;
+    if (META.has(k) || ignored.has(k)) continue;
     const want = resolveRefs(compiled[k], resources);
     // A reference to a resource the state lacks is reported as `removed`, not as a field change.
     if (want === undefined) continue;

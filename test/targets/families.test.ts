@@ -95,7 +95,8 @@ test('gcp: rules of a family target only segments holding it; identity halves on
     for (const s of f.sourceSegments ?? []) expect([f.name, s, families(s)]).toEqual([f.name, s, expect.arrayContaining([fam])]);
   }
   // The v6 half of the ICMP identity rule is between six, dual and open only; the v4 half between four, dual and open.
-  const byName = new Map(p.firewalls.map((f) => [f.name, f]));
+  // By the readable name 0.1.0 gave them (today's names carry the rule's identity, not its name).
+  const byName = new Map(p.firewalls.map((f) => [f.formerName ?? f.name, f]));
   expect(byName.get('t-mesh-in-id-v4')?.targets).toEqual(['dual', 'four', 'open']);
   expect(byName.get('t-mesh-in-id-v6')?.targets).toEqual(['dual', 'open', 'six']);
   expect(byName.get('t-mesh-in-id-v6')?.sourceSegments).toEqual(['dual', 'open', 'six']);

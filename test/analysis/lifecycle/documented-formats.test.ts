@@ -232,7 +232,7 @@ describe('GCP Firewall Rules Logging', () => {
     expect(c.code).toBe(0);
     const tf = JSON.parse(fs.readFileSync(path.join(tmp, 'gcp-out', 'gcp', 'cdk.tf.json'), 'utf8'));
     const fws = Object.values(tf.resource.google_compute_firewall) as { name: string; direction: string; description?: string }[];
-    const ingress = fws.find((f) => f.direction === 'INGRESS' && /app-to-db/.test(f.name))!;
+    const ingress = fws.find((f) => f.direction === 'INGRESS' && /app-to-db/.test(f.description ?? ''))!;
     expect(ingress).toBeDefined();
     const f = write('fw.jsonl', [entry(ingress.name, 'ALLOWED', 50000), entry(ingress.name, 'ALLOWED', 50001), entry('someone-elses-rule', 'DENIED', 50002)].join('\n') + '\n');
     const { report } = await stale(f);
