@@ -20,7 +20,17 @@ export interface Conflict {
 
 const str = (v: unknown) => (v === undefined || v === null ? '' : typeof v === 'string' ? v : JSON.stringify(v));
 
-function keysOf(o: LiveObject): string[] {
+/**
+ * A reference as the cloud sees it: to a replaced resource, the old and the
+ * new object are two ids, though the text is one (a rule in the old group and
+ * its copy in the new group are no duplicates).
+ */
+function refText(v: unknown, o: LiveObject, replaced: ReadonlySet<string>): string {
+  const m = typeof v === 'string' ? /^\$\{([a-z][a-z0-9_]*\.[A-Za-z_][-A-Za-z0-9_]*)\.[a-z_]+\}$/.exec(v) : null;
+  return m && replaced.has(m[1]) ? `${v} (${o.old ? 'old' : 'new'} object)` : str(v);
+}
+
+function keysOf(o: LiveObject, replaced: ReadonlySet<string>): string[] {
   const b = o.body;
   switch (o.type) {
     case 'google_compute_firewall':
@@ -42,7 +52,7 @@ function keysOf(o: LiveObject): string[] {
     case 'aws_vpc_security_group_egress_rule': {
       const peer = b.cidr_ipv4 ?? b.cidr_ipv6 ?? b.prefix_list_id ?? b.referenced_security_group_id;
       const dir = o.type.includes('ingress') ? 'ingress' : 'egress';
-      return [`${dir} rule ${str(b.ip_protocol)} ${str(b.from_port)}-${str(b.to_port)} ${str(peer)} in group ${str(b.security_group_id)}`];
+      return [`${dir} rule ${str(b.ip_protocol)} ${str(b.from_port)}-${str(b.to_port)} ${refText(peer, o, replaced)} in group ${refText(b.security_group_id, o, replaced)}`];
     }
     case 'azurerm_network_security_rule': {
       const nsg = `${str(b.resource_group_name)}/${str(b.network_security_group_name)}`;
@@ -57,9 +67,10 @@ function keysOf(o: LiveObject): string[] {
   }
 }
 
-export function conflictsOf(objects: readonly LiveObject[]): Conflict[] {
+/** `replaced`: addresses the plan replaces (references to them differ between old and new objects). */
+export function conflictsOf(objects: readonly LiveObject[], replaced: ReadonlySet<string> = new Set()): Conflict[] {
   const byKey = new Map<string, string[]>();
-  for (const o of objects) for (const k of keysOf(o)) byKey.set(k, [...(byKey.get(k) ?? []), o.address]);
+  for (const o of objects) for (const k of keysOf(o, replaced)) byKey.set(k, [...(byKey.get(k) ?? []), o.address]);
   return [...byKey.entries()]
     .filter(([, os]) => os.length > 1)
     .map(([key, os]) => ({ key, objects: os.sort() }))

@@ -19,6 +19,7 @@ import { readKubernetes } from '../../verify/kubernetes';
 import { CloudModel } from '../../verify/model';
 import { IdentitiesLike } from '../../verify/terraform';
 import { Conflict, conflictsOf } from './conflicts';
+import { IDENTITY_FIELDS, identitiesOf as idsOf, identityChanges as changesOfIdentities, IdentityChange } from './identities';
 import { compareMoment, FlowProblem } from './flows';
 import { liveObjects, momentJson } from './moment';
 import { classifyChanges, ChangeAction, ResourceChange } from './replacement';
@@ -27,14 +28,7 @@ import { describeMoment, schedule } from './schedule';
 export type { ResourceChange, ChangeAction } from './replacement';
 export type { FlowProblem } from './flows';
 export type { Conflict } from './conflicts';
-
-export interface IdentityChange {
-  readonly segment: string;
-  /** Identities workloads of the segment must carry after the apply and do not carry before. */
-  readonly attach: readonly string[];
-  /** Identities they carry before and no longer need after. */
-  readonly detach: readonly string[];
-}
+export type { IdentityChange } from './identities';
 
 export interface UnsafeMoment {
   /** Which events are done and which are pending at that moment. */
@@ -70,24 +64,11 @@ export interface ApplyCheckResult {
   readonly safe: boolean;
 }
 
-const ID_FIELDS: Record<TargetName, string[]> = {
-  aws: ['securityGroups'],
-  azure: ['applicationSecurityGroups', 'networkSecurityGroups'],
-  gcp: ['networkTags', 'serviceAccounts', 'secureTags'],
-  // Pods carry labels, not Terraform objects: nothing of theirs is created or destroyed by an apply.
-  kubernetes: [],
-};
-
 function readModel(target: TargetName, ir: ResolvedPolicy, json: Record<string, any>, ids: IdentitiesLike, segments: readonly string[]): CloudModel {
   if (target === 'aws') return readAws(json, ids, segments);
   if (target === 'azure') return readAzure(json, ids, segments, ir.internalCidrs);
   if (target === 'kubernetes') return readKubernetes(json, ids, segments);
   return readGcp(json, ids, segments);
-}
-
-function idsOf(f: IdentitiesFile, seg: string, fields: readonly string[]): string[] {
-  const e = (f.segments[seg] ?? {}) as Record<string, readonly string[] | undefined>;
-  return fields.flatMap((k) => [...(e[k] ?? [])]);
 }
 
 /**
@@ -110,13 +91,14 @@ function unionIdentities(a: IdentitiesFile, b: IdentitiesFile, segments: readonl
 
 export function checkTargetApply(oldIr: ResolvedPolicy, newIr: ResolvedPolicy, oldOut: TargetOutput, newOut: TargetOutput, opts: { examples?: number } = {}): TargetApplyCheck {
   const target = newOut.target;
-  const fields = ID_FIELDS[target];
+  const fields = IDENTITY_FIELDS[target];
   const changes = classifyChanges(oldOut.terraform, newOut.terraform);
   const common = newIr.segments.map((s) => s.name).filter((s) => oldIr.sides.has(s));
   const oldModel = readModel(target, oldIr, oldOut.terraform, oldOut.identities, common);
   const newModel = readModel(target, newIr, newOut.terraform, newOut.identities, common);
   const both = target === 'kubernetes' ? newOut.identities : unionIdentities(oldOut.identities, newOut.identities, common, fields);
   const sched = schedule(changes);
+  const replaced = new Set(changes.filter((c) => c.action === 'replace').map((c) => c.address));
 
   const flowKeys = new Set<string>();
   const conflictKeys = new Map<string, Conflict>();
@@ -125,7 +107,7 @@ export function checkTargetApply(oldIr: ResolvedPolicy, newIr: ResolvedPolicy, o
     const objects = liveObjects(changes, sched.events, m);
     const now = readModel(target, newIr, momentJson(objects), both, common);
     const flows = compareMoment(oldIr, newIr, oldModel, newModel, now, opts.examples ?? 5);
-    const conflicts = conflictsOf(objects);
+    const conflicts = conflictsOf(objects, replaced);
     const dropCount = flows.dropped;
     const openCount = flows.opened;
     for (const k of flows.keys) flowKeys.add(k);
@@ -137,18 +119,13 @@ export function checkTargetApply(oldIr: ResolvedPolicy, newIr: ResolvedPolicy, o
 
   const identitiesDestroyed: string[] = [];
   const byAddr = new Map(changes.map((c) => [c.address, c]));
-  const identityChanges: IdentityChange[] = [];
   for (const s of common) {
-    const before = idsOf(oldOut.identities, s, fields);
-    const after = idsOf(newOut.identities, s, fields);
-    for (const id of before) {
+    for (const id of idsOf(oldOut.identities, s, fields)) {
       const c = byAddr.get(id);
       if (c && (c.action === 'replace' || c.action === 'destroy') && !identitiesDestroyed.includes(id)) identitiesDestroyed.push(id);
     }
-    const attach = after.filter((x) => !before.includes(x));
-    const detach = before.filter((x) => !after.includes(x));
-    if (attach.length || detach.length) identityChanges.push({ segment: s, attach, detach });
   }
+  const identityChanges: IdentityChange[] = changesOfIdentities(oldOut.identities, newOut.identities, common, fields);
   identitiesDestroyed.sort();
   const dropped = [...flowKeys].filter((k) => k.startsWith('dropped|')).length;
   const opened = flowKeys.size - dropped;

@@ -14,13 +14,15 @@ export interface LiveObject {
   readonly body: Record<string, any>;
   /** The old object of a created-before-destroyed replacement. */
   readonly deposed: boolean;
+  /** The body is the old configuration's: its references to replaced resources mean their old objects. */
+  readonly old: boolean;
 }
 
 export function liveObjects(changes: readonly ResourceChange[], events: readonly ApplyEvent[], m: Moment): LiveObject[] {
   const done = (address: string, kind: ApplyEvent['kind']) => events.some((e) => e.address === address && e.kind === kind && m.has(e.id));
   const out: LiveObject[] = [];
   const push = (c: ResourceChange, body: Record<string, any> | undefined, deposed = false) => {
-    if (body) out.push({ address: deposed ? `${c.address}~deposed` : c.address, type: c.type, body, deposed });
+    if (body) out.push({ address: deposed ? `${c.address}~deposed` : c.address, type: c.type, body, deposed, old: body === c.old && body !== c.new });
   };
   for (const c of changes) {
     switch (c.action) {

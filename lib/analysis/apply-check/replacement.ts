@@ -143,6 +143,7 @@ export function classifyChanges(oldJson: TerraformJson, newJson: TerraformJson):
     });
   }
   propagateReplacements(out);
+  inheritCreateBeforeDestroy(out);
   const kept = new Set(newRes.keys());
   for (const [addr, r] of oldRes) {
     if (kept.has(moves.get(addr) ?? addr)) continue;
@@ -198,6 +199,26 @@ function propagateReplacements(changes: ResourceChange[]): void {
       changes[i] = { ...c, action: forced.length > 0 ? 'replace' : 'update', attributes: forced.length > 0 ? forced : attrs };
       again = true;
     });
+  }
+}
+
+/**
+ * Terraform forces create_before_destroy onto the replaced dependencies of a
+ * resource that sets it (else its own replacement would wait on itself: the
+ * new rule needs the new group, the old group waits for the old rule to go,
+ * which waits for the new rule). To a fixpoint.
+ */
+function inheritCreateBeforeDestroy(changes: ResourceChange[]): void {
+  const at = new Map(changes.map((c, i) => [c.address, i]));
+  const stack = changes.filter((c) => c.createBeforeDestroy).map((c) => c.address);
+  while (stack.length) {
+    const c = changes[at.get(stack.pop()!)!];
+    for (const y of referencesOf(c.new)) {
+      const i = at.get(y);
+      if (i === undefined || changes[i].action !== 'replace' || changes[i].createBeforeDestroy) continue;
+      changes[i] = { ...changes[i], createBeforeDestroy: true };
+      stack.push(y);
+    }
   }
 }
 

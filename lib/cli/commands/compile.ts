@@ -1,6 +1,9 @@
 /** `microseg compile POLICY --target aws|azure|gcp|all --out DIR`: Terraform JSON and identities, atomically. */
 import { Command } from 'commander';
+import * as fs from 'fs';
 import * as path from 'path';
+import { IDENTITY_FIELDS, identityChanges, identityNotes } from '../../analysis/apply-check/identities';
+import { IdentitiesFile, TargetOutput } from '../../targets/target';
 import { count } from '../../model/words';
 import { sortDiagnostics } from '../../model/diagnostics';
 import { expiredSummary } from '../../resolve/expired';
@@ -18,8 +21,9 @@ export function register(program: Command, io: CliIO, done: (code: number) => vo
     .option('--target <target>', 'aws, azure, gcp, kubernetes, a comma-separated list, or all', 'all')
     .option('--out <dir>', 'output directory', 'out')
     .option('--stub-versions', 'write "stubbed" instead of cdktf and provider versions (for golden files)', false)
+    .option('--previous <dir>', 'the output of the previous compile (DIR/<target>/identities.json): note what workloads must attach or detach')
     .addOption(todayOption())
-    .action((file: string, opts: { today?: string; target: string; out: string; stubVersions: boolean }) => {
+    .action((file: string, opts: { today?: string; target: string; out: string; stubVersions: boolean; previous?: string }) => {
       const r = loadForCommand(io, file, opts.today);
       printDiagnostics(io, r.diagnostics);
       if (!r.ok) return done(r.code);
@@ -35,12 +39,51 @@ export function register(program: Command, io: CliIO, done: (code: number) => vo
         io.err(`compile: no target could be compiled: nothing written to ${opts.out}\n`);
         return done(EXIT_USAGE);
       }
+      const previous = opts.previous === undefined ? [] : previousIdentities(io, opts.previous, c.outputs);
+      if (previous === undefined) return done(EXIT_USAGE);
       // Relative to the command's working directory, like every other path it reads.
       writeAtomically(path.resolve(io.cwd, opts.out), c.files);
       for (const o of c.outputs) {
         io.out(`${o.target}: ${count(o.stats.identities, 'identity', 'identities')}, ${count(o.stats.rules, 'rule')}, ${count(o.stats.resources, 'resource')} -> ${opts.out}/${o.target}/cdk.tf.json\n`);
       }
+      for (const line of previous) io.out(`note: ${line}\n`);
       if (r.ir.expired.length) io.out(`left out as of ${r.ir.today} (expired): ${expiredSummary(r.ir)}\n`);
       done(EXIT_OK);
     });
+}
+
+/**
+ * `--previous DIR`: per target compiled now, the identities the last compile
+ * wrote, compared with today's: what the workloads of each segment must
+ * attach or detach, in apply order (see apply-check/identities.ts). A target
+ * missing from DIR is new: nothing to compare. An unreadable file is exit 2,
+ * before anything is written.
+ */
+function previousIdentities(io: CliIO, dir: string, outputs: readonly TargetOutput[]): string[] | undefined {
+  const lines: string[] = [];
+  for (const o of outputs) {
+    const rel = path.join(dir, o.target, 'identities.json');
+    const file = path.resolve(io.cwd, rel);
+    if (!fs.existsSync(file)) continue;
+    let before: IdentitiesFile;
+    try {
+      before = JSON.parse(fs.readFileSync(file, 'utf8'));
+      if (!before || typeof before !== 'object' || typeof before.segments !== 'object' || before.segments === null) throw new Error('no "segments" object');
+    } catch (e) {
+      io.err(`${rel}: error MS0001 cannot read the previous identities: ${(e as Error).message}\n`);
+      return undefined;
+    }
+    const declared = new Set(Object.entries(o.terraform.resource ?? {}).flatMap(([t, byName]) => Object.keys(byName ?? {}).map((n) => `${t}.${n}`)));
+    const now = identitiesValues(o.identities);
+    const segments = Object.keys(o.identities.segments).filter((s) => s in before.segments).sort();
+    for (const ch of identityChanges(before, o.identities, segments, IDENTITY_FIELDS[o.target])) {
+      for (const line of identityNotes(ch, (id) => declared.has(id) || now.has(id))) lines.push(`${o.target}: ${line}`);
+    }
+  }
+  return lines;
+}
+
+/** Every identity some segment of the file still lists (a tag or account is no resource, yet it stays while listed). */
+function identitiesValues(f: IdentitiesFile): Set<string> {
+  return new Set(Object.values(f.segments).flatMap((e) => Object.values(e as Record<string, readonly string[]>).flat()));
 }

@@ -12,12 +12,20 @@
  * groups (no rules; attached by the workloads of their segments, referenced
  * by rules) live under the `label_groups` scope.
  */
-import { defined, Emission, EmittedResource, MovedBlock, ResourceList, addressOf, refOf } from '../emit';
+import { defined, Emission, EmittedLifecycle, EmittedResource, MovedBlock, ResourceList, addressOf, refOf } from '../emit';
 import { logicalId } from '../logical-id';
 import { AwsFlowLogsDoc } from '../../model/types';
 import { emitAwsFlowLog } from './flow-logs';
 import { originsTag } from './naming';
 import { AwsPlan, PlannedRule } from './plan';
+
+/**
+ * A rule whose group or source kind changes must be replaced; created first,
+ * the new rule admits its flows before the old one goes, so no moment lacks
+ * both. It can never be EC2's duplicate of the old one: a new group or a new
+ * kind of source is different content.
+ */
+const RULE_LIFECYCLE: EmittedLifecycle = { create_before_destroy: true };
 
 export interface AwsEmitOptions {
   /** Construct path of the segmentation below the stack (`['microseg']` in the CLI's stack). */
@@ -93,6 +101,8 @@ export function emitAws(plan: AwsPlan, opts: AwsEmitOptions): AwsEmission {
           tags: { ...userTags, 'microseg:policy': policy, 'microseg:segment': r.segment, 'microseg:origins': originsTag(r.origins) },
           to_port: r.protocol.toPort,
         }),
+        undefined,
+        RULE_LIFECYCLE,
       );
       for (const f of r.formerIds) moved.push({ from: `${added.type}.${logicalId([...added.path.slice(0, -1), f])}`, to: addressOf(added) });
     }

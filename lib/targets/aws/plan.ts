@@ -76,7 +76,7 @@ export type RulePeer =
   | { readonly kind: 'prefixList'; readonly family: Family; readonly list: string; readonly source: string; readonly entries: number };
 
 export interface PlannedRule {
-  /** Construct id within the segment's scope: `in-<digest>` / `out-<digest>` of the rule's content. */
+  /** Construct id within the segment's scope: `in-<digest>` / `out-<digest>` of direction, peer, protocol and first port. */
   readonly id: string;
   /** Construct ids earlier versions gave this rule (`in-<first origin>-<digest>`): `moved` blocks come from them. */
   readonly formerIds: readonly string[];
@@ -320,9 +320,20 @@ function emitSide(ir: ResolvedPolicy, w: SideWork, rep: Reporter, lists: ListSet
 // Spreading over groups and quotas
 
 /**
+ * What stays the same when a rule's port range is widened or narrowed at
+ * its upper end: direction, peer, protocol and first port. The pieces of one
+ * peer and protocol are disjoint ranges, so their first ports tell them apart.
+ */
+function anchorKey(r: Pick<DraftRule, 'direction' | 'peer' | 'protocol'>): string {
+  return [r.direction, peerKey(r.peer), r.protocol.ipProtocol, r.protocol.fromPort ?? ''].join('|');
+}
+
+/**
  * A rule's construct id: its direction and a digest of what it is (peer,
- * protocol, ports), never a rule name, so renaming a rule, or adding one
- * that grants the same, updates descriptions and tags in place.
+ * protocol, first port), never a rule name nor its last port, so renaming a
+ * rule, adding one that grants the same, or widening or narrowing its ports
+ * (`tcp/8080` → `tcp/8080-8081`) updates it in place: an
+ * `aws_vpc_security_group_*_rule` changes ports, description and tags in place.
  */
 function ruleId(r: DraftRule, key: string, length: number): string {
   return `${r.direction === 'ingress' ? 'in' : 'out'}-${digest(key, length)}`;
@@ -334,23 +345,38 @@ function formerRuleId(r: DraftRule, key: string, length: number): string {
   return `${r.direction === 'ingress' ? 'in' : 'out'}-${first}-${digest(key, length)}`;
 }
 
-function assignIds(drafts: readonly DraftRule[]): { draft: DraftRule; key: string; id: string; formerId: string }[] {
-  const withKeys = drafts.map((d) => ({ draft: d, key: ruleKey(d), id: '', formerId: '' }));
+interface IdentifiedRule {
+  readonly draft: DraftRule;
+  /** Full content key (direction, peer, protocol, both ports). */
+  readonly key: string;
+  id: string;
+  /** The id 0.1.0 gave it (`in-<first origin>-<digest of key>`). */
+  formerIds: string[];
+}
+
+function assignIds(drafts: readonly DraftRule[]): IdentifiedRule[] {
+  const withKeys: IdentifiedRule[] = drafts.map((d) => ({ draft: d, key: ruleKey(d), id: '', formerIds: [] }));
+  // Anchors are unique per segment (disjoint pieces); should two ever meet, those two fall back to their full keys.
+  const anchors = new Map<string, number>();
+  for (const w of withKeys) anchors.set(anchorKey(w.draft), (anchors.get(anchorKey(w.draft)) ?? 0) + 1);
+  const idKey = (w: IdentifiedRule) => (anchors.get(anchorKey(w.draft))! > 1 ? w.key : anchorKey(w.draft));
   let length = 8;
   for (;;) {
     for (const w of withKeys) {
-      w.id = ruleId(w.draft, w.key, length);
-      w.formerId = formerRuleId(w.draft, w.key, length);
+      w.id = ruleId(w.draft, idKey(w), length);
+      // Only 0.1.0's: Terraform refuses two moved blocks into one address, and no release wrote the ids in between.
+      w.formerIds = [formerRuleId(w.draft, w.key, length)];
     }
     if (new Set(withKeys.map((w) => w.id)).size === withKeys.length || length >= 64) break;
     length *= 2; // a digest collision: lengthen every id of this segment (practically never)
   }
-  // Placed in the order 0.1.0 placed them, so that upgrading moves no rule to another overflow group.
-  return withKeys.sort((a, b) => (a.formerId < b.formerId ? -1 : a.formerId > b.formerId ? 1 : 0));
+  // Placed in id order: ids change with neither rule names nor last ports, so a rename or a widened range moves no rule to
+  // another overflow group (a rule that must move anyway is created before destroyed, see emit.ts).
+  return withKeys.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 interface Placement {
-  readonly rules: { it: { draft: DraftRule; key: string; id: string; formerId: string }; group: number }[];
+  readonly rules: { it: IdentifiedRule; group: number }[];
   readonly used: number;
   /** `ingress4` etc.: direction and family where some rule found no group with room. */
   readonly failed: Set<string>;
@@ -408,7 +434,7 @@ function spread(
   }
   const rules: PlannedRule[] = chosen.rules.map(({ it, group }) => ({
     id: it.id,
-    formerIds: [it.formerId],
+    formerIds: it.formerIds,
     key: it.key,
     segment: seg.name,
     direction: it.draft.direction,

@@ -126,6 +126,10 @@ test('an identity that workloads carry and the plan replaces is unsafe', () => {
   const r = checkTargetApply(ir, ir, aws, a);
   expect(r.identitiesDestroyed.length).toBe(1);
   expect(r.safe).toBe(false);
+  // Its rules are created before destroyed, so Terraform makes the group so too: for a moment two groups hold one name.
+  const sg = r.changes.find((c) => c.address.startsWith('aws_security_group.'))!;
+  expect([sg.action, sg.createBeforeDestroy]).toEqual(['replace', true]);
+  expect(r.conflicts.map((c) => c.key)).toEqual([expect.stringMatching(/^group name '/)]);
 });
 
 test('moments follow dependencies: a rule is created only after its new group exists', () => {

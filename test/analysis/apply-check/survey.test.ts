@@ -13,12 +13,12 @@ const DEEP = Boolean(process.env.MICROSEG_DEEP);
 const EXPECTED_DEEP = { aws: 46, azure: 2, gcp: 0 };
 const EXPECTED_SAMPLE_TRANSITIONS = 84;
 const EXPECTED_SAMPLE = {
-  unsafe: { aws: 4, azure: 0, gcp: 0 },
+  // Widening by one more service spills a segment's rules into an overflow group; narrowing back destroys that group
+  // while workloads carry it (the apply check's identity notes say to detach it first).
+  unsafe: { aws: 2, azure: 0, gcp: 0 },
   failures: [
-    'test/fixtures/good/spec-example.yaml widen forward aws: dropped 1, opened 0, conflicts 0, identities 0',
-    'test/fixtures/good/spec-example.yaml widen back aws: dropped 1, opened 0, conflicts 0, identities 1',
-    'test/fixtures/lint/address-leak-ok.yaml widen forward aws: dropped 2, opened 0, conflicts 0, identities 0',
-    'test/fixtures/lint/address-leak-ok.yaml widen back aws: dropped 2, opened 0, conflicts 0, identities 2',
+    'test/fixtures/good/spec-example.yaml widen back aws: dropped 0, opened 0, conflicts 0, identities 1',
+    'test/fixtures/lint/address-leak-ok.yaml widen back aws: dropped 0, opened 0, conflicts 0, identities 2',
   ],
 };
 const SAMPLE = ['test/fixtures/good/spec-example.yaml', 'test/fixtures/lint/address-leak-ok.yaml'];

@@ -202,12 +202,12 @@ describe('quotas', () => {
 
   test('rules spread over several groups, each within the quota', () => {
     const p = plan(yamlPolicy(CASES.egressExternal), { rulesPerGroup: 10 });
-    // 38 IPv4 + 7 IPv6 CIDR rules, then one reference (counted in both families) that finds room in the last group.
+    // 38 IPv4 + 7 IPv6 CIDR rules and one reference (counted in both families), first fit in id order.
     expect(spreadOf(p, 'app')).toEqual([
       [10, 7],
+      [10, 1],
       [10, 0],
-      [10, 0],
-      [9, 1],
+      [9, 0],
     ]);
     expect(p.segments.find((s) => s.name === 'app')!.groups.map((g) => g.name)).toEqual(['t-app', 't-app.2', 't-app.3', 't-app.4']);
   });

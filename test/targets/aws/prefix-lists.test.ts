@@ -119,8 +119,8 @@ describe('quota', () => {
     expect(app.rules.filter((r) => r.peer.kind === 'cidr')).toHaveLength(38);
     // 38 spelled IPv4 CIDRs, the IPv6 list (7 in each family) and the db reference, first fit in id order.
     expect(load(app, 'egress')).toEqual([
-      [30, 0],
-      [16, 8],
+      [30, 7],
+      [16, 1],
     ]);
     exact(CASES.egressExternal); // (the default quota: lists on both families)
   });

@@ -1,0 +1,57 @@
+/**
+ * `compile --previous DIR`: when a segment's identity set changes, the
+ * compile names what to attach where and when. Widening the spec example's
+ * first rule by one more service spills shop-web-prod's rules into an
+ * overflow group (a new identity its workloads must carry); going back
+ * destroys that group, which must be detached first.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import YAML from 'yaml';
+import { memoryIO } from '../../lib/cli/io';
+import { main } from '../../lib/cli/main';
+import { applyEdit } from '../analysis/apply-check/edits';
+
+const root = path.join(__dirname, '../..');
+let tmp: string;
+beforeAll(() => (tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'microseg-previous-'))));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+async function run(...argv: string[]) {
+  const io = memoryIO(root);
+  const code = await main(argv, io);
+  return { code, out: io.stdout, err: io.stderr };
+}
+
+const TARGETS = { aws: { region: 'eu-west-1', vpcId: 'vpc-0123456789abcdef0' }, azure: { location: 'westeurope', resourceGroupName: 'rg' }, gcp: { project: 'p', network: 'main' } };
+
+test('an overflow group that appears is to be attached after the apply; one that goes, detached before it', async () => {
+  const base = { ...YAML.parse(fs.readFileSync(path.join(root, 'test/fixtures/good/spec-example.yaml'), 'utf8')), targets: TARGETS };
+  const a = path.join(tmp, 'a.yaml');
+  const b = path.join(tmp, 'b.yaml');
+  fs.writeFileSync(a, YAML.stringify(base));
+  fs.writeFileSync(b, YAML.stringify(applyEdit(base, 'widen')));
+  expect((await run('compile', a, '--out', path.join(tmp, 'out-a'))).code).toBe(0);
+  const wide = await run('compile', b, '--out', path.join(tmp, 'out-b'), '--previous', path.join(tmp, 'out-a'));
+  expect(wide.code).toBe(0);
+  const sg2 = JSON.parse(fs.readFileSync(path.join(tmp, 'out-b/aws/identities.json'), 'utf8')).segments['shop-web-prod'].securityGroups[1];
+  expect(sg2).toMatch(/^aws_security_group\.microseg_shop-web-prod_sg-2_/);
+  expect(wide.out.split('\n').filter((l) => l.startsWith('note:'))).toEqual([`note: aws: segment shop-web-prod: attach ${sg2} to its workloads once the apply has created it`]);
+  const back = await run('compile', a, '--out', path.join(tmp, 'out-c'), '--previous', path.join(tmp, 'out-b'));
+  expect(back.out.split('\n').filter((l) => l.startsWith('note:'))).toEqual([`note: aws: segment shop-web-prod: detach ${sg2} from its workloads before the apply, which destroys it`]);
+  // Same identities: no note.
+  const same = await run('compile', a, '--out', path.join(tmp, 'out-d'), '--previous', path.join(tmp, 'out-a'));
+  expect(same.out).not.toContain('note:');
+});
+
+test('an unreadable previous identities.json is exit 2 and nothing is written', async () => {
+  const a = path.join(tmp, 'e.yaml');
+  fs.writeFileSync(a, fs.readFileSync(path.join(root, 'test/fixtures/good/spec-example.yaml')));
+  fs.mkdirSync(path.join(tmp, 'bad/aws'), { recursive: true });
+  fs.writeFileSync(path.join(tmp, 'bad/aws/identities.json'), '{"segments": ');
+  const r = await run('compile', a, '--target', 'aws', '--out', path.join(tmp, 'out-e'), '--previous', path.join(tmp, 'bad'));
+  expect(r.code).toBe(2);
+  expect(r.err).toMatch(/bad\/aws\/identities\.json: error MS0001 cannot read the previous identities/);
+  expect(fs.existsSync(path.join(tmp, 'out-e'))).toBe(false);
+});
