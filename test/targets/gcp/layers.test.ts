@@ -57,7 +57,8 @@ describe('identity secure-tags', () => {
     expect(new Set(band('deny', (d) => /app-never-to-web|no-internet-ssh/.test(d)))).toEqual(new Set([1]));
     expect(new Set(band('allow', () => true))).toEqual(new Set([10]));
     expect(new Set(band('deny', (d) => d.includes('default deny')))).toEqual(new Set([2000]));
-    const web = rules.find((x) => x.rule_name === 't-web-to-app-in-id')!;
+    // Named after what the rule is (t-r<identity>-in-id), described after the rule.
+    const web = rules.find((x) => /^t-r[0-9a-f]{8}-in-id$/.test(x.rule_name) && String(x.description).includes('web-to-app'))!;
     expect(web.match.src_secure_tags).toEqual([{ name: '${google_tags_tag_value.t-web.id}' }]);
     expect(web.target_secure_tags).toEqual([{ name: '${google_tags_tag_value.t-app.id}' }]);
   });
