@@ -8,9 +8,11 @@
 import { survey, surveyPolicies } from './survey';
 
 const DEEP = Boolean(process.env.MICROSEG_DEEP);
-// Measured 2 December 2026 (docs/ci.md). What is left: AWS widening and narrowing (ports in the rule id; overflow
-// groups), Azure priorities when a new segment's rules probe into a slot another rule leaves.
-const EXPECTED_DEEP = { aws: 46, azure: 2, gcp: 0 };
+// Measured 2 December 2026 (docs/ci.md): 144 unsafe before Azure and GCP names left rule names, 48 after, 27 since AWS
+// rule ids left last ports. What is left: AWS overflow groups that appear or go while workloads carry them (the
+// identity notes say what to attach and detach), Azure priorities when a new segment's rule probes into a slot another
+// rule is leaving.
+const EXPECTED_DEEP = { aws: 25, azure: 2, gcp: 0 };
 const EXPECTED_SAMPLE_TRANSITIONS = 84;
 const EXPECTED_SAMPLE = {
   // Widening by one more service spills a segment's rules into an overflow group; narrowing back destroys that group
