@@ -70,7 +70,7 @@ export interface MergedRule {
   readonly origins: readonly string[];
 }
 
-/** The policy's rules merged by identity, in identity-code order (deterministic, and independent of rule names). */
+/** The policy's rules merged by identity, in the order of their first rules (the IR's, by name): diagnostics keep policy order; names never depend on it. */
 export function mergeByIdentity(ir: ResolvedPolicy, rules: readonly ResolvedRule[] = ir.rules): MergedRule[] {
   const by = new Map<string, { rule: ResolvedRule; services: ServiceSet; origins: string[] }>();
   for (const r of rules) {
@@ -84,5 +84,5 @@ export function mergeByIdentity(ir: ResolvedPolicy, rules: readonly ResolvedRule
   }
   return [...by.entries()]
     .map(([identity, e]) => ({ identity, code: identityCode(identity), rule: e.rule, services: e.services, origins: [...e.origins].sort() }))
-    .sort((a, b) => cmp(a.code, b.code) || cmp(a.identity, b.identity));
+    .sort((a, b) => cmp(a.origins[0], b.origins[0]));
 }
