@@ -64,6 +64,12 @@ export const SECURITY_TYPES: Record<TargetName, readonly string[]> = {
     'azurerm_subnet_network_security_group_association',
     'azurerm_network_interface_security_group_association',
     'azurerm_network_interface_application_security_group_association',
+    'azurerm_network_manager_network_group',
+    'azurerm_network_manager_static_member',
+    'azurerm_network_manager_security_admin_configuration',
+    'azurerm_network_manager_admin_rule_collection',
+    'azurerm_network_manager_admin_rule',
+    'azurerm_network_manager_deployment',
   ],
   gcp: [
     'google_compute_firewall',

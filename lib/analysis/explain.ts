@@ -15,6 +15,7 @@ import { ServiceSet } from '../net/service';
 import { Direction, ResolvedPolicy, SideEntry } from '../resolve/ir';
 import { ServiceResolver, isServiceName } from '../resolve/services';
 import { parseServiceSpec } from '../net/service';
+import { enforcedBy } from './enforcement';
 import { AtomEndpoint, atomFlow, atomsIn, atomsOf, flowDecisions } from './flow-space';
 
 /** One concrete end: a workload of a segment, or outside hosts; somewhere in `addresses`. */
@@ -113,6 +114,8 @@ export interface Decider {
   /** How the entry names the peer: a segment or an address term. */
   readonly peer: string;
   readonly location?: { file: string; line: number; col: number };
+  /** For a deny guardrail a cloud enforces outside the application layer: the cloud object that denies (enforcement.ts). */
+  readonly enforcedBy?: string[];
 }
 
 export interface SideExplanation {
@@ -152,7 +155,8 @@ export interface ExplainResult {
   readonly reverse: ExplainPair[];
 }
 
-function decider(e: SideEntry, services: ServiceSet): Decider {
+function decider(ir: ResolvedPolicy, e: SideEntry, services: ServiceSet, direction: Direction): Decider {
+  const layers = enforcedBy(ir, e, direction);
   return {
     name: e.origin.name,
     kind: e.origin.kind,
@@ -160,6 +164,7 @@ function decider(e: SideEntry, services: ServiceSet): Decider {
     services: e.services.intersect(services).toSpecs(),
     peer: e.peer.kind === 'segment' ? e.peer.segment : e.peer.label,
     ...(e.origin.location ? { location: e.origin.location } : {}),
+    ...(layers.length ? { enforcedBy: layers } : {}),
   };
 }
 
@@ -184,8 +189,8 @@ function explainPair(ir: ResolvedPolicy, atoms: ReturnType<typeof atomsOf>, src:
         segment: x.segment,
         direction: x.direction,
         admitted: x.admitted.toSpecs(),
-        allows: x.allows.map((e) => decider(e, services)),
-        denies: x.denies.map((e) => decider(e, services)),
+        allows: x.allows.map((e) => decider(ir, e, services, x.direction)),
+        denies: x.denies.map((e) => decider(ir, e, services, x.direction)),
       }));
       const c = { verdict, allowed: allowed.toSpecs(), sides } as const;
       const key = JSON.stringify(c);

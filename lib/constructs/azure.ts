@@ -4,7 +4,11 @@
  */
 import { AzureFlowLogsDoc } from '../model/types';
 import { Construct } from 'constructs';
+import { AzureNetworkManagerDoc } from '../model/types';
+import { withoutDenies } from '../resolve/layers';
 import { AzureEmission, emitAzure } from '../targets/azure/emit';
+import { adminNote, adminSettings } from '../targets/azure/guardrails';
+import { Reporter } from '../targets/kit/report';
 import { AzureLimits } from '../targets/azure/limits';
 import { ALL_ASG_KEY, AzurePlan, NsgLayout, planAzure } from '../targets/azure/plan';
 import { coreOf } from './core';
@@ -54,6 +58,19 @@ export interface AzureSegmentationProps<S extends string = string> extends Segme
    * @default Azure's published limits (AZURE_LIMITS)
    */
   readonly limits?: Partial<AzureLimits>;
+  /**
+   * Where the deny guardrails go: `nsg` (the application NSGs), `network-manager`
+   * (security admin rules of Virtual Network Manager, before every NSG; the NSGs keep
+   * the allows), or `both` (the step between when migrating). docs/azure.md.
+   * @default 'nsg'
+   */
+  readonly guardrails?: 'nsg' | 'network-manager' | 'both';
+  /**
+   * With `guardrails: network-manager` or `both`: the network manager (its `id` is required
+   * here; tokens welcome), an existing `networkGroupId` or `virtualNetworkIds` for a group
+   * of ours, and whether to emit the deployment (`deploy`, default true).
+   */
+  readonly networkManager?: AzureNetworkManagerDoc;
 }
 
 /**
@@ -80,9 +97,15 @@ export class AzureSegmentation<S extends string = string> extends Segmentation<S
       const subnetIds = props.subnetIds ?? [];
       // A list token cannot be counted or iterated at synth time, and one association per subnet needs both.
       if (core.module.Token.isUnresolved(subnetIds)) throw new Error('AzureSegmentation: subnetIds must be a literal list (its elements may be tokens)');
-      const plan = planAzure(ir, { namePrefix: props.namePrefix, layout: props.layout, limits: props.limits, subnets: subnetIds.length > 0 });
-      const emission = emitAzure(plan, { scope: path, resourceGroupName: props.resourceGroupName, location: props.location, subnetIds, tags: props.tags, flowLogs: props.flowLogs === false ? undefined : (props.flowLogs ?? ir.policy.doc.targets?.azure?.flowLogs), isToken: (s) => core.module.Token.isUnresolved(s) });
-      return { plan, emission, notes: plan.notes };
+      const rep = new Reporter(ir, 'azure');
+      const admin = adminSettings(ir, { guardrails: props.guardrails, networkManager: props.networkManager }, rep, (p, given) => {
+        if (given === undefined) throw new Error(`AzureSegmentation: networkManager.${p[p.length - 1]} is required with guardrails: ${props.guardrails}`);
+        return given;
+      }, props.location);
+      // With the deny guardrails in the network manager only, the NSGs are compiled from the IR without them (resolve/layers.ts).
+      const plan = planAzure(admin?.onlyAdmin ? withoutDenies(ir, () => false) : ir, { namePrefix: props.namePrefix, layout: props.layout, limits: props.limits, subnets: subnetIds.length > 0 });
+      const emission = emitAzure(plan, { scope: path, resourceGroupName: props.resourceGroupName, location: props.location, subnetIds, tags: props.tags, flowLogs: props.flowLogs === false ? undefined : (props.flowLogs ?? ir.policy.doc.targets?.azure?.flowLogs), isToken: (s) => core.module.Token.isUnresolved(s), admin });
+      return { plan, emission, notes: [...plan.notes, ...(admin ? [adminNote(admin, rep)] : [])] };
     });
   }
 
@@ -157,6 +180,18 @@ export class AzureSegmentation<S extends string = string> extends Segmentation<S
       return this.attribute(shared, 'id');
     }
     return this.attribute(nsgs.get(this.emission.segmentNsgs.get(segment)![0])!, 'id');
+  }
+
+  /**
+   * With `guardrails: network-manager` or `both`: the id of the network group the
+   * deny guardrails apply to (ours, or the `networkGroupId` given). Every workload's
+   * virtual network must be a member: add static members or an Azure Policy for it.
+   */
+  networkGroupId(): string {
+    if (this.failed) return FAILED_IDENTITY;
+    const g = this.emission.networkGroup;
+    if (g === undefined) throw new Error('AzureSegmentation: no network group without guardrails: network-manager or both');
+    return typeof g === 'string' ? g : this.attribute(g, 'id');
   }
 
   /** Keys (`label=value`) of the label ASGs the segment's workloads carry. */

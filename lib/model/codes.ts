@@ -572,6 +572,24 @@ export const CODES: Record<string, CodeInfo> = {
     explanation:
       'Azure allows 20 application security groups per NIC IP configuration. A workload carries its segment\'s ASG plus one label ASG per label of its segment that some rule or guardrail side names by value alone (e.g. `{env: prod}`), so more than 19 such labels on one segment cannot be wired. Write some of those sides with more than one label, or as segment lists.',
   },
+  MS5008: {
+    severity: 'error',
+    title: 'azure: guardrail not exact as a security admin rule',
+    explanation:
+      'With `targets.azure.guardrails: network-manager`, each deny guardrail becomes security admin rules, which match addresses, not application security groups: a denied segment is written as its `addresses`, the segments it protects as theirs. The rule is exact only when nothing else the policy admits lives at those addresses: no other segment whose addresses overlap, no address-based allow (an external, a CIDR) reaching into them. The message names one packet the rule would wrongly deny and what to declare: `addresses` for a segment that has none (it may then be anywhere in internalCidrs), disjoint addresses for two segments, or addresses outside an allow\'s CIDRs (or in its `except`).',
+  },
+  MS5009: {
+    severity: 'error',
+    title: 'azure: over Virtual Network Manager\'s admin rule limits',
+    explanation:
+      'Virtual Network Manager allows 100 security admin rules per level and 1000 IP prefixes in all admin rules combined. Each deny guardrail takes one rule per direction, protocol and address family (more with sameLabels); its prefixes are the CIDRs of the segments\' addresses and externals on both sides. Declare fewer, wider segment addresses or merge guardrails.',
+  },
+  MS5010: {
+    severity: 'error',
+    title: 'azure: network manager settings inconsistent',
+    explanation:
+      '`targets.azure.networkManager` is read only with `guardrails: network-manager` or `both`; `virtualNetworkIds` become static members of the network group the compiler emits, so they cannot go with `networkGroupId` (an existing group, whose members its owner manages).',
+  },
   MS5101: {
     severity: 'info',
     title: 'azure: setting left as a Terraform variable',
@@ -589,6 +607,12 @@ export const CODES: Record<string, CodeInfo> = {
     title: 'azure: defaults neutralised',
     explanation:
       'Explicit deny-all rules at priority 4096 override AllowVnetInBound, AllowAzureLoadBalancerInBound, AllowVnetOutBound and AllowInternetOutBound. Load balancer health probes therefore need a rule from an external holding 168.63.129.16/32.',
+  },
+  MS5104: {
+    severity: 'info',
+    title: 'azure: deny guardrails as security admin rules',
+    explanation:
+      'The deny guardrails are security admin rules of Virtual Network Manager, evaluated before every NSG and editable only by whoever may edit the network manager; the NSGs carry the allows and the deny-alls. Every workload\'s virtual network must be a member of the network group that `identities.json` lists under `networkGroups`, and the configuration must be deployed to the workloads\' region (the output\'s azurerm_network_manager_deployment, unless `deploy: false`).',
   },
   MS6001: {
     severity: 'error',

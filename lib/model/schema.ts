@@ -114,6 +114,19 @@ export const targetsSchema = z
           })
           .describe('Turn VNet flow logs on for the VNet (`azurerm_network_watcher_flow_log`, version 2); NSG flow logs are being retired.')
           .optional(),
+        guardrails: z
+          .enum(['nsg', 'network-manager', 'both'])
+          .describe('Where deny guardrails go: the NSGs (default); security admin rules of Virtual Network Manager, evaluated before every NSG and governed apart from them; or both, the safe step between when migrating (docs/azure.md).')
+          .optional(),
+        networkManager: z
+          .strictObject({
+            id: z.string().describe('Network manager id or a Terraform expression; default: Terraform variable network_manager_id.').optional(),
+            networkGroupId: z.string().describe('An existing network group the guardrails apply to; default: a network group of our own.').optional(),
+            virtualNetworkIds: z.array(z.string()).describe('Virtual networks made static members of our network group (not with networkGroupId).').optional(),
+            deploy: z.boolean().describe('Commit the security admin configuration with an azurerm_network_manager_deployment (default true).').optional(),
+          })
+          .describe('With guardrails: network-manager (or both), the Virtual Network Manager that carries them.')
+          .optional(),
       })
       .optional(),
     gcp: z

@@ -97,6 +97,9 @@ export interface AzureTargetDoc {
   readonly subnetIds?: readonly string[];
   /** VNet flow logs on the VNet. */
   readonly flowLogs?: AzureFlowLogsDoc;
+  /** Where deny guardrails go: the NSGs (default), security admin rules of Virtual Network Manager, or both (the step between, when migrating). */
+  readonly guardrails?: 'nsg' | 'network-manager' | 'both';
+  readonly networkManager?: AzureNetworkManagerDoc;
 }
 export interface AzureFlowLogsDoc {
   readonly virtualNetworkId: string;
@@ -107,6 +110,17 @@ export interface AzureFlowLogsDoc {
   readonly networkWatcherResourceGroupName?: string;
   /** Default 90; 0 turns retention off. */
   readonly retentionDays?: number;
+}
+/** The Virtual Network Manager that carries the deny guardrails (`guardrails: network-manager`). */
+export interface AzureNetworkManagerDoc {
+  /** The network manager's id; default: Terraform variable `network_manager_id`. */
+  readonly id?: string;
+  /** An existing network group the admin rules apply to; default: a network group of our own. */
+  readonly networkGroupId?: string;
+  /** Virtual networks made static members of our network group (not with networkGroupId). */
+  readonly virtualNetworkIds?: readonly string[];
+  /** Commit the configuration with an azurerm_network_manager_deployment (default true). */
+  readonly deploy?: boolean;
 }
 export interface GcpTargetDoc {
   readonly project?: string;

@@ -76,7 +76,10 @@ export function explainText(e: ExplainResult, color = false): string {
         for (const s of k.sides) {
           out += `    ${s.direction} of ${s.segment}: admits ${s.admitted.join(', ') || 'nothing'}\n`;
           for (const a of s.allows) out += `      allow  ${a.kind} ${a.name} (${a.services.join(', ')}; peer ${a.peer})${loc(a.location)}\n`;
-          for (const a of s.denies) out += c.red(`      deny   ${a.kind} ${a.name} (${a.services.join(', ')}; peer ${a.peer})${loc(a.location)}`) + '\n';
+          for (const a of s.denies) {
+            out += c.red(`      deny   ${a.kind} ${a.name} (${a.services.join(', ')}; peer ${a.peer})${loc(a.location)}`) + '\n';
+            for (const l of a.enforcedBy ?? []) out += c.red(`             ${l}`) + '\n';
+          }
           if (!s.allows.length) out += `      no allow matches: default deny\n`;
         }
       }

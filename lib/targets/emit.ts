@@ -64,9 +64,9 @@ export class ResourceList {
   constructor(private readonly scope: readonly string[]) {}
 
   /** Add a resource; `name` overrides the logical id (GCP names its rules after their cloud name). */
-  add(type: string, rel: readonly string[], body: Record<string, unknown>, name?: string, lifecycle?: EmittedLifecycle): EmittedResource {
+  add(type: string, rel: readonly string[], body: Record<string, unknown>, name?: string, lifecycle?: EmittedLifecycle, dependsOn?: readonly string[]): EmittedResource {
     const path = [...this.scope, ...rel];
-    const r: EmittedResource = { type, path, name: name ?? logicalId(path), body, ...(lifecycle ? { lifecycle } : {}) };
+    const r: EmittedResource = { type, path, name: name ?? logicalId(path), body, ...(lifecycle ? { lifecycle } : {}), ...(dependsOn ? { dependsOn } : {}) };
     this.resources.push(r);
     return r;
   }

@@ -28,6 +28,8 @@ export interface IdentitiesFile {
         readonly applicationSecurityGroups?: readonly string[];
         /** Azure: every NSG that applies to the workload (all must admit a flow). */
         readonly networkSecurityGroups?: readonly string[];
+        /** Azure, deny guardrails as security admin rules: the network groups the workload's virtual network must be in. */
+        readonly networkGroups?: readonly string[];
         /** GCP: network tags the instance carries (values, not addresses). */
         readonly networkTags?: readonly string[];
         /** GCP: service account emails when `identity: serviceAccounts`. */

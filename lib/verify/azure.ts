@@ -11,27 +11,28 @@
  *    `AzureLoadBalancer` (168.63.129.16);
  *  - the six default rules at 65000, 65001 and 65500 in each direction;
  *  - `Icmp` matches ICMP for IPv4 and ICMPv6 for IPv6 packets.
+ *  - security admin rules of Virtual Network Manager before every NSG
+ *    (azure-admin.ts: Deny ends it, AlwaysAllow admits regardless, Allow
+ *    passes on to the NSGs).
  * Anything else (other service tags, ports on protocols without ports,
- * security admin rules of Virtual Network Manager) is reported.
+ * Azure Firewall) is reported.
  */
 import { AddressSet } from '../net/address';
 import { PortSet } from '../net/ports';
-import { Boundaries, Chain, CloudModel, Direction, EndpointMatch, NormRule, PROTO, ProtoMatch } from './model';
-import { IdentitiesLike, isExpression, readIdentities, TerraformDoc, TfResource } from './terraform';
+import { AdminReader } from './azure-admin';
+import { stackLayers } from './layers';
+import { addressPrefix, LOAD_BALANCER, portRanges, present, protocolMatch } from './azure-fields';
+import { Boundaries, Chain, CloudModel, Direction, EndpointMatch, NormRule, ProtoMatch } from './model';
+import { IdentitiesLike, readIdentities, TerraformDoc, TfResource } from './terraform';
 
 const NSG = 'azurerm_network_security_group';
 const ASG = 'azurerm_application_security_group';
-const UNMODELLED = /^azurerm_(network_manager_security_admin|firewall|network_ddos|web_application_firewall)/;
-const LOAD_BALANCER = AddressSet.fromCidrs(['168.63.129.16/32']);
+const UNMODELLED = /^azurerm_(firewall|network_ddos|web_application_firewall)/;
 
 interface RawRule {
   readonly body: Record<string, any>;
   readonly origin: string;
   readonly nsg: string;
-}
-
-function present(v: unknown): boolean {
-  return !(v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0));
 }
 
 class AzureReader {
@@ -135,22 +136,7 @@ class AzureReader {
   }
 
   private prefix(v: unknown, where: string): AddressSet | undefined {
-    if (typeof v !== 'string' || isExpression(v)) {
-      this.doc.issue('MS7010', `${where}: cannot evaluate address prefix ${JSON.stringify(v)}`, where.split(' ')[0]);
-      return undefined;
-    }
-    const t = v.trim();
-    const lower = t.toLowerCase();
-    if (t === '*' || lower === 'any') return AddressSet.ALL;
-    if (lower === 'virtualnetwork') return this.internal;
-    if (lower === 'internet') return AddressSet.ALL.subtract(this.internal);
-    if (lower === 'azureloadbalancer') return LOAD_BALANCER;
-    if (/^[A-Za-z]/.test(t) && !t.includes(':')) {
-      this.doc.issue('MS7011', `${where}: service tag '${t}' is not modelled by the verifier`, where.split(' ')[0]);
-      return undefined;
-    }
-    const c = this.doc.cidrs([t], where);
-    return c.ok ? c.set : undefined;
+    return addressPrefix(this.doc, v, where, this.internal);
   }
 
   private ports(b: Record<string, any>, prefix: 'source' | 'destination', where: string): PortSet | undefined | null {
@@ -164,21 +150,7 @@ class AzureReader {
       this.doc.issue('MS7011', `${where}: neither ${prefix}_port_range nor ${prefix}_port_ranges is set`, where.split(' ')[0]);
       return null;
     }
-    const values = present(one) ? [one] : this.doc.list(b, `${prefix}_port_ranges`, where);
-    let set = PortSet.EMPTY;
-    for (const v of values) {
-      const s = String(v).trim();
-      if (s === '*') return undefined;
-      const m = /^(\d{1,5})(?:-(\d{1,5}))?$/.exec(s);
-      const lo = m ? Number(m[1]) : NaN;
-      const hi = m ? (m[2] === undefined ? lo : Number(m[2])) : NaN;
-      if (!m || lo > hi || hi > 65535) {
-        this.doc.issue('MS7011', `${where}: invalid ${prefix} port range ${JSON.stringify(v)}`, where.split(' ')[0]);
-        return null;
-      }
-      set = set.union(PortSet.range(lo, hi));
-    }
-    return set.isAll() ? undefined : set;
+    return portRanges(this.doc, present(one) ? [one] : this.doc.list(b, `${prefix}_port_ranges`, where), prefix, where);
   }
 
   private rule(r: RawRule): { dir: Direction; priority: number; rule: NormRule } | undefined {
@@ -202,24 +174,8 @@ class AzureReader {
     const sports = this.ports(b, 'source', where);
     if (dports === null || sports === null) return undefined;
     const proto = String(b.protocol ?? '').toLowerCase();
-    const numbers: Record<string, number[]> = { tcp: [PROTO.TCP], udp: [PROTO.UDP], icmp: [PROTO.ICMP, PROTO.ICMPV6], esp: [50], ah: [51] };
-    let pm: ProtoMatch;
-    if (proto === '*' || proto === 'any') {
-      if (dports || sports) {
-        this.doc.issue('MS7011', `${where}: ports on protocol '*' are ambiguous; the verifier does not guess which protocols they restrict`, where.split(' ')[0]);
-        return undefined;
-      }
-      pm = { all: true, protos: new Set() };
-    } else if (numbers[proto]) {
-      if ((proto !== 'tcp' && proto !== 'udp') && (dports || sports)) {
-        this.doc.issue('MS7011', `${where}: ports on protocol ${b.protocol} are not meaningful`, where.split(' ')[0]);
-        return undefined;
-      }
-      pm = { all: false, protos: new Set(numbers[proto]), ports: dports, srcPorts: sports };
-    } else {
-      this.doc.issue('MS7011', `${where}: unknown protocol ${JSON.stringify(b.protocol)}`, where.split(' ')[0]);
-      return undefined;
-    }
+    const pm = protocolMatch(this.doc, b.protocol, dports, sports, where);
+    if (!pm) return undefined;
     this.bounds.note(pm);
     const [local, peer] = dir === 'ingress' ? [dst, src] : [src, dst];
     const action = access as 'allow' | 'deny';
@@ -239,11 +195,22 @@ class AzureReader {
   }
 }
 
+/** What a workload without NSG admits after the admin rules: everything. */
+const ADMIT_ALL: NormRule = {
+  action: 'allow',
+  local: [],
+  peer: { ids: new Set(), addrs: AddressSet.ALL },
+  protos: [{ all: true, protos: new Set() }],
+  origin: 'no network security group',
+  label: 'admits everything',
+};
+
 export function readAzure(json: Record<string, any>, identities: IdentitiesLike, segments: readonly string[], internal: AddressSet): CloudModel {
   const doc = new TerraformDoc(json);
   const reader = new AzureReader(doc, internal);
   const asgs = readIdentities(doc, identities, segments, 'applicationSecurityGroups', [ASG]);
   const nsgs = readIdentities(doc, identities, segments, 'networkSecurityGroups', [NSG]);
+  const admin = new AdminReader(doc, internal, reader.bounds, identities, segments);
   for (const [s, set] of nsgs) {
     if (set.size === 0) doc.issue('MS7012', `identities.json applies no network security group to segment '${s}': Azure then admits everything`, undefined, 'warning');
   }
@@ -255,7 +222,12 @@ export function readAzure(json: Record<string, any>, identities: IdentitiesLike,
     srcPortSets: reader.bounds.srcPortSets,
     protocols: reader.bounds.protocols,
     chains(segment: string, dir: Direction): Chain[] {
-      return [...(nsgs.get(segment) ?? [])].sort().map((n) => ({ name: n, rules: reader.chains.get(n)?.[dir] ?? [] }));
+      const nsgChains = [...(nsgs.get(segment) ?? [])].sort().map((n) => ({ name: n, rules: reader.chains.get(n)?.[dir] ?? [] }));
+      const layer = admin.layer(segment, dir);
+      if (!layer) return nsgChains;
+      // Admin rules first in every chain; without an NSG, Azure admits what the admin rules pass on.
+      if (nsgChains.length === 0) return [{ name: 'security admin rules, then no NSG', rules: stackLayers([layer, { name: 'no NSG', rules: [ADMIT_ALL] }]) }];
+      return nsgChains.map((c) => ({ name: `security admin rules, then ${c.name}`, rules: stackLayers([layer, c]) }));
     },
   };
 }

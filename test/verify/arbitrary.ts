@@ -25,6 +25,8 @@ const spec = fc.oneof(
 export interface GenOptions {
   readonly maxSegments?: number;
   readonly maxRules?: number;
+  /** Every segment declares addresses of its own (10.9.i.0/24, some also fd09:i::/64): disjoint, as address-matching layers need. */
+  readonly disjointAddresses?: boolean;
 }
 
 export function policyArbitrary(opts: GenOptions = {}): fc.Arbitrary<Record<string, unknown>> {
@@ -57,7 +59,7 @@ export function policyArbitrary(opts: GenOptions = {}): fc.Arbitrary<Record<stri
       const segments = d.assignments.map(([t, e], i) => ({
         name: `${t}-${e}`,
         labels: { tier: t, env: e },
-        ...(d.addresses[i] ? { addresses: d.addresses[i] } : {}),
+        ...(opts.disjointAddresses ? { addresses: [`10.9.${i}.0/24`, ...(d.addresses[i]?.some((c) => c.includes(':')) ? [`fd09:${i}::/64`] : [])] } : d.addresses[i] ? { addresses: d.addresses[i] } : {}),
       }));
       const externals = d.externals.map((x, i) => ({ name: `ext${i}`, cidrs: x.cidrs, ...(x.except ? { except: x.except } : {}) }));
       const usedTiers = [...new Set(segments.map((s) => s.labels.tier))];

@@ -18,7 +18,7 @@ import { loadBackend } from '../../lib/targets/registry';
 import { TargetBackend, TargetName } from '../../lib/targets/target';
 import { verifyOutput } from '../../lib/verify';
 import { formatVerifyText } from '../../lib/verify/report';
-import { policyArbitrary } from './arbitrary';
+import { GenOptions, policyArbitrary } from './arbitrary';
 
 const DEEP = process.env.MICROSEG_DEEP === '1';
 export const RUNS = DEEP ? 2000 : 200;
@@ -34,6 +34,10 @@ export interface PropertyVariant {
   readonly maxRefused?: number;
   /** Cases (default RUNS). */
   readonly runs?: number;
+  /** Generator options (e.g. disjoint segment addresses, as address-matching layers need). */
+  readonly gen?: GenOptions;
+  /** The variant's own evidence in an output (e.g. admin rules): counted, and asserted in at least this share of compiled cases. */
+  readonly evidence?: { readonly test: (terraform: Record<string, any>) => boolean; readonly minShare: number };
 }
 
 /** Registers the property test of one target. A back end that cannot load fails it (never a skip). */
@@ -43,10 +47,10 @@ export function propertyTest(target: TargetName, variant?: PropertyVariant): voi
     `${target}${variant ? ` (${variant.label})` : ''}: every random policy compiles to an output the verifier finds equivalent (${runs} cases)`,
     () => {
       const backend: TargetBackend = loadBackend(target);
-      const stats = { cases: 0, invalid: 0, refused: new Map<string, number>(), serviceRefused: 0, compiled: 0, tolerated: 0, compileMs: 0, verifyMs: 0 };
+      const stats = { cases: 0, invalid: 0, refused: new Map<string, number>(), serviceRefused: 0, compiled: 0, evidence: 0, tolerated: 0, compileMs: 0, verifyMs: 0 };
       const seed = process.env.MICROSEG_SEED ? Number(process.env.MICROSEG_SEED) : undefined;
       fc.assert(
-        fc.property(policyArbitrary(), (doc) => {
+        fc.property(policyArbitrary(variant?.gen), (doc) => {
           stats.cases++;
           let policy: SegmentationPolicy;
           try {
@@ -78,6 +82,7 @@ export function propertyTest(target: TargetName, variant?: PropertyVariant): voi
             return;
           }
           stats.compiled++;
+          if (variant?.evidence?.test(out.terraform)) stats.evidence++;
           const t1 = Date.now();
           const r = verifyOutput(ir, target, out.terraform, out.identities, { maxExamples: 3 });
           stats.verifyMs += Date.now() - t1;
@@ -88,7 +93,7 @@ export function propertyTest(target: TargetName, variant?: PropertyVariant): voi
       );
       const refused = [...stats.refused.values()].reduce((a, b) => a + b, 0);
       // eslint-disable-next-line no-console
-      console.log(`${target}${variant ? ` (${variant.label})` : ''}: ${stats.cases} cases, ${stats.invalid} invalid, ${refused} refused ${JSON.stringify(Object.fromEntries(stats.refused))}, ${stats.serviceRefused} refused for services only (${SERVICE_CODE[target]}), ${stats.compiled} compiled and verified, ${stats.tolerated} with tolerated deviations; compile ${stats.compileMs} ms, verify ${stats.verifyMs} ms`);
+      console.log(`${target}${variant ? ` (${variant.label})` : ''}: ${stats.cases} cases, ${variant?.evidence ? `${stats.evidence} of ${stats.compiled} compiled with the variant's evidence, ` : ''}${stats.invalid} invalid, ${refused} refused ${JSON.stringify(Object.fromEntries(stats.refused))}, ${stats.serviceRefused} refused for services only (${SERVICE_CODE[target]}), ${stats.compiled} compiled and verified, ${stats.tolerated} with tolerated deviations; compile ${stats.compileMs} ms, verify ${stats.verifyMs} ms`);
       // Enough policies compile for the property to mean something, new protocols included.
       expect(stats.compiled).toBeGreaterThan(stats.cases * 0.3);
       expect(stats.invalid).toBeLessThan(stats.cases * 0.05);
@@ -99,6 +104,7 @@ export function propertyTest(target: TargetName, variant?: PropertyVariant): voi
       // cases for the property to mean something without failing on a seed's bad luck.
       // Kubernetes, allow-only with no ICMP, refuses what AWS refuses plus every side admitting icmp without `any` (MS9002).
       expect(refused).toBeLessThan(stats.cases * (variant?.maxRefused ?? (target === 'aws' ? 0.25 : target === 'kubernetes' ? 0.6 : 0.05)));
+      if (variant?.evidence) expect(stats.evidence).toBeGreaterThanOrEqual(stats.compiled * variant.evidence.minShare);
     },
     DEEP ? 600_000 : 60_000,
   );

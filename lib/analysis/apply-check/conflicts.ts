@@ -7,7 +7,9 @@
  *          tag values per key, tag keys per parent, policy names
  *   AWS    group names, per VPC; rule content, per group (InvalidPermission.Duplicate)
  *   Azure  rule names per NSG; priorities per NSG and direction;
- *          ASG and NSG names per resource group
+ *          ASG and NSG names per resource group; admin rule names and
+ *          priorities per rule collection; one deployment per network
+ *          manager, region and scope access
  */
 import { LiveObject } from './moment';
 
@@ -58,6 +60,12 @@ function keysOf(o: LiveObject, replaced: ReadonlySet<string>): string[] {
       const nsg = `${str(b.resource_group_name)}/${str(b.network_security_group_name)}`;
       return [`rule name '${str(b.name)}' in NSG ${nsg}`, `priority ${str(b.priority)} ${str(b.direction)} in NSG ${nsg}`];
     }
+    case 'azurerm_network_manager_admin_rule': {
+      const c = str(b.admin_rule_collection_id);
+      return [`admin rule name '${str(b.name)}' in collection ${c}`, `admin rule priority ${str(b.priority)} in collection ${c}`];
+    }
+    case 'azurerm_network_manager_deployment':
+      return [`deployment ${str(b.scope_access)} in ${str(b.location)} of network manager ${str(b.network_manager_id)}`];
     case 'azurerm_application_security_group':
       return [`application security group name '${str(b.name)}' in ${str(b.resource_group_name)}`];
     case 'azurerm_network_security_group':

@@ -83,6 +83,13 @@ export const REPLACEMENT_TABLE: Readonly<Record<string, TypeRule>> = {
   kubernetes_manifest: { forceNew: [], replaceWhen: kubernetesIdentity((x) => x.manifest?.metadata, (x) => `${x.manifest?.apiVersion}/${x.manifest?.kind}`) },
   // Terraform's built-in resource: replaced when triggers_replace changes; we write neither it nor input.
   terraform_data: { forceNew: ['triggers_replace'] },
+  azurerm_network_manager_network_group: { forceNew: ['name', 'network_manager_id'] },
+  azurerm_network_manager_static_member: { forceNew: ['name', 'network_group_id', 'target_virtual_network_id'] },
+  azurerm_network_manager_security_admin_configuration: { forceNew: ['name', 'network_manager_id'] },
+  azurerm_network_manager_admin_rule_collection: { forceNew: ['name', 'security_admin_configuration_id'] },
+  azurerm_network_manager_admin_rule: { forceNew: ['name', 'admin_rule_collection_id'] },
+  // `triggers` and `configuration_ids` update in place: a change re-commits the configuration.
+  azurerm_network_manager_deployment: { forceNew: ['network_manager_id', 'location', 'scope_access'] },
 };
 
 /** Meta-arguments: Terraform's, not the provider's; they never cause a change of their own. */

@@ -12,6 +12,8 @@ import { emitAzureFlowLog } from './flow-logs';
 import { defined, Emission, EmittedLifecycle, EmittedResource, MovedBlock, ResourceList, addressOf, refOf } from '../emit';
 import { logicalId } from '../logical-id';
 import { digest } from '../kit/names';
+import { AdminPlan } from './admin';
+import { AdminEmitOptions, emitAdmin } from './emit-admin';
 import { ALL_ASG_KEY, AzurePlan, RuleEndpoint } from './plan';
 
 /**
@@ -37,6 +39,8 @@ export interface AzureEmitOptions {
   readonly isToken?: (s: string) => boolean;
   /** VNet flow logs (targets.azure.flowLogs). */
   readonly flowLogs?: AzureFlowLogsDoc;
+  /** Deny guardrails as security admin rules as well (with `network-manager`, the plan was made from the IR without them). */
+  readonly admin?: { readonly plan: AdminPlan; readonly options: Omit<AdminEmitOptions, 'isToken'> };
 }
 
 export interface AzureEmission extends Emission {
@@ -48,6 +52,8 @@ export interface AzureEmission extends Emission {
   readonly segmentLabels: ReadonlyMap<string, readonly string[]>;
   /** Segment → keys of the NSGs that apply to its workloads. */
   readonly segmentNsgs: ReadonlyMap<string, readonly string[]>;
+  /** With admin guardrails: our network group, or the id of the existing one. */
+  readonly networkGroup?: EmittedResource | string;
 }
 
 export function emitAzure(plan: AzurePlan, opts: AzureEmitOptions): AzureEmission {
@@ -115,14 +121,18 @@ export function emitAzure(plan: AzurePlan, opts: AzureEmitOptions): AzureEmissio
     });
   }
 
-  const segments: Record<string, { applicationSecurityGroups: string[]; networkSecurityGroups: string[] }> = {};
+  // Every workload's virtual network must be in this network group for the deny guardrails to apply to it.
+  const admin = opts.admin ? emitAdmin(opts.admin.plan, plan.policy, out, { ...opts.admin.options, isToken: opts.isToken }) : undefined;
+
+  const segments: Record<string, { applicationSecurityGroups: string[]; networkSecurityGroups: string[]; networkGroups?: string[] }> = {};
   for (const a of plan.asgs) {
     segments[a.segment] = {
       // Its own ASG first, then the label ASGs of its label values (by key), then the all-segments ASG.
       applicationSecurityGroups: [a.segment, ...(plan.segmentLabelAsgs.get(a.segment) ?? []), ...(plan.allAsg ? [ALL_ASG_KEY] : [])].map((k) => addressOf(asgs.get(k)!)),
       networkSecurityGroups: (plan.segmentNsgs.get(a.segment) ?? []).map((k) => addressOf(nsgs.get(k)!)),
+      ...(admin ? { networkGroups: [admin.networkGroup] } : {}),
     };
   }
   if (opts.flowLogs) emitAzureFlowLog(out, opts.flowLogs, { policy: plan.policy, location: opts.location, tags: tags({}) });
-  return { resources: out.resources, moved, identities: { apiVersion: 'microseg/v1', policy: plan.policy, target: 'azure', segments }, asgs, nsgs, segmentLabels: plan.segmentLabelAsgs, segmentNsgs: plan.segmentNsgs };
+  return { resources: out.resources, moved, identities: { apiVersion: 'microseg/v1', policy: plan.policy, target: 'azure', segments }, asgs, nsgs, segmentLabels: plan.segmentLabelAsgs, segmentNsgs: plan.segmentNsgs, ...(admin ? { networkGroup: admin.group } : {}) };
 }

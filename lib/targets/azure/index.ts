@@ -4,9 +4,11 @@
  * policy's `targets.azure` leaves them out, become Terraform variables, so
  * the output stays valid and says what it needs.
  */
+import { withoutDenies } from '../../resolve/layers';
 import { defineBackend } from '../kit/compile';
 import { TargetBackend } from '../target';
 import { emitAzure } from './emit';
+import { adminNote, adminSettings } from './guardrails';
 import { planAzure } from './plan';
 
 export { emitAzure, AzureEmission, AzureEmitOptions } from './emit';
@@ -20,12 +22,14 @@ export const backend: TargetBackend = defineBackend({
   target: 'azure',
   title: 'Azure',
   variableNote: 'MS5101',
-  build({ ir, settings: cfg, setting, reporter }) {
+  build({ ir, settings: cfg, setting, nestedSetting, reporter }) {
     const location = setting('location', 'location');
     const resourceGroupName = setting('resourceGroupName', 'resource_group_name');
     const subnetIds = cfg.subnetIds ?? [];
-    const plan = planAzure(ir, { subnets: subnetIds.length > 0 });
-    const emission = emitAzure(plan, { scope: CLI_SCOPE, location, resourceGroupName, subnetIds, flowLogs: cfg.flowLogs });
+    const admin = adminSettings(ir, cfg, reporter, nestedSetting, location);
+    // With the deny guardrails in the network manager only, the NSGs are compiled from the IR without them (resolve/layers.ts).
+    const plan = planAzure(admin?.onlyAdmin ? withoutDenies(ir, () => false) : ir, { subnets: subnetIds.length > 0 });
+    const emission = emitAzure(plan, { scope: CLI_SCOPE, location, resourceGroupName, subnetIds, flowLogs: cfg.flowLogs, admin });
     const denyAll = reporter.diagnostic(
       'MS5103',
       `deny-all rules at ${plan.limits.denyAllPriority} override Azure's default allow rules in both directions (load balancer health probes included)`,
@@ -36,8 +40,8 @@ export const backend: TargetBackend = defineBackend({
       provider: 'azurerm',
       providerConfig: { features: [{}] },
       emission,
-      notes: [...plan.notes, denyAll],
-      rules: plan.nsgs.reduce((n, g) => n + g.rules.length, 0),
+      notes: [...plan.notes, denyAll, ...(admin ? [adminNote(admin, reporter)] : [])],
+      rules: plan.nsgs.reduce((n, g) => n + g.rules.length, 0) + (admin?.plan.rules.length ?? 0),
       identityCount: plan.asgs.length + plan.labelAsgs.length + (plan.allAsg ? 1 : 0),
     };
   },

@@ -27,6 +27,8 @@ export interface CompileContext<T extends TargetName> {
    * default "<Cloud> <key> for the microseg policy …") and a note saying so.
    */
   setting(key: keyof CloudSettings<T> & string, variable: string, description?: string): string;
+  /** A nested setting (`targets.<cloud>.<path…>`) the same way: `given` when set, else the variable and the note. */
+  nestedSetting(path: readonly string[], given: string | undefined, variable: string, description: string): string;
   /** For notes of the back end's own (`reporter.diagnostic`), returned in `Built.notes`. */
   readonly reporter: Reporter;
 }
@@ -57,14 +59,15 @@ export function compileBackend<T extends TargetName>(recipe: BackendRecipe<T>, i
   const cfg = (ir.policy.doc.targets?.[target] ?? {}) as CloudSettings<T>;
   const rep = new Reporter(ir, target);
   const variables: Record<string, TerraformVariableSpec> = {};
-  const setting = (key: keyof CloudSettings<T> & string, variable: string, description?: string): string => {
-    const given = (cfg as Record<string, unknown>)[key];
-    if (given !== undefined) return given as unknown as string;
-    rep.add(recipe.variableNote, `targets.${target}.${key} is not set; the output declares Terraform variable '${variable}'`, undefined, ['targets', target]);
-    variables[variable] = { description: description ?? `${recipe.title} ${key} for the microseg policy '${ir.name}' (targets.${target}.${key} not set)`, type: 'string' };
+  const nestedSetting = (path: readonly string[], given: string | undefined, variable: string, description: string): string => {
+    if (given !== undefined) return given;
+    rep.add(recipe.variableNote, `targets.${target}.${path.join('.')} is not set; the output declares Terraform variable '${variable}'`, undefined, ['targets', target]);
+    variables[variable] = { description, type: 'string' };
     return `\${var.${variable}}`;
   };
-  const built = recipe.build({ ir, settings: cfg, setting, reporter: rep });
+  const setting = (key: keyof CloudSettings<T> & string, variable: string, description?: string): string =>
+    nestedSetting([key], (cfg as Record<string, unknown>)[key] as string | undefined, variable, description ?? `${recipe.title} ${key} for the microseg policy '${ir.name}' (targets.${target}.${key} not set)`);
+  const built = recipe.build({ ir, settings: cfg, setting, nestedSetting, reporter: rep });
   const terraform = terraformDocument({
     stackName: settings.stackName ?? ir.name,
     provider: built.provider,
