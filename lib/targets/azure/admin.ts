@@ -19,15 +19,15 @@
  * allows and the deny-alls only.
  */
 import { AddressSet, Family } from '../../net/address';
-import { ServiceSet } from '../../net/service';
+import { PROTO_AH, PROTO_ESP, PROTO_TCP, PROTO_UDP, ServiceSet } from '../../net/service';
 import { segmentFamilies } from '../../resolve/families';
 import { Direction, Origin, ResolvedPolicy } from '../../resolve/ir';
 import { fitName, fitText } from '../kit/names';
 import { largestContributors, Reporter } from '../kit/report';
 import { AzureLimits } from './limits';
-import { assignPriorities, protocolParts } from './plan';
+import { assignPriorities, AzureProtocol, protocolParts } from './plan';
 
-export type AdminProtocol = 'Tcp' | 'Udp' | 'Icmp' | 'Any';
+export type AdminProtocol = 'Tcp' | 'Udp' | 'Icmp' | 'Esp' | 'Ah' | 'Any';
 
 export interface PlannedAdminRule {
   /** Stable identity, independent of priority: `guardrail|dir|protocol|family|group`. */
@@ -72,7 +72,17 @@ export const ADMIN_LIMITS = {
   priorities: [1, 4096] as readonly [number, number],
 };
 
-const PROTOCOL: Record<string, AdminProtocol> = { Tcp: 'Tcp', Udp: 'Udp', Icmp: 'Icmp', '*': 'Any' };
+const PROTOCOL: Record<AzureProtocol, AdminProtocol> = { Tcp: 'Tcp', Udp: 'Udp', Icmp: 'Icmp', Esp: 'Esp', Ah: 'Ah', '*': 'Any' };
+
+/** What one protocol part of a rule matches: its share of the guardrail's services. */
+const PART_SERVICES: Record<AzureProtocol, ServiceSet> = {
+  Tcp: ServiceSet.protocol(PROTO_TCP),
+  Udp: ServiceSet.protocol(PROTO_UDP),
+  Icmp: ServiceSet.of({ icmp: true }),
+  Esp: ServiceSet.protocol(PROTO_ESP),
+  Ah: ServiceSet.protocol(PROTO_AH),
+  '*': ServiceSet.ANY,
+};
 
 interface Group {
   origin: Origin;
@@ -129,7 +139,7 @@ export function planAdminRules(ir: ResolvedPolicy, prefix: string, limits: Azure
     if (!parts) {
       rep.add(
         'MS5001',
-        `guardrail '${g.origin.name}' has services ${g.services} (other IP protocols without all of tcp, udp and icmp), which security admin rules (Tcp, Udp, Icmp, Esp, Ah or Any) cannot express exactly`,
+        `guardrail '${g.origin.name}' has services ${g.services}, which security admin rules (Tcp, Udp, Icmp, Esp, Ah or Any) cannot express exactly`,
         g.origin.location,
       );
       continue;
@@ -143,7 +153,7 @@ export function planAdminRules(ir: ResolvedPolicy, prefix: string, limits: Azure
     const whose = segments.length === 1 ? segments[0] : `${segments[0]} and ${segments.length - 1} more segments`;
     for (const part of parts) {
       const protocol = PROTOCOL[part.protocol];
-      const services = part.protocol === 'Tcp' ? ServiceSet.of({ tcp: g.services.tcp }) : part.protocol === 'Udp' ? ServiceSet.of({ udp: g.services.udp }) : part.protocol === 'Icmp' ? ServiceSet.of({ icmp: true }) : ServiceSet.ANY;
+      const services = g.services.intersect(PART_SERVICES[part.protocol]);
       const what = `deny ${protocol.toLowerCase()}${part.ports === '*' ? '' : '/' + part.ports.join(',')}`;
       const where = g.direction === 'ingress' ? `into ${whose}` : `from ${whose}`;
       unprioritised.push({
