@@ -18,7 +18,7 @@ export interface IdentityChange {
 /** The identities.json fields that name what a workload carries, per target. */
 export const IDENTITY_FIELDS: Record<TargetName, readonly string[]> = {
   aws: ['securityGroups'],
-  azure: ['applicationSecurityGroups', 'networkSecurityGroups'],
+  azure: ['applicationSecurityGroups', 'networkSecurityGroups', 'networkGroups'],
   gcp: ['networkTags', 'serviceAccounts', 'secureTags'],
   // Pods carry labels, not Terraform objects: nothing of theirs is created or destroyed by an apply.
   kubernetes: [],

@@ -64,14 +64,6 @@ export interface ApplyCheckResult {
   readonly safe: boolean;
 }
 
-const ID_FIELDS: Record<TargetName, string[]> = {
-  aws: ['securityGroups'],
-  azure: ['applicationSecurityGroups', 'networkSecurityGroups', 'networkGroups'],
-  gcp: ['networkTags', 'serviceAccounts', 'secureTags'],
-  // Pods carry labels, not Terraform objects: nothing of theirs is created or destroyed by an apply.
-  kubernetes: [],
-};
-
 function readModel(target: TargetName, ir: ResolvedPolicy, json: Record<string, any>, ids: IdentitiesLike, segments: readonly string[]): CloudModel {
   if (target === 'aws') return readAws(json, ids, segments);
   if (target === 'azure') return readAzure(json, ids, segments, ir.internalCidrs);
