@@ -18,6 +18,9 @@ import { formatVerifyText } from '../../../lib/verify/report';
 import { policyArbitrary } from '../../verify/arbitrary';
 import { checkTargetApply } from '../../../lib/analysis/apply-check';
 
+// Several tests compile and verify many policies or enumerate every moment of an apply: seconds each on a loaded machine.
+jest.setTimeout(120_000);
+
 const root = path.join(__dirname, '../../..');
 const backend = loadBackend('kubernetes');
 
