@@ -17,7 +17,7 @@
 import { AddressSet } from '../net/address';
 import { PortSet } from '../net/ports';
 import { ResolvedPolicy, ResolvedRule } from '../resolve/ir';
-import { Boundaries, Chain, CloudModel, Direction, EndpointMatch, NormRule, Packet, PROTO, ProtoMatch } from './model';
+import { Boundaries, CloudModel, cloudModel, Direction, EndpointMatch, NormRule, Packet, PROTO, ProtoMatch } from './model';
 import { IdentitiesLike, readIdentities, TerraformDoc, TfResource } from './terraform';
 import { PacketContext, PacketTolerance, Tolerance } from './tolerance';
 
@@ -228,26 +228,11 @@ export function readAws(json: Record<string, any>, identities: IdentitiesLike, s
     if (!byGroup.has(group)) byGroup.set(group, { ingress: [], egress: [] });
     byGroup.get(group)![dir].push(rule);
   }
-  const cache = new Map<string, Chain[]>();
-  return {
-    target: 'aws',
-    identities: ids,
-    issues: doc.issues,
-    portSets: reader.bounds.portSets,
-    srcPortSets: reader.bounds.srcPortSets,
-    protocols: reader.bounds.protocols,
-    chains(segment: string, dir: Direction): Chain[] {
-      const key = `${segment}\u0000${dir}`;
-      let c = cache.get(key);
-      if (!c) {
-        const rules: NormRule[] = [];
-        for (const g of [...(ids.get(segment) ?? [])].sort()) rules.push(...(byGroup.get(g)?.[dir] ?? []));
-        c = [{ name: `security groups of ${segment}`, rules }];
-        cache.set(key, c);
-      }
-      return c;
-    },
-  };
+  return cloudModel('aws', { identities: ids, issues: doc.issues, bounds: reader.bounds }, (segment, dir) => {
+    const rules: NormRule[] = [];
+    for (const g of [...(ids.get(segment) ?? [])].sort()) rules.push(...(byGroup.get(g)?.[dir] ?? []));
+    return [{ name: `security groups of ${segment}`, rules }];
+  });
 }
 
 /**

@@ -27,7 +27,7 @@
 import { AddressSet } from '../net/address';
 import { PortSet } from '../net/ports';
 import { awsTolerance } from './aws';
-import { Boundaries, Chain, CloudModel, Direction, EndpointMatch, NormRule, PROTO, ProtoMatch } from './model';
+import { Boundaries, Chain, CloudModel, cloudModel, Direction, EndpointMatch, NormRule, PROTO, ProtoMatch } from './model';
 import { IdentitiesLike, TerraformDoc, TfResource } from './terraform';
 import { readAdminPolicies } from './kubernetes-admin';
 
@@ -322,19 +322,5 @@ export function readKubernetes(json: Record<string, any>, identities: Identities
   const doc = new TerraformDoc(json);
   const reader = new KubernetesReader(doc, identities, segments);
   const ids = new Map(segments.map((s) => [s, new Set(reader.pods.filter((p) => p.segment === s).map((p) => p.token))]));
-  const cache = new Map<string, Chain[]>();
-  return {
-    target: 'kubernetes',
-    identities: ids,
-    issues: doc.issues,
-    portSets: reader.bounds.portSets,
-    srcPortSets: reader.bounds.srcPortSets,
-    protocols: reader.bounds.protocols,
-    chains(segment: string, dir: Direction): Chain[] {
-      const key = `${segment}|${dir}`;
-      let c = cache.get(key);
-      if (!c) cache.set(key, (c = reader.chain(segment, dir)));
-      return c;
-    },
-  };
+  return cloudModel('kubernetes', { identities: ids, issues: doc.issues, bounds: reader.bounds }, (segment, dir) => reader.chain(segment, dir));
 }

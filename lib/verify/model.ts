@@ -90,6 +90,33 @@ export interface CloudModel {
   readonly protocols: ReadonlySet<number>;
 }
 
+/**
+ * A reader's CloudModel: its identities and issues, the boundaries it noted,
+ * and its chains built once per segment and direction on first use (the
+ * product check asks for each many times).
+ */
+export function cloudModel(
+  target: string,
+  parts: { readonly identities: ReadonlyMap<string, ReadonlySet<string>>; readonly issues: readonly VerifyIssue[]; readonly bounds: Boundaries },
+  build: (segment: string, dir: Direction) => Chain[],
+): CloudModel {
+  const cache = new Map<string, Chain[]>();
+  return {
+    target,
+    identities: parts.identities,
+    issues: parts.issues,
+    portSets: parts.bounds.portSets,
+    srcPortSets: parts.bounds.srcPortSets,
+    protocols: parts.bounds.protocols,
+    chains(segment: string, dir: Direction): Chain[] {
+      const key = `${segment}\u0000${dir}`;
+      let c = cache.get(key);
+      if (!c) cache.set(key, (c = build(segment, dir)));
+      return c;
+    },
+  };
+}
+
 function hitsIds(m: EndpointMatch, ids: ReadonlySet<string>): boolean {
   for (const i of m.ids) if (ids.has(i)) return true;
   return false;
