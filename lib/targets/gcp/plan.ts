@@ -433,6 +433,14 @@ export function planGcp(ir: ResolvedPolicy, opts: GcpPlanOptions = {}): GcpPlan 
   let firewalls = materialise(ir, application, tagLimits, prefix, rep);
   // A firewall policy's rules are keyed by priority: each needs its own (VPC firewall rules share them per kind).
   if (identity === 'secureTags') firewalls = withUniquePriorities(firewalls);
+  // Our policy does not decide alone: the network's VPC firewall rules come first unless its enforcement order says otherwise.
+  if (identity === 'secureTags')
+    rep.add(
+      'MS6105',
+      "the rules are a global network firewall policy: GCP evaluates the network's VPC firewall rules first unless its network_firewall_policy_enforcement_order is BEFORE_CLASSIC_FIREWALL, so a VPC rule of someone else's that targets every instance decides before ours; remove such rules or set the enforcement order",
+      undefined,
+      ['targets', 'gcp', 'identity'],
+    );
   const hierarchical = withUniquePriorities(materialise(ir, upper, TAG_LIMITS.secureTags, prefix, rep, true));
   if (guardrails === 'hierarchical') notePlacement(ir, lifted, rep);
   return { policy: ir.name, prefix, identity, guardrails, identities, firewalls, hierarchical, notes: rep.notes };

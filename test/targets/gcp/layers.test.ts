@@ -75,6 +75,14 @@ describe('identity secure-tags', () => {
     expect(JSON.stringify(compile(policy({ identity: 'secure-tags' })).out)).toBe(JSON.stringify(out));
   });
 
+  it('says once that VPC firewall rules decide first unless the enforcement order is set (MS6105, at the setting)', () => {
+    const notes = out.notes.filter((n) => n.code === 'MS6105');
+    expect(notes).toHaveLength(1);
+    expect(notes[0].message).toMatch(/^gcp: the rules are a global network firewall policy: .*BEFORE_CLASSIC_FIREWALL/);
+    expect(notes[0].location?.line).toBeGreaterThan(0);
+    expect(compile(policy({})).out.notes.some((n) => n.code === 'MS6105')).toBe(false);
+  });
+
   it('drift: in sync with its own state; a deleted tag value is a missing identity', () => {
     expect(drift(ir, out, readState(stateFromTerraform(out.terraform as any))).inSync).toBe(true);
     const gone = JSON.parse(JSON.stringify(out.terraform));
