@@ -116,20 +116,22 @@ class KubernetesReader {
       if (typeof kind === 'string' && UNMODELLED_KINDS.test(kind)) doc.issue('MS7011', `${r.address}: a ${kind} changes what is admitted but is not modelled by the verifier`, r.address);
     }
     for (const t of POLICY_TYPES) for (const r of doc.ofType(t)) this.policy(r);
+    // An API object's selectors (camelCase): the namespaces they match among the pods', and the pod selector.
     const camel = { labels: 'matchLabels', exprs: 'matchExpressions' };
+    const selected = (nsSel: unknown, podSel: unknown, where: string) => {
+      const ns = this.selector(nsSel, `${where} namespaceSelector`, camel);
+      const pods = this.selector(podSel, `${where} podSelector`, camel);
+      const names = ns && this.namespaces(ns, `${where} namespaceSelector`);
+      return names && pods ? { names, pods } : undefined;
+    };
     this.admin = readAdminPolicies(doc, {
       subject: (nsSel, podSel, where) => {
-        const ns = this.selector(nsSel, `${where} namespaceSelector`, camel);
-        const pods = this.selector(podSel, `${where} podSelector`, camel);
-        const names = ns && this.namespaces(ns, `${where} namespaceSelector`);
-        if (!names || !pods) return undefined;
-        return this.pods.filter((p) => names.names.has(p.namespace) && matches(pods, p.labels)).map((p) => p.segment);
+        const s = selected(nsSel, podSel, where);
+        return s && this.pods.filter((p) => s.names.names.has(p.namespace) && matches(s.pods, p.labels)).map((p) => p.segment);
       },
       pods: (nsSel, podSel, where) => {
-        const ns = this.selector(nsSel, `${where} namespaceSelector`, camel);
-        const pods = this.selector(podSel, `${where} podSelector`, camel);
-        const names = ns && this.namespaces(ns, `${where} namespaceSelector`);
-        return names && pods ? this.peerPods(names, pods) : undefined;
+        const s = selected(nsSel, podSel, where);
+        return s && this.peerPods(s.names, s.pods);
       },
       note: (pm) => this.bounds.note(pm),
     });

@@ -61,8 +61,6 @@ export interface AdminLayer {
   readonly policies: readonly PlannedAdminPolicy[];
   /** The IR the NetworkPolicy layer compiles: the denies the layer enforces taken out. */
   readonly rest: ResolvedPolicy;
-  /** Guardrails enforced (wholly or in part) by the layer. */
-  readonly guardrails: readonly string[];
 }
 
 type ToPorts = (svc: ServiceSet) => readonly PlannedPort[] | 'all' | undefined;
@@ -88,7 +86,6 @@ export function planAdminLayer(ir: ResolvedPolicy, settings: KubernetesSettings,
   const inLayer = (e: SideEntry, dir: Direction) => portsOf.has(e.origin.name) && (e.peer.kind === 'segment' || dir === 'egress');
 
   const policies: PlannedAdminPolicy[] = [];
-  const used = new Set<string>();
   const addressIngress = new Set<string>();
   for (const seg of ir.segments) {
     const sides = ir.sides.get(seg.name)!;
@@ -110,7 +107,6 @@ export function planAdminLayer(ir: ResolvedPolicy, settings: KubernetesSettings,
       chunk([...segments].sort(byName), ANP_LIMITS.peersPerRule).forEach((part, i) =>
         ingress.push({ name: ruleName(name, i), direction: 'ingress', segments: part, networks: [], ports: portsOf.get(name)!, origin }),
       );
-      used.add(name);
     }
     // Egress: per guardrail, the destination addresses it denies from this segment.
     const to = new Map<string, { origin: Origin; addrs: AddressSet }>();
@@ -125,7 +121,6 @@ export function planAdminLayer(ir: ResolvedPolicy, settings: KubernetesSettings,
       chunk(peers, ANP_LIMITS.peersPerRule).forEach((part, i) =>
         egress.push({ name: ruleName(name, i), direction: 'egress', segments: [], networks: part, ports: portsOf.get(name)!, origin }),
       );
-      used.add(name);
     }
     if (ingress.length === 0 && egress.length === 0) continue;
     for (const [dir, rules] of [
@@ -143,5 +138,5 @@ export function planAdminLayer(ir: ResolvedPolicy, settings: KubernetesSettings,
     rep.add('MS9103', `the part of guardrail ${g} that denies by source address stays in the NetworkPolicy layer (ipBlock except): AdminNetworkPolicy ingress rules match pods and namespaces only`, ir.rule(g).origin.location);
   }
   const rest = withoutDenies(ir, (e, _segment, dir) => !inLayer(e, dir));
-  return { policies, rest, guardrails: [...used].sort(byName) };
+  return { policies, rest };
 }
