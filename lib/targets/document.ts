@@ -1,9 +1,11 @@
 /**
  * cdk.tf.json for the CLI, written straight from an emission without any
- * CDKTF core: the same document `cdktf synth` wrote for the same stack
- * (`//` metadata, `provider`, `resource`, `terraform.required_providers`,
- * `variable`, keys sorted), so upgrading from the CDKTF-based CLI changes no
- * byte and no plan.
+ * CDKTF core, for every target. The clouds' document is the one `cdktf
+ * synth` wrote for the same stack (`//` metadata, `provider`, `resource`,
+ * `terraform.required_providers`, `variable`, keys sorted), so upgrading
+ * from the CDKTF-based CLI changes no byte and no plan. The Kubernetes
+ * target never went through cdktf and has always written its own layout
+ * (KUBERNETES_LAYOUT); the one builder writes both, so neither changes a byte.
  */
 import { EmittedResource, MovedBlock } from './emit';
 import { sortKeys, TerraformJson } from './serialise';
@@ -19,6 +21,8 @@ export const PROVIDERS = {
   aws: { source: 'aws', version: '6.25.0' },
   azurerm: { source: 'azurerm', version: '4.55.0' },
   google: { source: 'google', version: '6.50.0' },
+  /** No bindings behind this one: our own constraint (every attribute the Kubernetes target writes exists since 2.x). */
+  kubernetes: { source: 'hashicorp/kubernetes', version: '~> 2.36' },
 } as const;
 export type ProviderName = keyof typeof PROVIDERS;
 
@@ -30,8 +34,31 @@ export interface TerraformVariableSpec {
   readonly description: string;
 }
 
+/**
+ * What marks a document apart from its resources: kept per target so that no
+ * target's bytes change (two layouts, below).
+ */
+export interface DocumentLayout {
+  /** The `//` metadata's version. */
+  readonly version: string;
+  /** Each resource carries cdktf's `//` metadata (its node path and logical id). */
+  readonly resourceMetadata: boolean;
+  /** `terraform.backend.local` with the state file `terraform.<stack>.tfstate`. */
+  readonly localBackend: boolean;
+  /** `resource` is written even when there is none (`{}`). */
+  readonly emptyResource: boolean;
+}
+
+/** The clouds': `cdktf synth`'s, as the CDKTF-based CLI wrote it. */
+export const CDKTF_LAYOUT: DocumentLayout = { version: FORMAT_VERSION, resourceMetadata: true, localBackend: false, emptyResource: false };
+
+/** The Kubernetes target's since its first release: the format marked as microseg's own, the local backend spelt out. */
+export const KUBERNETES_LAYOUT: DocumentLayout = { version: 'microseg', resourceMetadata: false, localBackend: true, emptyResource: true };
+
 export interface DocumentSpec {
   readonly stackName: string;
+  /** Default CDKTF_LAYOUT. */
+  readonly layout?: DocumentLayout;
   readonly provider: ProviderName;
   readonly providerConfig: Readonly<Record<string, unknown>>;
   /** Declared in this order; keys sorted in the output anyway. */
@@ -40,18 +67,21 @@ export interface DocumentSpec {
   readonly moved?: readonly MovedBlock[];
 }
 
-/** A resource's Terraform JSON: its body, meta-arguments, and the `//` metadata cdktf writes (node path and logical id). */
-export function resourceJson(stackName: string, r: EmittedResource): Record<string, unknown> {
+/** A resource's Terraform JSON: its body, meta-arguments, and (in CDKTF_LAYOUT) the `//` metadata cdktf writes (node path and logical id). */
+export function resourceJson(stackName: string, r: EmittedResource, layout: DocumentLayout = CDKTF_LAYOUT): Record<string, unknown> {
+  const metaArguments = (r.dependsOn && r.dependsOn.length > 0) || r.lifecycle;
+  if (!layout.resourceMetadata && !metaArguments) return r.body;
   // `//` first: it sorts before every attribute, so a body written in order needs no second copy (sortKeys).
-  const json: Record<string, unknown> = { '//': undefined, ...r.body };
+  const json: Record<string, unknown> = layout.resourceMetadata ? { '//': undefined, ...r.body } : { ...r.body };
   if (r.dependsOn && r.dependsOn.length > 0) json.depends_on = [...r.dependsOn];
   if (r.lifecycle) json.lifecycle = { ...r.lifecycle };
-  json['//'] = { metadata: { path: `${stackName}/${r.path.join('/')}`, uniqueId: r.name } };
+  if (layout.resourceMetadata) json['//'] = { metadata: { path: `${stackName}/${r.path.join('/')}`, uniqueId: r.name } };
   return json;
 }
 
 /** The whole document, keys sorted. Throws if two resources share an address. */
 export function terraformDocument(spec: DocumentSpec): TerraformJson {
+  const layout = spec.layout ?? CDKTF_LAYOUT;
   // Types and names inserted in sorted order, so sortKeys below keeps these maps instead of copying them.
   const byType = new Map<string, EmittedResource[]>();
   for (const r of spec.resources) (byType.get(r.type) ?? byType.set(r.type, []).get(r.type)!).push(r);
@@ -60,16 +90,18 @@ export function terraformDocument(spec: DocumentSpec): TerraformJson {
     const byName: Record<string, unknown> = (resource[type] = {});
     for (const r of byType.get(type)!.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
       if (r.name in byName) throw new Error(`two resources at ${r.type}.${r.name}`);
-      byName[r.name] = resourceJson(spec.stackName, r);
+      byName[r.name] = resourceJson(spec.stackName, r, layout);
     }
   }
   const p = PROVIDERS[spec.provider];
+  const terraform: Record<string, unknown> = { required_providers: { [spec.provider]: { source: p.source, version: p.version } } };
+  if (layout.localBackend) terraform.backend = { local: { path: `terraform.${spec.stackName}.tfstate` } };
   const doc: TerraformJson = {
-    '//': { metadata: { backend: 'local', stackName: spec.stackName, version: FORMAT_VERSION }, outputs: {} },
+    '//': { metadata: { backend: 'local', stackName: spec.stackName, version: layout.version }, outputs: {} },
     provider: { [spec.provider]: [spec.providerConfig] },
-    terraform: { required_providers: { [spec.provider]: { source: p.source, version: p.version } } },
+    terraform,
   };
-  if (Object.keys(resource).length > 0) doc.resource = resource;
+  if (layout.emptyResource || Object.keys(resource).length > 0) doc.resource = resource;
   if (spec.variables && Object.keys(spec.variables).length > 0) doc.variable = spec.variables;
   if (spec.moved && spec.moved.length > 0) doc.moved = spec.moved.map((m) => ({ from: m.from, to: m.to }));
   return sortKeys(doc);

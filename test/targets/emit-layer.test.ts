@@ -7,7 +7,8 @@ import * as fc from 'fast-check';
 import { spawnSync } from 'child_process';
 import * as path from 'path';
 import { logicalId } from '../../lib/targets/logical-id';
-import { FORMAT_VERSION, PROVIDERS } from '../../lib/targets/document';
+import { CDKTF_LAYOUT, FORMAT_VERSION, KUBERNETES_LAYOUT, PROVIDERS, terraformDocument } from '../../lib/targets/document';
+import { serialiseTerraform } from '../../lib/targets/serialise';
 
 const ROOT = path.join(__dirname, '..', '..');
 const CORES = ['cdktf', 'cdktn'] as const;
@@ -49,6 +50,25 @@ describe('the Terraform document', () => {
       expect({ source: p.terraformProviderSource, version: p.terraformGeneratorMetadata.providerVersion }).toEqual(PROVIDERS[name as keyof typeof PROVIDERS]);
     }
     expect(FORMAT_VERSION).toBe(require('cdktf/package.json').version);
+  });
+
+  it('is one builder for every target: the Kubernetes layout is the one the Kubernetes target always wrote', () => {
+    const resources = [
+      { type: 'terraform_data', name: 'b', path: ['b'], body: {}, dependsOn: ['kubernetes_manifest.a'] },
+      { type: 'kubernetes_manifest', name: 'a', path: ['a'], body: { manifest: { kind: 'AdminNetworkPolicy' } } },
+    ];
+    const doc = (layout: typeof CDKTF_LAYOUT, rs: typeof resources) => terraformDocument({ stackName: 'k', layout, provider: 'kubernetes', providerConfig: {}, resources: rs });
+    // Version, no per-resource metadata, the local backend, and `resource` even when empty: byte for byte.
+    expect(serialiseTerraform(doc(KUBERNETES_LAYOUT, []))).toBe(
+      JSON.stringify({ '//': { metadata: { backend: 'local', stackName: 'k', version: 'microseg' }, outputs: {} }, provider: { kubernetes: [{}] }, resource: {}, terraform: { backend: { local: { path: 'terraform.k.tfstate' } }, required_providers: { kubernetes: { source: 'hashicorp/kubernetes', version: '~> 2.36' } } } }, null, 2) + '\n',
+    );
+    expect(doc(KUBERNETES_LAYOUT, resources).resource).toEqual({ kubernetes_manifest: { a: { manifest: { kind: 'AdminNetworkPolicy' } } }, terraform_data: { b: { depends_on: ['kubernetes_manifest.a'] } } });
+    // The clouds' layout of the same resources: cdktf's metadata on each, no backend block, no empty `resource`.
+    const cdktf = doc(CDKTF_LAYOUT, resources);
+    expect(cdktf.resource.terraform_data.b).toEqual({ '//': { metadata: { path: 'k/b', uniqueId: 'b' } }, depends_on: ['kubernetes_manifest.a'] });
+    expect(cdktf['//'].metadata.version).toBe(FORMAT_VERSION);
+    expect(cdktf.terraform.backend).toBeUndefined();
+    expect(doc(CDKTF_LAYOUT, [])).not.toHaveProperty('resource');
   });
 
   it('is written by the CLI without loading cdktf, cdktn, constructs or a provider package', () => {
