@@ -20,7 +20,7 @@
 import { AddressSet } from '../net/address';
 import { PortSet } from '../net/ports';
 import { addressPrefix, portRanges, present, protocolMatch } from './azure-fields';
-import { Layer } from './layers';
+import { Layer, RankedRule, rankRules } from './layers';
 import { Boundaries, Direction, NormRule } from './model';
 import { IdentitiesLike, readIdentities, TerraformDoc } from './terraform';
 
@@ -29,11 +29,9 @@ const COLLECTION = 'azurerm_network_manager_admin_rule_collection';
 const RULE = 'azurerm_network_manager_admin_rule';
 const DEPLOYMENT = 'azurerm_network_manager_deployment';
 
-interface Ranked {
-  readonly priority: number;
-  readonly collection: string;
+/** An admin rule, ranked within the rule collections (`policy`: the collection's address). */
+interface Ranked extends RankedRule {
   readonly dir: Direction;
-  readonly rule: NormRule;
 }
 
 /** The admin layer of each segment side; segments no collection applies to have none. */
@@ -102,13 +100,12 @@ export class AdminReader {
 
   /** The admin rules of one segment side in Azure's order (the first layer of its chains), or undefined when none reaches it. */
   layer(segment: string, dir: Direction): Layer | undefined {
-    const ranked = this.collectionsOf(segment).flatMap((c) => this.byCollection.get(c)!.filter((x) => x.dir === dir));
+    const ranked = rankRules(this.collectionsOf(segment).flatMap((c) => this.byCollection.get(c)!.filter((x) => x.dir === dir)));
     if (ranked.length === 0) return undefined;
-    ranked.sort((a, b) => a.priority - b.priority || (a.collection < b.collection ? -1 : a.collection > b.collection ? 1 : 0));
     for (let i = 1; i < ranked.length; i++) {
       const [a, b] = [ranked[i - 1], ranked[i]];
-      if (a.priority === b.priority && a.collection !== b.collection && a.rule.action !== b.rule.action) {
-        this.doc.issue('MS7011', `${a.rule.origin} and ${b.rule.origin}: two collections reaching segment '${segment}' use priority ${a.priority} with different actions; the verifier cannot tell which Azure tries first`, a.collection);
+      if (a.priority === b.priority && a.policy !== b.policy && a.rule.action !== b.rule.action) {
+        this.doc.issue('MS7011', `${a.rule.origin} and ${b.rule.origin}: two collections reaching segment '${segment}' use priority ${a.priority} with different actions; the verifier cannot tell which Azure tries first`, a.policy);
       }
     }
     return { name: 'security admin rules', rules: ranked.map((x) => x.rule) };
@@ -163,7 +160,7 @@ export class AdminReader {
     const what = pm.all ? 'any protocol' : `${proto}${dports ? '/' + dports.toString() : ''}${sports ? ` (source ports ${sports})` : ''}`;
     return {
       priority,
-      collection,
+      policy: collection,
       dir,
       rule: {
         action,

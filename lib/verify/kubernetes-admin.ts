@@ -18,6 +18,7 @@
  * pick either, so the outcome is not defined).
  */
 import { PortSet } from '../net/ports';
+import { Layer, RankedRule, rankRules } from './layers';
 import { Direction, EndpointMatch, NormRule, PROTO, ProtoMatch } from './model';
 import { TerraformDoc, TfResource } from './terraform';
 
@@ -33,9 +34,8 @@ export interface PodResolver {
   note(p: ProtoMatch): void;
 }
 
-interface AdminRule {
-  readonly priority: number;
-  readonly address: string;
+/** A rule of one AdminNetworkPolicy (`policy`: its address), with the segments its subject selects. */
+interface AdminRule extends RankedRule {
   readonly segments: readonly string[];
   readonly dir: Direction;
   readonly rule: NormRule;
@@ -131,7 +131,7 @@ function readPolicy(doc: TerraformDoc, r: TfResource, pods: PodResolver): AdminR
         const match = peer(doc, p, dir, `${where} peer[${j}]`, pods);
         if (!match) return;
         const label = `AdminNetworkPolicy ${name} ${dir} rule ${raw.name ?? i} (${action}, priority ${spec.priority})`;
-        out.push({ priority: spec.priority, address: r.address, segments: subject, dir, rule: { action: action === 'Allow' ? 'allow' : 'deny', local: [], peer: match, protos, origin: r.address, label } });
+        out.push({ priority: spec.priority, policy: r.address, segments: subject, dir, rule: { action: action === 'Allow' ? 'allow' : 'deny', local: [], peer: match, protos, origin: r.address, label } });
       });
     });
   }
@@ -139,10 +139,11 @@ function readPolicy(doc: TerraformDoc, r: TfResource, pods: PodResolver): AdminR
 }
 
 /**
- * The AdminNetworkPolicy rules that come before each segment's
- * NetworkPolicies, per `segment|direction`, in evaluation order.
+ * The layer of AdminNetworkPolicy rules that comes before each segment's
+ * NetworkPolicies (layers.ts), per `segment|direction`: segments no policy
+ * selects have none.
  */
-export function readAdminPolicies(doc: TerraformDoc, pods: PodResolver): Map<string, NormRule[]> {
+export function readAdminPolicies(doc: TerraformDoc, pods: PodResolver): Map<string, Layer> {
   const all: AdminRule[] = [];
   for (const r of doc.ofType('kubernetes_manifest')) {
     const m = r.body.manifest as Record<string, any> | undefined;
@@ -150,15 +151,14 @@ export function readAdminPolicies(doc: TerraformDoc, pods: PodResolver): Map<str
   }
   // Policies of one priority are unordered: only rules that all act alike may share it.
   const byPriority = new Map<number, Set<string>>();
-  for (const a of all) (byPriority.get(a.priority) ?? byPriority.set(a.priority, new Set()).get(a.priority)!).add(`${a.address}|${a.rule.action}`);
+  for (const a of all) (byPriority.get(a.priority) ?? byPriority.set(a.priority, new Set()).get(a.priority)!).add(`${a.policy}|${a.rule.action}`);
   for (const [priority, set] of byPriority) {
     const policies = new Set([...set].map((s) => s.split('|')[0]));
     const actions = new Set([...set].map((s) => s.split('|')[1]));
     if (policies.size > 1 && actions.size > 1)
       doc.issue('MS7010', `AdminNetworkPolicies ${[...policies].sort().join(', ')} share priority ${priority} with both Allow and Deny rules: which applies is up to the implementation`);
   }
-  const sorted = [...all].sort((a, b) => a.priority - b.priority || (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
-  const out = new Map<string, NormRule[]>();
-  for (const a of sorted) for (const s of a.segments) (out.get(`${s}|${a.dir}`) ?? out.set(`${s}|${a.dir}`, []).get(`${s}|${a.dir}`)!).push(a.rule);
-  return out;
+  const bySide = new Map<string, NormRule[]>();
+  for (const a of rankRules(all)) for (const s of a.segments) (bySide.get(`${s}|${a.dir}`) ?? bySide.set(`${s}|${a.dir}`, []).get(`${s}|${a.dir}`)!).push(a.rule);
+  return new Map([...bySide].map(([side, rules]) => [side, { name: 'AdminNetworkPolicies', rules }]));
 }

@@ -30,6 +30,7 @@ import { awsTolerance } from './aws';
 import { Boundaries, Chain, CloudModel, cloudModel, Direction, EndpointMatch, NormRule, PROTO, ProtoMatch } from './model';
 import { IdentitiesLike, TerraformDoc, TfResource } from './terraform';
 import { readAdminPolicies } from './kubernetes-admin';
+import { Layer, stackLayers } from './layers';
 
 const POLICY_TYPES = ['kubernetes_network_policy_v1', 'kubernetes_network_policy'];
 const NS_LABEL = 'kubernetes.io/metadata.name';
@@ -89,8 +90,8 @@ class KubernetesReader {
   readonly pods: Pod[] = [];
   /** Per segment and direction: the rules of the policies that isolate it, or undefined (not isolated). */
   private readonly isolating = new Map<string, NormRule[]>();
-  /** Per segment and direction: the AdminNetworkPolicy rules evaluated before any NetworkPolicy. */
-  private readonly admin: Map<string, NormRule[]>;
+  /** Per segment and direction: the layer of AdminNetworkPolicy rules evaluated before any NetworkPolicy. */
+  private readonly admin: Map<string, Layer>;
   private readonly dims: string[];
 
   constructor(
@@ -137,16 +138,21 @@ class KubernetesReader {
     });
   }
 
-  /** AdminNetworkPolicy rules first (first match decides, Allow and Deny final), then the NetworkPolicies. */
+  /**
+   * The AdminNetworkPolicy layer first (first match decides, Allow and Deny final; a packet none matches goes on),
+   * then the NetworkPolicies: one layered chain (layers.ts).
+   */
   chain(segment: string, dir: Direction): Chain[] {
-    const admin = this.admin.get(`${segment}|${dir}`) ?? [];
+    const admin = this.admin.get(`${segment}|${dir}`);
     const rules = this.isolating.get(`${segment}|${dir}`);
-    const layered = admin.length ? 'AdminNetworkPolicies, then ' : '';
-    if (!rules) {
-      const open: NormRule = { action: 'allow', local: [], peer: ANY_MATCH, protos: [{ all: true, protos: new Set() }], origin: 'kubernetes', label: `no NetworkPolicy isolates the ${dir} of these pods (everything admitted)` };
-      return [{ name: `${layered}pods of ${segment}`, rules: [...admin, open] }];
-    }
-    return [{ name: `${layered}NetworkPolicies selecting ${segment}`, rules: [...admin, ...rules] }];
+    const own: Layer = rules
+      ? { name: `NetworkPolicies selecting ${segment}`, rules }
+      : {
+          name: `pods of ${segment}`,
+          rules: [{ action: 'allow', local: [], peer: ANY_MATCH, protos: [{ all: true, protos: new Set() }], origin: 'kubernetes', label: `no NetworkPolicy isolates the ${dir} of these pods (everything admitted)` }],
+        };
+    if (!admin) return [own];
+    return [{ name: `${admin.name}, then ${own.name}`, rules: stackLayers([admin, own]) }];
   }
 
   private one(v: unknown, where: string): Record<string, any> | undefined {

@@ -11,8 +11,9 @@
  * rules, so nothing falls off the end undecided (if it does, it is denied,
  * as in every chain).
  *
- * Shared by every cloud with such layers (GCP hierarchical and network
- * firewall policies, Azure Virtual Network Manager admin rules before NSGs).
+ * Shared by every target with such layers (GCP hierarchical and network
+ * firewall policies, Azure Virtual Network Manager admin rules before NSGs,
+ * Kubernetes AdminNetworkPolicies before NetworkPolicies).
  */
 import type { NormRule } from './model';
 
@@ -43,4 +44,24 @@ export function nextLayerStart(rules: readonly NormRule[], i: number): number {
   let j = i + 1;
   while (j < rules.length && layerOf(rules[j]) <= l) j++;
   return j;
+}
+
+/** A rule of one of the several policies that make up one layer, with the priority number it is ranked by. */
+export interface RankedRule {
+  /** Lower first. */
+  readonly priority: number;
+  /** The address of the policy (rule collection, AdminNetworkPolicy) the rule belongs to. */
+  readonly policy: string;
+  readonly rule: NormRule;
+}
+
+/**
+ * Rules of several policies in the order one layer tries them: by priority,
+ * lowest first; at one priority by policy address, an order of ours (the
+ * platforms leave it open: each reader reports tied policies whose rules act
+ * differently); a policy's own rules keep their order (the sort is stable).
+ * Azure admin rule collections and Kubernetes AdminNetworkPolicies.
+ */
+export function rankRules<T extends RankedRule>(rules: readonly T[]): T[] {
+  return [...rules].sort((a, b) => a.priority - b.priority || (a.policy < b.policy ? -1 : a.policy > b.policy ? 1 : 0));
 }

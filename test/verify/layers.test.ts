@@ -5,7 +5,7 @@
  * firewall policy in the network's enforcement order, implied rules last.
  */
 import { AddressSet } from '../../lib/net/address';
-import { stackLayers } from '../../lib/verify/layers';
+import { rankRules, stackLayers } from '../../lib/verify/layers';
 import { decidePacket, NormRule, walkChain } from '../../lib/verify/model';
 import { readGcp } from '../../lib/verify/gcp';
 
@@ -47,6 +47,16 @@ describe('layered chains', () => {
   it('an unlayered chain evaluates as before (every rule in layer 0)', () => {
     const flat = [rule('deny', '10.1.0.0/16', 'd'), rule('allow', '10.0.0.0/8', 'a')];
     expect(walkChain(flat, () => false, AddressSet.allOf(4)).toCidrs(4)).toEqual(['10.0.0.0/16', '10.2.0.0/15', '10.4.0.0/14', '10.8.0.0/13', '10.16.0.0/12', '10.32.0.0/11', '10.64.0.0/10', '10.128.0.0/9']);
+  });
+});
+
+describe('rankRules (Azure admin rule collections, AdminNetworkPolicies)', () => {
+  it('orders by priority, ties between policies by address, and keeps each policy\'s own order', () => {
+    const r = (priority: number, policy: string, origin: string) => ({ priority, policy, rule: rule('deny', '10.0.0.0/8', origin) });
+    const input = [r(20, 'b', 'b1'), r(10, 'b', 'b2'), r(20, 'a', 'a1'), r(20, 'b', 'b3'), r(5, 'c', 'c1'), r(20, 'a', 'a2')];
+    expect(rankRules(input).map((x) => x.rule.origin)).toEqual(['c1', 'b2', 'a1', 'a2', 'b1', 'b3']);
+    // A copy: the reader's own list keeps its order.
+    expect(input.map((x) => x.rule.origin)).toEqual(['b1', 'b2', 'a1', 'b3', 'c1', 'a2']);
   });
 });
 
