@@ -6,6 +6,7 @@
  * offers exact set algebra over both families with bigint precision.
  */
 import * as ipaddr from 'ipaddr.js';
+import { firstNotBefore, meetsAt } from './range-search';
 
 export type Family = 4 | 6;
 
@@ -299,17 +300,7 @@ export class AddressSet {
   }
 
   contains(family: Family, value: bigint): boolean {
-    // Ranges are few per set; binary search pays off only for large sets.
-    let lo = 0;
-    let hi = this.ranges.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const r = this.ranges[mid];
-      if (r.family < family || (r.family === family && r.hi < value)) lo = mid + 1;
-      else if (r.family > family || r.lo > value) hi = mid - 1;
-      else return true;
-    }
-    return false;
+    return meetsAt(this.ranges, firstNotBefore(this.ranges, family, value), family, value, value);
   }
 
   containsAddress(text: string): boolean {

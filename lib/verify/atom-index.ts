@@ -10,6 +10,7 @@
  * search per layer and then only the entries it meets.
  */
 import { AddressSet } from '../net/address';
+import { firstNotBefore, meetsAt } from '../net/range-search';
 import { LocalAtom } from './sides';
 
 interface Entry {
@@ -51,16 +52,8 @@ export class AtomIndex {
   meeting(s: AddressSet, out: Set<number>): void {
     for (const r of s.ranges) {
       for (const layer of this.layers) {
-        // First entry not wholly before r (within a layer, ends grow with starts).
-        let lo = 0;
-        let hi = layer.length;
-        while (lo < hi) {
-          const mid = (lo + hi) >> 1;
-          const x = layer[mid];
-          if (x.family < r.family || (x.family === r.family && x.hi < r.lo)) lo = mid + 1;
-          else hi = mid;
-        }
-        for (let i = lo; i < layer.length && layer[i].family === r.family && layer[i].lo <= r.hi; i++) for (const o of layer[i].owners) out.add(o);
+        // From the first entry not wholly before r (within a layer, ends grow with starts), every entry meeting r.
+        for (let i = firstNotBefore(layer, r.family, r.lo); meetsAt(layer, i, r.family, r.lo, r.hi); i++) for (const o of layer[i].owners) out.add(o);
       }
     }
   }

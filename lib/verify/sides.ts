@@ -8,6 +8,7 @@
  * local workload's own address.
  */
 import { AddressRange, AddressSet, addressAtoms, Family } from '../net/address';
+import { firstNotBefore, meetsAt } from '../net/range-search';
 import { SideEntry } from '../resolve/ir';
 import { Chain, localAddressSets, NormRule, ruleMatchesLocal, walkChain } from './model';
 
@@ -223,18 +224,7 @@ export class FactorClass {
 /** Does `a` share an address with `b`? Binary search in `a` per range of `b` (a local atom: few ranges). */
 function meets(a: AddressSet, b: AddressSet): boolean {
   const rs = a.ranges;
-  for (const r of b.ranges) {
-    // First range of `a` not wholly before r.
-    let lo = 0;
-    let hi = rs.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      const x = rs[mid];
-      if (x.family < r.family || (x.family === r.family && x.hi < r.lo)) lo = mid + 1;
-      else hi = mid;
-    }
-    if (lo < rs.length && rs[lo].family === r.family && rs[lo].lo <= r.hi) return true;
-  }
+  for (const r of b.ranges) if (meetsAt(rs, firstNotBefore(rs, r.family, r.lo), r.family, r.lo, r.hi)) return true;
   return false;
 }
 
