@@ -6,7 +6,7 @@ import { Diagnostic, PolicyError } from '../model/diagnostics';
 import { ResolvedPolicy } from '../resolve/ir';
 import { loadBackend, isTargetName } from '../targets/registry';
 import { serialiseTerraform, stubVersions } from '../targets/serialise';
-import { CLOUD_TARGETS, TARGET_NAMES, TargetName, TargetOutput } from '../targets/target';
+import { CLOUD_TARGETS, IdentitiesFile, TARGET_NAMES, TargetName, TargetOutput } from '../targets/target';
 import { UsageError } from './errors';
 
 /** A target `all` leaves out, and why (printed, so nothing is skipped silently). */
@@ -69,6 +69,10 @@ export interface CompileOptions {
    * spares the collector a heap of three documents at once.
    */
   readonly keep?: (o: TargetOutput) => TargetOutput;
+  /** Each target's previous identities.json (`compile --previous`): what it lists is kept (CompileSettings.previous). */
+  readonly previous?: ReadonlyMap<TargetName, IdentitiesFile>;
+  /** With `previous`: destroy what it lists as releasable (`compile --release`). */
+  readonly release?: boolean;
 }
 
 export function compileTargets(ir: ResolvedPolicy, targets: readonly TargetName[], opts: CompileOptions = {}): CompileResult {
@@ -86,7 +90,7 @@ export function compileTargets(ir: ResolvedPolicy, targets: readonly TargetName[
       continue;
     }
     try {
-      const compiled = backend.compile(ir);
+      const compiled = backend.compile(ir, { previous: opts.previous?.get(t), release: opts.release });
       const out = opts.stubVersions ? { ...compiled, terraform: stubVersions(compiled.terraform) } : compiled;
       outputs.push(opts.keep ? opts.keep(out) : out);
       diagnostics.push(...out.notes);

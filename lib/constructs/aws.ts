@@ -6,6 +6,8 @@ import { Construct } from 'constructs';
 import { AwsEmission, emitAws } from '../targets/aws/emit';
 import { AwsPlan, planAws } from '../targets/aws/plan';
 import { checkAwsFlowLogs } from '../targets/aws/flow-logs';
+import { keptGroups } from '../targets/aws/previous';
+import { IdentitiesFile } from '../targets/target';
 import { AwsFlowLogsDoc } from '../model/types';
 import { FAILED_IDENTITY, InternalProps, Segmentation, SegmentationProps } from './segmentation';
 
@@ -48,6 +50,18 @@ export interface AwsSegmentationProps<S extends string = string> extends Segment
    * @example { destination: bucket.arn }
    */
   readonly flowLogs?: AwsFlowLogsDoc | false;
+  /**
+   * What `identities` held at the last synth that was applied (e.g. the committed JSON of `seg.identities`), as
+   * `compile --previous` reads identities.json: every own group it lists stays, emptied when no rule needs it
+   * (listed under `releasableSecurityGroups`, note MS4104), so an apply never destroys a group workloads carry.
+   * @default none: groups are exactly the ones the rules need
+   */
+  readonly previous?: IdentitiesFile;
+  /**
+   * With `previous`: destroy the groups it lists as releasable (detach them from the workloads first), as `compile --release`.
+   * @default false
+   */
+  readonly release?: boolean;
 }
 
 /**
@@ -68,7 +82,8 @@ export class AwsSegmentation<S extends string = string> extends Segmentation<S, 
     super(scope, id, 'aws', props as AwsSegmentationProps<S> & InternalProps, (ir, path) => {
       const flowLogs = props.flowLogs === false ? undefined : (props.flowLogs ?? ir.policy.doc.targets?.aws?.flowLogs);
       const logNotes = flowLogs ? checkAwsFlowLogs(ir, flowLogs) : [];
-      const plan = planAws(ir, { namePrefix: props.namePrefix, maxGroupsPerInterface: props.maxGroupsPerInterface, rulesPerGroup: props.rulesPerGroup, prefixLists: props.prefixLists });
+      const keepGroups = keptGroups(props.previous, path, ir.segments.map((s) => s.name), props.release === true);
+      const plan = planAws(ir, { namePrefix: props.namePrefix, maxGroupsPerInterface: props.maxGroupsPerInterface, rulesPerGroup: props.rulesPerGroup, prefixLists: props.prefixLists, keepGroups });
       return { plan, emission: emitAws(plan, { scope: path, vpcId: props.vpcId, tags: props.tags, flowLogs }), notes: [...plan.notes, ...logNotes] };
     });
   }

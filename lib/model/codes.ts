@@ -531,6 +531,12 @@ export const CODES: Record<string, CodeInfo> = {
     explanation:
       'Flow logs delivered to CloudWatch Logs carry no header line naming the fields, so `stale` and `discover` cannot tell the custom format from the records: pass the format string the note prints as `--aws-format`. S3 delivery writes the header and needs no option.',
   },
+  MS4104: {
+    severity: 'info',
+    title: 'aws: group kept from the previous output, holding no rules',
+    explanation:
+      "Compiled with the previous output (`compile --previous`, the construct's `previous`), a segment keeps every own group that output had, so an apply never destroys a security group that workloads carry (AWS refuses, and the workloads would lose its rules at once). A group its rules no longer need stays, empty, and identities.json lists it under `releasableSecurityGroups` instead of `securityGroups`: detach it from the workloads, then compile once with `--release` (construct: `release: true`) to destroy it. A later edit that needs the group again fills it and lists it under `securityGroups` again.",
+  },
   MS5001: {
     severity: 'error',
     title: 'azure: services not expressible',

@@ -24,6 +24,8 @@ export interface IdentitiesFile {
       {
         /** AWS: every group a workload of the segment attaches. */
         readonly securityGroups?: readonly string[];
+        /** AWS: groups kept from the previous output that hold no rules; no workload needs them (detach, then compile with release to destroy them). Absent when none. */
+        readonly releasableSecurityGroups?: readonly string[];
         /** Azure: ASGs on the workload's NIC. */
         readonly applicationSecurityGroups?: readonly string[];
         /** Azure: every NSG that applies to the workload (all must admit a flow). */
@@ -51,6 +53,13 @@ export interface IdentitiesFile {
 export interface CompileSettings {
   /** Terraform stack name (default: the policy name). */
   readonly stackName?: string;
+  /**
+   * The identities.json of this target's previous output (`compile --previous`): identities it lists are kept, so an
+   * apply never destroys one that workloads carry (AWS: overflow groups, emptied when no rule needs them).
+   */
+  readonly previous?: IdentitiesFile;
+  /** With `previous`: destroy what the previous output already listed as releasable (`compile --release`). */
+  readonly release?: boolean;
 }
 
 export interface TargetOutput {

@@ -3,7 +3,8 @@
  * compile names what to attach where and when. Widening the spec example's
  * first rule by one more service spills shop-web-prod's rules into an
  * overflow group (a new identity its workloads must carry); going back
- * destroys that group, which must be detached first.
+ * keeps that group, empty, for the workloads to let go of; `--release`
+ * then destroys it.
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -26,7 +27,7 @@ async function run(...argv: string[]) {
 
 const TARGETS = { aws: { region: 'eu-west-1', vpcId: 'vpc-0123456789abcdef0' }, azure: { location: 'westeurope', resourceGroupName: 'rg' }, gcp: { project: 'p', network: 'main' } };
 
-test('an overflow group that appears is to be attached after the apply; one that goes, detached before it', async () => {
+test('an overflow group that appears is to be attached after the apply; one no longer needed stays, empty, until --release', async () => {
   const base = { ...YAML.parse(fs.readFileSync(path.join(root, 'test/fixtures/good/spec-example.yaml'), 'utf8')), targets: TARGETS };
   const a = path.join(tmp, 'a.yaml');
   const b = path.join(tmp, 'b.yaml');
@@ -39,10 +40,31 @@ test('an overflow group that appears is to be attached after the apply; one that
   expect(sg2).toMatch(/^aws_security_group\.microseg_shop-web-prod_sg-2_/);
   expect(wide.out.split('\n').filter((l) => l.startsWith('note:'))).toEqual([`note: aws: segment shop-web-prod: attach ${sg2} to its workloads once the apply has created it`]);
   const back = await run('compile', a, '--out', path.join(tmp, 'out-c'), '--previous', path.join(tmp, 'out-b'));
-  expect(back.out.split('\n').filter((l) => l.startsWith('note:'))).toEqual([`note: aws: segment shop-web-prod: detach ${sg2} from its workloads before the apply, which destroys it`]);
+  expect(back.out.split('\n').filter((l) => l.startsWith('note:'))).toEqual([
+    `note: aws: segment shop-web-prod: ${sg2} holds no rules now and stays so that the apply destroys nothing workloads carry: detach after the apply, then compile with --release to destroy it`,
+  ]);
+  expect(back.err).toContain('info MS4104 aws: segment shop-web-prod keeps group shop-shop-web-prod.2 from the previous output');
+  const kept = JSON.parse(fs.readFileSync(path.join(tmp, 'out-c/aws/identities.json'), 'utf8')).segments['shop-web-prod'];
+  expect(kept.releasableSecurityGroups).toEqual([sg2]);
+  expect(kept.securityGroups).not.toContain(sg2);
+  expect(fs.readFileSync(path.join(tmp, 'out-c/aws/cdk.tf.json'), 'utf8')).toContain(`"${sg2.split('.')[1]}"`);
+  // Released: the group goes, the output is the fresh compile's, and there is nothing left to attach or detach.
+  const released = await run('compile', a, '--out', path.join(tmp, 'out-r'), '--previous', path.join(tmp, 'out-c'), '--release');
+  expect(released.code).toBe(0);
+  expect(released.out).not.toContain('note:');
+  for (const f of ['aws/cdk.tf.json', 'aws/identities.json']) expect(fs.readFileSync(path.join(tmp, 'out-r', f), 'utf8')).toBe(fs.readFileSync(path.join(tmp, 'out-a', f), 'utf8'));
   // Same identities: no note.
   const same = await run('compile', a, '--out', path.join(tmp, 'out-d'), '--previous', path.join(tmp, 'out-a'));
   expect(same.out).not.toContain('note:');
+});
+
+test('--release needs --previous: exit 2, nothing written', async () => {
+  const a = path.join(tmp, 'f.yaml');
+  fs.writeFileSync(a, fs.readFileSync(path.join(root, 'test/fixtures/good/spec-example.yaml')));
+  const r = await run('compile', a, '--target', 'aws', '--out', path.join(tmp, 'out-f'), '--release');
+  expect(r.code).toBe(2);
+  expect(r.err).toContain('--release needs --previous DIR');
+  expect(fs.existsSync(path.join(tmp, 'out-f'))).toBe(false);
 });
 
 test('an unreadable previous identities.json is exit 2 and nothing is written', async () => {

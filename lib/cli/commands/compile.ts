@@ -2,14 +2,14 @@
 import { Command } from 'commander';
 import * as fs from 'fs';
 import * as path from 'path';
-import { IDENTITY_FIELDS, identityChanges, identityNotes } from '../../analysis/apply-check/identities';
-import { IdentitiesFile, TargetOutput } from '../../targets/target';
+import { IDENTITY_FIELDS, identityChanges, identityNotes, releasableOf } from '../../analysis/apply-check/identities';
+import { IdentitiesFile, TargetName, TargetOutput } from '../../targets/target';
 import { count } from '../../model/words';
 import { sortDiagnostics } from '../../model/diagnostics';
 import { expiredSummary } from '../../resolve/expired';
 import { writeAtomically } from '../atomic';
 import { compileToFiles, planTargets, skippedLines } from '../compile-targets';
-import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from '../errors';
+import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from '../errors';
 import { CliIO } from '../io';
 import { loadForCommand, printDiagnostics, todayOption } from '../policy-input';
 
@@ -21,14 +21,19 @@ export function register(program: Command, io: CliIO, done: (code: number) => vo
     .option('--target <target>', 'aws, azure, gcp, kubernetes, a comma-separated list, or all', 'all')
     .option('--out <dir>', 'output directory', 'out')
     .option('--stub-versions', 'write "stubbed" instead of cdktf and provider versions (for golden files)', false)
-    .option('--previous <dir>', 'the output of the previous compile (DIR/<target>/identities.json): note what workloads must attach or detach')
+    .option('--previous <dir>', 'the output of the previous compile (DIR/<target>/identities.json): keep the identities it lists, note what workloads must attach or detach')
+    .option('--release', 'with --previous: destroy the groups it lists as releasable (detach them from the workloads first)', false)
     .addOption(todayOption())
-    .action((file: string, opts: { today?: string; target: string; out: string; stubVersions: boolean; previous?: string }) => {
+    .action((file: string, opts: { today?: string; target: string; out: string; stubVersions: boolean; previous?: string; release: boolean }) => {
+      if (opts.release && opts.previous === undefined) throw new UsageError('--release needs --previous DIR (what to release is what the previous output lists as releasable)');
       const r = loadForCommand(io, file, opts.today);
       printDiagnostics(io, r.diagnostics);
       if (!r.ok) return done(r.code);
       const { targets, skipped } = planTargets(r.ir, opts.target);
-      const c = compileToFiles(r.ir, targets, { stubVersions: opts.stubVersions, optional: opts.target === 'all' });
+      // The previous identities are an input of the compile (kept identities), so they are read first.
+      const before = opts.previous === undefined ? new Map<TargetName, IdentitiesFile>() : readPrevious(io, opts.previous, targets);
+      if (before === undefined) return done(EXIT_USAGE);
+      const c = compileToFiles(r.ir, targets, { stubVersions: opts.stubVersions, optional: opts.target === 'all', previous: before, release: opts.release });
       for (const line of skippedLines([...skipped, ...c.skipped])) io.err(`note: ${line}\n`);
       printDiagnostics(io, sortDiagnostics(c.diagnostics));
       if (c.failed) {
@@ -39,8 +44,7 @@ export function register(program: Command, io: CliIO, done: (code: number) => vo
         io.err(`compile: no target could be compiled: nothing written to ${opts.out}\n`);
         return done(EXIT_USAGE);
       }
-      const previous = opts.previous === undefined ? [] : previousIdentities(io, opts.previous, c.outputs);
-      if (previous === undefined) return done(EXIT_USAGE);
+      const previous = previousNotes(before, c.outputs);
       // Relative to the command's working directory, like every other path it reads.
       writeAtomically(path.resolve(io.cwd, opts.out), c.files);
       for (const o of c.outputs) {
@@ -53,31 +57,43 @@ export function register(program: Command, io: CliIO, done: (code: number) => vo
 }
 
 /**
- * `--previous DIR`: per target compiled now, the identities the last compile
- * wrote, compared with today's: what the workloads of each segment must
- * attach or detach, in apply order (see apply-check/identities.ts). A target
- * missing from DIR is new: nothing to compare. An unreadable file is exit 2,
- * before anything is written.
+ * `--previous DIR`: per target asked for, the identities the last compile
+ * wrote. A target missing from DIR is new: nothing to keep or compare. An
+ * unreadable file is exit 2, before anything is compiled or written.
  */
-function previousIdentities(io: CliIO, dir: string, outputs: readonly TargetOutput[]): string[] | undefined {
-  const lines: string[] = [];
-  for (const o of outputs) {
-    const rel = path.join(dir, o.target, 'identities.json');
+function readPrevious(io: CliIO, dir: string, targets: readonly TargetName[]): Map<TargetName, IdentitiesFile> | undefined {
+  const out = new Map<TargetName, IdentitiesFile>();
+  for (const t of targets) {
+    const rel = path.join(dir, t, 'identities.json');
     const file = path.resolve(io.cwd, rel);
     if (!fs.existsSync(file)) continue;
-    let before: IdentitiesFile;
     try {
-      before = JSON.parse(fs.readFileSync(file, 'utf8'));
+      const before = JSON.parse(fs.readFileSync(file, 'utf8'));
       if (!before || typeof before !== 'object' || typeof before.segments !== 'object' || before.segments === null) throw new Error('no "segments" object');
+      out.set(t, before);
     } catch (e) {
       io.err(`${rel}: error MS0001 cannot read the previous identities: ${(e as Error).message}\n`);
       return undefined;
     }
+  }
+  return out;
+}
+
+/**
+ * The previous identities compared with today's: what the workloads of each
+ * segment must attach or detach, in apply order (see apply-check/identities.ts).
+ */
+function previousNotes(previous: ReadonlyMap<TargetName, IdentitiesFile>, outputs: readonly TargetOutput[]): string[] {
+  const lines: string[] = [];
+  for (const o of outputs) {
+    const before = previous.get(o.target);
+    if (!before) continue;
     const declared = new Set(Object.entries(o.terraform.resource ?? {}).flatMap(([t, byName]) => Object.keys(byName ?? {}).map((n) => `${t}.${n}`)));
     const now = identitiesValues(o.identities);
+    const releasable = releasableOf(o.identities);
     const segments = Object.keys(o.identities.segments).filter((s) => s in before.segments).sort();
     for (const ch of identityChanges(before, o.identities, segments, IDENTITY_FIELDS[o.target])) {
-      for (const line of identityNotes(ch, (id) => declared.has(id) || now.has(id))) lines.push(`${o.target}: ${line}`);
+      for (const line of identityNotes(ch, (id) => declared.has(id) || now.has(id), (id) => releasable.has(id))) lines.push(`${o.target}: ${line}`);
     }
   }
   return lines;

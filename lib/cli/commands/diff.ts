@@ -5,6 +5,8 @@
  * flows added and removed, by rule and by segment pair, with a risk summary.
  * With `--apply-check`: both versions compiled for each target and the
  * change judged as a live apply (lib/analysis/apply-check); exit 1 when unsafe.
+ * The new version is compiled as CI compiles it, with the old version's
+ * output as `--previous` (identities it lists are kept).
  */
 import { Command } from 'commander';
 import { checkApply } from '../../analysis/apply-check';
@@ -30,8 +32,9 @@ export function register(program: Command, io: CliIO, done: (code: number) => vo
     .option('--format <format>', 'text, json or markdown', 'text')
     .option('--apply-check', 'compile both versions and check that applying the change never drops, opens or collides (exit 1 when unsafe)')
     .option('--target <targets>', 'with --apply-check: aws, azure, gcp (comma-separated) or all', 'all')
+    .option('--release', 'with --apply-check: compile the new version as `compile --previous OLD --release` would (what OLD lists as releasable is destroyed)', false)
     .addOption(todayOption())
-    .action((a: string, b: string | undefined, opts: { today?: string; baseRef?: string; format: string; applyCheck?: boolean; target: string }) => {
+    .action((a: string, b: string | undefined, opts: { today?: string; baseRef?: string; format: string; applyCheck?: boolean; target: string; release: boolean }) => {
       if (!['text', 'json', 'markdown'].includes(opts.format)) throw new UsageError(`unknown format '${opts.format}' (expected text, json or markdown)`);
       if (!b && !opts.baseRef) throw new UsageError('diff needs OLD and NEW, or NEW with --base-ref REF');
       const newFile = b ?? a;
@@ -44,7 +47,8 @@ export function register(program: Command, io: CliIO, done: (code: number) => vo
       if (opts.applyCheck) {
         const targets = selectTargets(neu.ir, opts.target);
         const before = compileTargets(old.ir, targets);
-        const after = compileTargets(neu.ir, targets);
+        // As a user's CI compiles the new version: with the old version's output as --previous (its identities kept).
+        const after = compileTargets(neu.ir, targets, { previous: new Map(before.outputs.map((o) => [o.target, o.identities])), release: opts.release });
         if (before.failed || after.failed) {
           printDiagnostics(io, sortDiagnostics([...before.diagnostics, ...after.diagnostics].filter((x) => x.severity === 'error')));
           return done(EXIT_FINDINGS);

@@ -111,11 +111,14 @@ export function emitAws(plan: AwsPlan, opts: AwsEmitOptions): AwsEmission {
   if (opts.flowLogs) emitAwsFlowLog(out, opts.flowLogs, opts.vpcId, { ...userTags, 'microseg:policy': policy, Name: `${policy}-flow-log` });
 
   const segmentGroups = new Map<string, { own: EmittedResource[]; labels: EmittedResource[] }>();
-  const segments: Record<string, { securityGroups: string[] }> = {};
+  const segments: Record<string, { securityGroups: string[]; releasableSecurityGroups?: string[] }> = {};
   for (const seg of plan.segments) {
-    const entry = { own: own.get(seg.name)!, labels: seg.labelGroups.map((k) => labelGroups.get(k)!) };
+    // A kept group (no rules, kept from the previous output) is no longer what a workload attaches: listed apart.
+    const groups = own.get(seg.name)!;
+    const entry = { own: groups.filter((_, i) => !seg.groups[i].kept), labels: seg.labelGroups.map((k) => labelGroups.get(k)!) };
     segmentGroups.set(seg.name, entry);
-    segments[seg.name] = { securityGroups: [...entry.own, ...entry.labels].map(addressOf) };
+    const releasable = groups.filter((_, i) => seg.groups[i].kept).map(addressOf);
+    segments[seg.name] = { securityGroups: [...entry.own, ...entry.labels].map(addressOf), ...(releasable.length ? { releasableSecurityGroups: releasable } : {}) };
   }
   return { resources: out.resources, moved, identities: { apiVersion: 'microseg/v1', policy, target: 'aws', segments }, segmentGroups };
 }

@@ -33,8 +33,9 @@
  * Then rules are spread over up to `maxGroupsPerInterface` groups per
  * segment, first fit in the order of their ids, and quotas are checked. A
  * prefix-list reference weighs its `max_entries` in both families' quotas;
- * a segment whose rules would need more groups (or not fit) with lists
- * than with spelled CIDRs keeps spelled CIDRs.
+ * a segment whose rules would not fit with lists keeps spelled CIDRs.
+ * Groups the previous output had (`keepGroups`) stay, empty when no rule
+ * needs them, so an edit never destroys a group workloads carry.
  */
 import { Diagnostic } from '../../model/diagnostics';
 import { AddressSet, addressAtoms, Family } from '../../net/address';
@@ -65,6 +66,11 @@ export interface AwsPlanOptions {
   readonly labelGroups?: boolean;
   /** Fewest CIDRs of one family that make a prefix list (default 3: one list + one rule per piece is then always fewer resources). */
   readonly prefixListMinEntries?: number;
+  /**
+   * Own groups each segment keeps at least, from the previous output (`keptGroups` in previous.ts): a group workloads
+   * may carry is never destroyed by a policy edit. Groups past the ones its rules need hold no rules (`PlannedGroup.kept`).
+   */
+  readonly keepGroups?: ReadonlyMap<string, number>;
 }
 
 export type RulePeer =
@@ -102,6 +108,11 @@ export interface PlannedGroup {
   readonly constructId: string;
   readonly name: string;
   readonly description: string;
+  /**
+   * Holds no rules: kept only because the previous output had it (`keepGroups`). No workload needs it (identities.json
+   * lists it under `releasableSecurityGroups`); a compile with release destroys it once the workloads let it go.
+   */
+  readonly kept?: true;
 }
 
 /** A group that holds no rules: it stands for the workloads that attach it, for rules to reference. */
@@ -417,20 +428,21 @@ function spread(
   prefix: string,
   rep: Reporter,
   labelGroups: readonly string[],
+  keep = 0,
 ): { segment: PlannedSegment; fits: boolean } {
   // The label groups its workloads attach take their places in the per-interface quota.
   const limits = { ...fullLimits, maxGroupsPerInterface: fullLimits.maxGroupsPerInterface - labelGroups.length };
-  // Prefix lists save resources but weigh their max_entries in both families; they must never cost a group (a new
-  // identity to attach) or the fit. Spelled CIDRs are the fallback for the whole segment, decided by its own rules only.
+  // Prefix lists save resources but weigh their max_entries in both families; they must never cost the fit. Spelled
+  // CIDRs are the fallback for the whole segment when the lists do not fit, decided by its own rules only. Not when the
+  // lists merely need one more group: switching forms replaces every CIDR rule of the segment, and Terraform orders
+  // the destroys of the old form against the creates of the new one in no way, so the apply would drop those flows
+  // for a while; a new group is a create (identities.json and compile --previous say what to attach).
   const spelledDrafts = drafts.some((d) => d.spelled) ? drafts.flatMap((d) => d.spelled ?? [d]) : drafts;
   let chosen = place(drafts, limits);
   let finalDrafts = drafts;
-  if (spelledDrafts !== drafts && (chosen.failed.size > 0 || chosen.used > 1)) {
-    const spelled = place(spelledDrafts, limits);
-    if (chosen.failed.size > 0 || (spelled.failed.size === 0 && spelled.used < chosen.used)) {
-      chosen = spelled;
-      finalDrafts = spelledDrafts;
-    }
+  if (spelledDrafts !== drafts && chosen.failed.size > 0) {
+    chosen = place(spelledDrafts, limits);
+    finalDrafts = spelledDrafts;
   }
   const rules: PlannedRule[] = chosen.rules.map(({ it, group }) => ({
     id: it.id,
@@ -463,9 +475,17 @@ function spread(
     );
   }
   const groups: PlannedGroup[] = [];
-  for (let i = 0; i < chosen.used; i++) {
+  // First fit fills the lowest groups, so the groups its rules need are 0..used-1; kept ones follow, empty.
+  for (let i = 0; i < Math.max(chosen.used, keep); i++) {
     const name = groupName(prefix, ir.name, seg.name, i);
-    groups.push({ index: i, constructId: groupConstructId(i), name, description: groupDescription(ir.name, seg.name, i) });
+    groups.push({ index: i, constructId: groupConstructId(i), name, description: groupDescription(ir.name, seg.name, i), ...(i >= chosen.used ? { kept: true as const } : {}) });
+  }
+  for (const g of groups.filter((x) => x.kept)) {
+    rep.add(
+      'MS4104',
+      `segment ${seg.name} keeps group ${g.name} from the previous output although it holds no rules now, so that the apply does not destroy a group workloads carry; they no longer need it (identities.json lists it under releasableSecurityGroups): detach it, then compile with --release (construct: release) to destroy it`,
+      seg.location,
+    );
   }
   const primary = groups[0].name;
   if (primary.length > AWS_QUOTAS.textMax || groups[groups.length - 1].name.length > AWS_QUOTAS.textMax) {
@@ -534,7 +554,7 @@ export function planAws(ir: ResolvedPolicy, options: AwsPlanOptions = {}): AwsPl
   const segments: PlannedSegment[] = [];
   for (const seg of ir.segments) {
     const keys = attach.get(seg.name)!.filter((k) => referenced.has(k));
-    segments.push(spread(ir, seg, drafts.get(seg.name)!, limits, prefix, rep, keys).segment);
+    segments.push(spread(ir, seg, drafts.get(seg.name)!, limits, prefix, rep, keys, options.keepGroups?.get(seg.name) ?? 0).segment);
   }
   const labelGroups: PlannedLabelGroup[] = [...referenced].sort().map((key) => {
     const name = labelGroupName(prefix, ir.name, key);

@@ -11,7 +11,7 @@ import { Diagnostic } from '../../model/diagnostics';
 import { ResolvedPolicy } from '../../resolve/ir';
 import { terraformDocument, ProviderName, TerraformVariableSpec } from '../document';
 import { Emission } from '../emit';
-import { CompileSettings, TargetBackend, TargetName, TargetOutput } from '../target';
+import { CompileSettings, IdentitiesFile, TargetBackend, TargetName, TargetOutput } from '../target';
 import { Reporter } from './report';
 
 /** The policy's settings for one cloud (`targets.aws` …), empty when absent. */
@@ -31,6 +31,9 @@ export interface CompileContext<T extends TargetName> {
   nestedSetting(path: readonly string[], given: string | undefined, variable: string, description: string): string;
   /** For notes of the back end's own (`reporter.diagnostic`), returned in `Built.notes`. */
   readonly reporter: Reporter;
+  /** The previous output's identities and whether to release (CompileSettings), for back ends that keep identities. */
+  readonly previous?: IdentitiesFile;
+  readonly release: boolean;
 }
 
 /** What the back end planned and emitted. */
@@ -67,7 +70,7 @@ export function compileBackend<T extends TargetName>(recipe: BackendRecipe<T>, i
   };
   const setting = (key: keyof CloudSettings<T> & string, variable: string, description?: string): string =>
     nestedSetting([key], (cfg as Record<string, unknown>)[key] as string | undefined, variable, description ?? `${recipe.title} ${key} for the microseg policy '${ir.name}' (targets.${target}.${key} not set)`);
-  const built = recipe.build({ ir, settings: cfg, setting, nestedSetting, reporter: rep });
+  const built = recipe.build({ ir, settings: cfg, setting, nestedSetting, reporter: rep, previous: settings.previous, release: settings.release === true });
   const terraform = terraformDocument({
     stackName: settings.stackName ?? ir.name,
     provider: built.provider,

@@ -5,6 +5,7 @@ import * as path from 'path';
 import YAML from 'yaml';
 import { memoryIO } from '../../../lib/cli/io';
 import { main } from '../../../lib/cli/main';
+import { applyEdit } from './edits';
 import { smallPolicy } from './helpers';
 
 const root = path.join(__dirname, '../../..');
@@ -50,6 +51,19 @@ test('a change the apply check finds unsafe exits 1, with the worst moment in ma
   expect(r.out).toMatch(/\| gcp \| ❌ \|/);
   expect(r.out).toContain('worst moment');
   expect((await run('diff', a, b, '--apply-check', '--target', 'mars')).code).toBe(2);
+});
+
+test('the new version is compiled with the old output as --previous: an overflow group that goes is kept (safe), released with --release', async () => {
+  const base = { ...YAML.parse(fs.readFileSync(path.join(root, 'test/fixtures/good/spec-example.yaml'), 'utf8')), targets: smallPolicy().targets };
+  const narrow = write('narrow.yaml', base);
+  const wide = write('wide.yaml', applyEdit(base, 'widen')!);
+  const r = JSON.parse((await run('diff', wide, narrow, '--apply-check', '--format', 'json', '--target', 'aws')).out);
+  const sg2 = expect.stringMatching(/^aws_security_group\.microseg_shop-web-prod_sg-2_/);
+  expect(r.targets.map((t: any) => [t.target, t.safe, t.identitiesDestroyed])).toEqual([['aws', true, []]]);
+  expect(r.targets[0].identityChanges).toEqual([{ segment: 'shop-web-prod', attach: [], detach: [sg2] }]);
+  expect(r.targets[0].changes.map((c: any) => c.address)).not.toContainEqual(sg2);
+  // --release on this diff: the old output listed the group as carried, so even release keeps it (emptied).
+  expect((await run('diff', wide, narrow, '--apply-check', '--target', 'aws', '--release')).code).toBe(0);
 });
 
 test('with --base-ref the old version comes from git', async () => {

@@ -49,8 +49,9 @@ export function emptyTally(): Tally {
   return { transitions: 0, unsafe: 0, byCloud: {}, byKind: {}, reasons: { dropped: 0, opened: 0, conflict: 0, identity: 0 }, failures: [] };
 }
 
-function compileOne(ir: ResolvedPolicy, t: TargetName): TargetOutput | undefined {
-  const r = compileTargets(ir, [t]);
+/** `previous`: the output the compile is shown (`compile --previous`), as diff --apply-check and a user's CI feed it. */
+function compileOne(ir: ResolvedPolicy, t: TargetName, previous?: TargetOutput): TargetOutput | undefined {
+  const r = compileTargets(ir, [t], previous ? { previous: new Map([[t, previous.identities]]) } : {});
   return r.failed ? undefined : r.outputs[0];
 }
 
@@ -67,10 +68,13 @@ export function surveyEdit(t: Tally, label: string, doc: Record<string, any>, ki
     return;
   }
   for (const cloud of ['aws', 'azure', 'gcp'] as const) {
+    // Forward: the old version as deployed, the new one compiled with it as --previous; back: the same from the new
+    // version's output, as the next pull request would go.
     const oa = compileOne(a, cloud);
-    const ob = compileOne(b, cloud);
-    if (!oa || !ob) continue;
-    for (const [x, y, ox, oy, way] of [[a, b, oa, ob, 'forward'], [b, a, ob, oa, 'back']] as const) {
+    const ob = oa && compileOne(b, cloud, oa);
+    const oa2 = ob && compileOne(a, cloud, ob);
+    if (!oa || !ob || !oa2) continue;
+    for (const [x, y, ox, oy, way] of [[a, b, oa, ob, 'forward'], [b, a, ob, oa2, 'back']] as const) {
       const r = checkTargetApply(x, y, ox, oy);
       t.transitions++;
       const c = (t.byCloud[cloud] ??= { transitions: 0, unsafe: 0 });

@@ -1,6 +1,7 @@
 /**
  * Managed prefix lists: which CIDR sets become lists, what they are called,
- * how they weigh against the quota, when a segment keeps spelled CIDRs, and
+ * how they weigh against the quota, when a segment keeps spelled CIDRs (only
+ * when the lists do not fit), and
  * that the output stays exact (our evaluator and the verifier) and stable.
  */
 import { backend } from '../../../lib/targets/aws';
@@ -136,24 +137,38 @@ rules:
   - {name: db-https-out, from: {tier: db}, to: {external: internet}, services: [tcp/443]}
 `;
 
-  test('a segment whose lists would cost a group keeps spelled CIDRs; other segments keep the lists', () => {
+  test('a segment whose lists need one more group keeps the lists: a new group, never a switch of every CIDR rule', () => {
     const p = planAws(yamlPolicy(costly));
     const web = seg(p, 'web');
-    // With lists: 45 + 16 = 61 > 60, a second group. Spelled: 38 + 16 IPv4, 7 + 16 IPv6: one group.
-    expect(web.groups).toHaveLength(1);
-    expect(web.rules.filter((r) => r.peer.kind === 'prefixList')).toEqual([]);
-    expect(load(web, 'ingress')).toEqual([[38 + 16, 7 + 16]]);
+    // With lists: 45 + 16 = 61 > 60, a second group (spelled CIDRs would fit one: 38 + 16 IPv4, 7 + 16 IPv6).
+    expect(web.groups).toHaveLength(2);
+    expect(web.rules.filter((r) => r.peer.kind === 'cidr')).toEqual([]);
+    expect(web.rules.filter((r) => r.peer.kind === 'prefixList')).toHaveLength(2);
+    for (const g of load(web, 'ingress')) for (const n of g) expect(n).toBeLessThanOrEqual(60);
+    expect(load(web, 'ingress').reduce((n, g) => n + g[0], 0)).toBe(45 + 16);
     // db holds only 10.3.0.0/24: the IPv4 list alone.
     expect(ruleLines(p, 'db').filter((l) => l.includes('pl:'))).toEqual(['db egress pl:internet/v4(38) tcp 443-443 [db-https-out]']);
     exact(costly);
   });
 
-  test('…also when lists would spread it further: three services to the internet weigh 3 x 45 in each family (3 groups) against 114 + 1 IPv4 rules (2)', () => {
+  test('…also when lists spread it further: three services to the internet weigh 3 x 45 in each family (3 groups), against 114 + 1 IPv4 rules spelled (2)', () => {
     const body = CASES.egressExternal.replace('services: [tcp/443]}', 'services: [tcp/443, tcp/53, udp/53]}');
     const app = seg(planAws(yamlPolicy(body)), 'app');
-    expect(app.groups).toHaveLength(2);
-    expect(app.rules.filter((r) => r.peer.kind === 'prefixList')).toEqual([]);
+    expect(app.groups).toHaveLength(3);
+    expect(app.rules.filter((r) => r.peer.kind === 'cidr')).toEqual([]);
     exact(body);
+  });
+
+  test('spelled CIDRs only when the lists do not fit: 5 services to the internet need 5 groups as lists (a 38-entry list per group), 4 spelled', () => {
+    const body = CASES.egressExternal.replace('services: [tcp/443]}', 'services: [tcp/443, tcp/53, udp/53, tcp/80, tcp/8443]}');
+    const ir = yamlPolicy(body);
+    const app = seg(planAws(ir, { maxGroupsPerInterface: 4 }), 'app');
+    // Spelled: 5 x 38 + 1 IPv4 egress rules over 4 groups, 5 x 7 + 1 IPv6.
+    expect(app.rules.filter((r) => r.peer.kind === 'prefixList')).toEqual([]);
+    expect(app.rules.filter((r) => r.peer.kind === 'cidr')).toHaveLength(5 * 38 + 5 * 7);
+    expect(app.groups).toHaveLength(Math.ceil((5 * 38 + 1) / 60));
+    // With room for 6 groups the lists fit: no switch.
+    expect(seg(planAws(ir, { maxGroupsPerInterface: 6 }), 'app').rules.filter((r) => r.peer.kind === 'cidr')).toEqual([]);
   });
 
   test('when nothing fits, the error is the one spelled CIDRs give', () => {
