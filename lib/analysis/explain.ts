@@ -12,7 +12,7 @@ import { suggest } from '../model/suggest';
 import { SERVICE_CATALOG } from '../model/catalog';
 import { AddressSet, parseAddress, parseCidr } from '../net/address';
 import { ServiceSet } from '../net/service';
-import { Direction, ResolvedPolicy, SideEntry } from '../resolve/ir';
+import { Direction, FlatSideEntry, ResolvedPolicy, SideEntry } from '../resolve/ir';
 import { ServiceResolver, isServiceName } from '../resolve/services';
 import { parseServiceSpec } from '../net/service';
 import { enforcedBy } from './enforcement';
@@ -155,7 +155,7 @@ export interface ExplainResult {
   readonly reverse: ExplainPair[];
 }
 
-function decider(ir: ResolvedPolicy, e: SideEntry, services: ServiceSet, direction: Direction): Decider {
+function decider(ir: ResolvedPolicy, e: FlatSideEntry, services: ServiceSet, direction: Direction): Decider {
   const layers = enforcedBy(ir, e, direction);
   return {
     name: e.origin.name,

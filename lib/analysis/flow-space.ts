@@ -10,7 +10,7 @@
  */
 import { AddressRange, AddressSet, addressAtoms } from '../net/address';
 import { ServiceSet } from '../net/service';
-import { Direction, ResolvedPolicy, SideEntry } from '../resolve/ir';
+import { Direction, FlatSideEntry, ResolvedPolicy, SideEntry } from '../resolve/ir';
 import { matchingEntries, PeerEndpoint, sideServices } from '../resolve/meaning';
 
 /** One side of a flow: a workload of `segment`, or an outside host when `segment` is undefined; anywhere in `range`. */
@@ -60,8 +60,8 @@ export interface SideDecision {
   readonly segment: string;
   readonly direction: Direction;
   readonly admitted: ServiceSet;
-  readonly allows: readonly SideEntry[];
-  readonly denies: readonly SideEntry[];
+  readonly allows: readonly FlatSideEntry[];
+  readonly denies: readonly FlatSideEntry[];
 }
 
 export function sideDecision(ir: ResolvedPolicy, segment: string, direction: Direction, peer: AtomEndpoint, services: ServiceSet = ServiceSet.ANY): SideDecision {

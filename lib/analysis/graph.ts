@@ -23,7 +23,8 @@
  */
 import { AddressSet } from '../net/address';
 import { ServiceSet } from '../net/service';
-import { Direction, Peer, ResolvedPolicy, SideEntry } from '../resolve/ir';
+import { Direction, FlatSideEntry, Peer, ResolvedPolicy, SideEntry } from '../resolve/ir';
+import { sideOf } from '../resolve/peers';
 import { matchingEntries, sideServices } from '../resolve/meaning';
 import { ServiceResolver } from '../resolve/services';
 import { addressAtoms } from '../net/address';
@@ -157,7 +158,7 @@ interface SideUnion {
 }
 
 function sideUnion(ir: ResolvedPolicy, segment: string, dir: Direction, identity: string | undefined, universe: AddressSet): SideUnion {
-  const side = ir.sides.get(segment)![dir];
+  const side = sideOf(ir, segment, dir);
   const sets: AddressSet[] = [];
   for (const e of [...side.allow, ...side.deny]) if (peerOverlaps(e.peer, universe)) sets.push((e.peer as { addresses: AddressSet }).addresses);
   const out: SideUnion = { allowed: ServiceSet.EMPTY, potential: ServiceSet.EMPTY, allows: [], denies: [] };
@@ -269,15 +270,15 @@ export function buildGraph(ir: ResolvedPolicy, opts: GraphOptions = {}): Segment
 
   // Segment → segment, only for pairs where both sides have an allow that could match.
   const segs = ir.segments;
-  const mayMatch = (entries: readonly SideEntry[], peer: string): boolean => {
+  const mayMatch = (entries: readonly FlatSideEntry[], peer: string): boolean => {
     const addr = ir.segment(peer).addresses;
     return entries.some((e) => (e.peer.kind === 'segment' ? e.peer.segment === peer : e.peer.addresses.overlaps(addr)));
   };
   for (const s of segs) {
-    const eg = ir.sides.get(s.name)!.egress.allow;
+    const eg = sideOf(ir, s.name, 'egress').allow;
     if (eg.length === 0) continue;
     for (const d of segs) {
-      if (!mayMatch(eg, d.name) || !mayMatch(ir.sides.get(d.name)!.ingress.allow, s.name)) continue;
+      if (!mayMatch(eg, d.name) || !mayMatch(sideOf(ir, d.name, 'ingress').allow, s.name)) continue;
       addEdge(`segment:${s.name}`, `segment:${d.name}`, sideUnion(ir, s.name, 'egress', d.name, d.addresses), sideUnion(ir, d.name, 'ingress', s.name, s.addresses), false);
     }
   }

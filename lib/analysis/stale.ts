@@ -169,7 +169,7 @@ export function staleReport(
     // ICMP of the other family is counted as icmp too: a rule's `icmp` covers both.
     observed = observed.intersect(r.services);
     const unused = r.services.subtract(observed);
-    const segPairs = r.segmentPairs.length;
+    const segPairs = r.pairCount;
     used.push({
       ...base,
       hits: total,

@@ -17,7 +17,8 @@ import { Diagnostic, formatWhere } from '../model/diagnostics';
 import { count as plural } from '../model/words';
 import { GuardrailDoc, RuleDoc } from '../model/types';
 import { buildGraph, graphStats, SegmentGraph } from '../analysis/graph';
-import { Peer, ResolvedPolicy, SideEntry } from '../resolve/ir';
+import { FlatPeer, FlatSideEntry, ResolvedPolicy } from '../resolve/ir';
+import { flatSide } from '../resolve/peers';
 import { renderDot } from './dot';
 import { EXPLORER_CSS, EXPLORER_SCRIPT, explorerSection } from './explorer';
 import { renderSvg } from './svg';
@@ -146,11 +147,11 @@ export function selectorText(sel: unknown): string {
   return String(sel);
 }
 
-function peerText(p: Peer): string {
+function peerText(p: FlatPeer): string {
   return p.kind === 'segment' ? p.segment : p.external ?? p.label.replace(/^cidrs:/, '');
 }
 
-function sideRows(ir: ResolvedPolicy, entries: readonly SideEntry[], action: 'allow' | 'deny'): string {
+function sideRows(ir: ResolvedPolicy, entries: readonly FlatSideEntry[], action: 'allow' | 'deny'): string {
   return entries
     .map((e) => {
       const r = ir.rule(e.origin.name);
@@ -160,7 +161,7 @@ function sideRows(ir: ResolvedPolicy, entries: readonly SideEntry[], action: 'al
     .join('');
 }
 
-function sideTable(ir: ResolvedPolicy, title: string, side: { allow: readonly SideEntry[]; deny: readonly SideEntry[] }, peerHead: string): string {
+function sideTable(ir: ResolvedPolicy, title: string, side: { allow: readonly FlatSideEntry[]; deny: readonly FlatSideEntry[] }, peerHead: string): string {
   const rows = sideRows(ir, side.deny, 'deny') + sideRows(ir, side.allow, 'allow');
   return `<div class="side"><h4>${title}</h4>${
     rows ? `<table><thead><tr><th></th><th>${peerHead}</th><th>services</th><th>by</th></tr></thead><tbody>${rows}</tbody></table>` : '<p class="muted">nothing: default deny</p>'
@@ -172,7 +173,8 @@ function segmentsSection(ir: ResolvedPolicy, g: SegmentGraph): string {
     return `<section id="segments"><h2>Segments <span class="muted">(${ir.segments.length})</span></h2><p class="muted">Too many to list here: find a segment in <a href="#explorer">Explore</a> (or click one) for its ingress and egress neighbours and the rules that decide each edge.</p></section>`;
   const nodes = new Map(g.nodes.map((n) => [n.key, n]));
   const items = ir.segments.map((s) => {
-    const sides = ir.sides.get(s.name)!;
+    const compact = ir.sides.get(s.name)!;
+    const sides = { ingress: flatSide(compact.ingress), egress: flatSide(compact.egress) };
     const n = nodes.get(`segment:${s.name}`)!;
     const labels = Object.entries(s.labels)
       .map(([k, v]) => `<span class="tag">${esc(k)}=${esc(v)}</span>`)

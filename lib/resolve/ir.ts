@@ -12,6 +12,14 @@
  *
  * where a segment entry matches by identity only and an address entry by
  * address only. `meaning.ts` evaluates it; back ends compile it.
+ *
+ * A broad rule side (one naming at least `broadPeers` segments, resolve.ts)
+ * is held as one segment-set entry per side instead of one entry per peer
+ * segment: the set is frozen and shared by every entry of that rule side, so
+ * an allow from `{}` to `{}` over 10,000 segments costs 20,000 entries, not
+ * 200 million. It means exactly the per-segment entries it stands for, in
+ * the same place of the list (peers.ts expands it for consumers that want
+ * one entry per peer).
  */
 import { SourceLocation } from '../model/diagnostics';
 import { SegmentationPolicy } from '../model/policy';
@@ -48,12 +56,43 @@ export interface AddressPeer {
   readonly addresses: AddressSet;
 }
 
-export type Peer = SegmentPeer | AddressPeer;
+/**
+ * Every segment of one rule side, by identity: the entry stands for one
+ * segment entry per member, in member order. One object per rule side,
+ * shared by every entry that side gives.
+ */
+export interface SegmentSetPeer {
+  readonly kind: 'segments';
+  /** The rule or guardrail whose side this is. */
+  readonly rule: string;
+  /** `from` (the peers of its destinations' ingress) or `to` (the peers of its sources' egress). */
+  readonly end: 'from' | 'to';
+  /** Sorted, frozen. */
+  readonly segments: readonly string[];
+  readonly set: ReadonlySet<string>;
+  /** The side's label identity, when it has an exact one (labels.ts): how a cloud can name it in one reference. */
+  readonly labels?: LabelIdentity;
+}
+
+export type Peer = SegmentPeer | SegmentSetPeer | AddressPeer;
 
 export interface SideEntry {
   readonly peer: Peer;
   readonly services: ServiceSet;
   readonly origin: Origin;
+}
+
+/** A peer of a side read one entry per peer segment (peers.ts `flatSide`). */
+export type FlatPeer = SegmentPeer | AddressPeer;
+
+export interface FlatSideEntry extends SideEntry {
+  readonly peer: FlatPeer;
+}
+
+/** A side read one entry per peer segment: no segment-set entry. */
+export interface FlatSide {
+  readonly allow: readonly FlatSideEntry[];
+  readonly deny: readonly FlatSideEntry[];
 }
 
 export interface Side {
@@ -95,8 +134,14 @@ export interface ResolvedRule {
   readonly fromAddresses: readonly AddressPeer[];
   readonly toAddresses: readonly AddressPeer[];
   readonly sameLabels: readonly string[];
-  /** Ordered segment pairs [from, to] this rule relates, after sameLabels. Sorted. */
+  /**
+   * Ordered segment pairs [from, to] this rule relates, after sameLabels. Sorted. Built on first use for a rule
+   * without sameLabels (every from with every to, up to 100 million at 10,000 segments): prefer `pairCount`,
+   * `fromSegments` × `toSegments` or the sides where a count or a membership test will do.
+   */
   readonly segmentPairs: readonly (readonly [string, string])[];
+  /** How many pairs `segmentPairs` holds, known without building them. */
+  readonly pairCount: number;
   /** The `from` side as label identities, when it has one that is exact (labels.ts). */
   readonly fromLabels?: LabelIdentity;
   /** The `to` side as label identities, when it has one that is exact. */

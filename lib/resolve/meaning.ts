@@ -5,7 +5,7 @@
  */
 import { Family } from '../net/address';
 import { ServiceSet } from '../net/service';
-import { Direction, Peer, ResolvedPolicy, SideEntry } from './ir';
+import { Direction, FlatSideEntry, Peer, ResolvedPolicy, SideEntry } from './ir';
 
 /** Who is on the other side of a packet: a workload of a segment (identity + address) or an outside host (address only). */
 export interface PeerEndpoint {
@@ -17,15 +17,19 @@ export interface PeerEndpoint {
 
 export function peerMatches(peer: Peer, p: PeerEndpoint): boolean {
   if (peer.kind === 'segment') return p.segment !== undefined && peer.segment === p.segment;
+  if (peer.kind === 'segments') return p.segment !== undefined && peer.set.has(p.segment);
   return peer.addresses.contains(p.family, p.address);
 }
 
 /** The entries of one side that match a peer: the allows and denies that decide. */
-export function matchingEntries(ir: ResolvedPolicy, segment: string, dir: Direction, p: PeerEndpoint): { allow: SideEntry[]; deny: SideEntry[] } {
+export function matchingEntries(ir: ResolvedPolicy, segment: string, dir: Direction, p: PeerEndpoint): { allow: FlatSideEntry[]; deny: FlatSideEntry[] } {
   const side = ir.sides.get(segment);
   if (!side) throw new Error(`unknown segment '${segment}'`);
   const s = side[dir];
-  return { allow: s.allow.filter((e) => peerMatches(e.peer, p)), deny: s.deny.filter((e) => peerMatches(e.peer, p)) };
+  // A segment-set entry that matches is reported as the segment entry it stands for (peers.ts): one entry per peer.
+  const pick = (es: readonly SideEntry[]): FlatSideEntry[] =>
+    es.filter((e) => peerMatches(e.peer, p)).map((e) => (e.peer.kind === 'segments' ? { peer: { kind: 'segment' as const, segment: p.segment! }, services: e.services, origin: e.origin } : (e as FlatSideEntry)));
+  return { allow: pick(s.allow), deny: pick(s.deny) };
 }
 
 /**

@@ -20,9 +20,11 @@ import {
   ResolvedPolicy,
   ResolvedRule,
   ResolvedSegment,
+  SegmentSetPeer,
   SegmentSides,
   SideEntry,
 } from './ir';
+import type { LabelIdentity } from './labels';
 import { labelIdentity } from './labels';
 import { ServiceResolver } from './services';
 
@@ -80,8 +82,17 @@ export function resolved(policy: SegmentationPolicy | ResolvedPolicy): ResolvedP
 /** Segment pairs the IR may hold in all (each pair costs every back end memory and time): beyond it, MS2001. */
 export const MAX_SEGMENT_PAIRS = 20_000_000;
 
+/**
+ * A rule side naming at least this many segments (without sameLabels) is held as one shared segment set per entry
+ * rather than one entry per peer segment (ir.ts). The meaning is the same either way; only memory and the time of
+ * consumers that can use the set differ.
+ */
+export const BROAD_PEERS = 1000;
+
 export interface ResolveOptions {
   readonly maxSegmentPairs?: number;
+  /** Peers from which a rule side is a segment set (default BROAD_PEERS; tests force the set form with 1). */
+  readonly broadPeers?: number;
   /** `YYYY-MM-DD` that expiry is judged against; default: `MICROSEG_TODAY`, else the clock (model/today.ts). */
   readonly today?: string;
 }
@@ -92,6 +103,7 @@ export interface ResolveOptions {
  */
 export function resolve(policy: SegmentationPolicy, opts: ResolveOptions = {}): ResolvedPolicy {
   const maxPairs = opts.maxSegmentPairs ?? MAX_SEGMENT_PAIRS;
+  const broadPeers = Math.max(1, opts.broadPeers ?? BROAD_PEERS);
   const today = resolveToday(opts.today);
   const doc = policy.doc;
   const internalCidrs = AddressSet.fromCidrs(doc.network?.internalCidrs ?? DEFAULT_INTERNAL_CIDRS);
@@ -159,13 +171,16 @@ export function resolve(policy: SegmentationPolicy, opts: ResolveOptions = {}): 
       const from = resolveSelector(policy, labelIndex, externalIndex, r.from, [listKey, i, 'from']);
       const to = resolveSelector(policy, labelIndex, externalIndex, r.to, [listKey, i, 'to']);
       const sameLabels = r.sameLabels ?? [];
-      const pairs: [string, string][] = [];
-      const count = sameLabels.length === 0 ? from.segments.length * to.segments.length : undefined;
-      if (count !== undefined && !lapsed) budget(origin, count);
+      let pairs: [string, string][] | undefined;
+      let pairCount: number;
       if (lapsed) {
         // No pairs: nothing of it is compiled, and a lapsed rule must not make a policy too large.
+        pairs = [];
+        pairCount = 0;
       } else if (sameLabels.length === 0) {
-        for (const f of from.segments) for (const t of to.segments) pairs.push([f, t]);
+        // Every from with every to: counted now, listed only if some consumer asks (segmentPairs below).
+        pairCount = from.segments.length * to.segments.length;
+        budget(origin, pairCount);
       } else {
         // Destinations grouped by their values of the sameLabels keys (in order), so each source meets only its own
         // group: linear in the pairs, not in |from| × |to| (4 million comparisons per rule at 10,000 segments).
@@ -176,9 +191,16 @@ export function resolve(policy: SegmentationPolicy, opts: ResolveOptions = {}): 
           if (g) g.push(t);
           else groups.set(k, [t]);
         }
-        budget(origin, from.segments.reduce((n, f) => n + (groups.get(sameLabelKey(segmentIndex.get(f)!, sameLabels))?.length ?? 0), 0));
+        pairCount = from.segments.reduce((n, f) => n + (groups.get(sameLabelKey(segmentIndex.get(f)!, sameLabels))?.length ?? 0), 0);
+        budget(origin, pairCount);
+        pairs = [];
         for (const f of from.segments) for (const t of groups.get(sameLabelKey(segmentIndex.get(f)!, sameLabels)) ?? []) pairs.push([f, t]);
       }
+      const allPairs = () => {
+        const out: [string, string][] = [];
+        for (const f of from.segments) for (const t of to.segments) out.push([f, t]);
+        return out;
+      };
       (lapsed ? expired : rules).push({
         origin,
         services: services.specs(r.services),
@@ -188,7 +210,10 @@ export function resolve(policy: SegmentationPolicy, opts: ResolveOptions = {}): 
         fromAddresses: from.addresses,
         toAddresses: to.addresses,
         sameLabels: [...sameLabels],
-        segmentPairs: pairs,
+        get segmentPairs() {
+          return (pairs ??= allPairs());
+        },
+        pairCount,
         ...labelSides(r, from.segments, to.segments, segments, sameLabels),
       });
     });
@@ -204,13 +229,27 @@ export function resolve(policy: SegmentationPolicy, opts: ResolveOptions = {}): 
   type MutableSide = { allow: SideEntry[]; deny: SideEntry[] };
   const sides = new Map<string, { ingress: MutableSide; egress: MutableSide }>();
   for (const s of segments) sides.set(s.name, { ingress: { allow: [], deny: [] }, egress: { allow: [], deny: [] } });
+  // A broad side (no sameLabels, at least broadPeers segments) is one shared set: the entry sits where the rule's
+  // per-segment entries would, so expanding it in place (peers.ts) gives exactly the list without sets.
+  const setPeer = (rule: string, end: 'from' | 'to', segs: readonly string[], labels: LabelIdentity | undefined): SegmentSetPeer | undefined => {
+    if (segs.length < broadPeers) return undefined;
+    const members = Object.freeze([...segs]);
+    return Object.freeze({ kind: 'segments' as const, rule, end, segments: members, set: new Set(members), ...(labels ? { labels } : {}) });
+  };
   for (const r of rules) {
     if (r.services.isEmpty()) continue;
     const bucket = r.origin.action;
-    // Ingress of each destination segment: source segments (pairs) and source addresses.
-    for (const [f, t] of r.segmentPairs) {
-      sides.get(t)!.ingress[bucket].push({ peer: { kind: 'segment', segment: f }, services: r.services, origin: r.origin });
-      sides.get(f)!.egress[bucket].push({ peer: { kind: 'segment', segment: t }, services: r.services, origin: r.origin });
+    const broad = r.sameLabels.length === 0;
+    const fromSet = broad ? setPeer(r.origin.name, 'from', r.fromSegments, r.fromLabels) : undefined;
+    const toSet = broad ? setPeer(r.origin.name, 'to', r.toSegments, r.toLabels) : undefined;
+    // Ingress of each destination segment: source segments (one set, or one entry per pair) and source addresses.
+    if (fromSet) for (const t of r.toSegments) sides.get(t)!.ingress[bucket].push({ peer: fromSet, services: r.services, origin: r.origin });
+    if (toSet) for (const f of r.fromSegments) sides.get(f)!.egress[bucket].push({ peer: toSet, services: r.services, origin: r.origin });
+    if (!fromSet || !toSet) {
+      for (const [f, t] of r.segmentPairs) {
+        if (!fromSet) sides.get(t)!.ingress[bucket].push({ peer: { kind: 'segment', segment: f }, services: r.services, origin: r.origin });
+        if (!toSet) sides.get(f)!.egress[bucket].push({ peer: { kind: 'segment', segment: t }, services: r.services, origin: r.origin });
+      }
     }
     for (const t of r.toSegments) {
       for (const a of r.fromAddresses) sides.get(t)!.ingress[bucket].push({ peer: a, services: r.services, origin: r.origin });

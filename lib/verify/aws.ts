@@ -266,8 +266,8 @@ export function awsTolerance(ir: ResolvedPolicy): Tolerance {
         pair(s, d, E, I) {
           const mI = ctx.meaning(d, 'ingress');
           const mE = ctx.meaning(s, 'egress');
-          const TS = mI.idAllow.has(s) && !mI.idDeny.has(s) ? AddressSet.EMPTY : tolerated(d, 'dst');
-          const TD = mE.idAllow.has(d) && !mE.idDeny.has(d) ? AddressSet.EMPTY : tolerated(s, 'src');
+          const TS = mI.key(s) === 2 ? AddressSet.EMPTY : tolerated(d, 'dst');
+          const TD = mE.key(d) === 2 ? AddressSet.EMPTY : tolerated(s, 'src');
           const actEmpty = E.act.isEmpty() || I.act.isEmpty();
           const subset = actEmpty || (E.exp.containsSet(E.act) && I.exp.containsSet(I.act));
           const dE = E.exp.subtract(E.act);
@@ -281,17 +281,51 @@ export function awsTolerance(ir: ResolvedPolicy): Tolerance {
   };
 }
 
+/** A deny guardrail's ends, indexed once: the peers of each segment it names, and their addresses. */
+interface GuardrailEnds {
+  readonly from: ReadonlySet<string>;
+  readonly to: ReadonlySet<string>;
+  /** Without sameLabels every from meets every to: the union of each end's addresses serves every segment. */
+  readonly fromAddrs?: AddressSet;
+  readonly toAddrs?: AddressSet;
+  /** With sameLabels: per segment, its peers' addresses. */
+  readonly peersOf?: { readonly dst: Map<string, AddressSet>; readonly src: Map<string, AddressSet> };
+}
+
+const endsCache = new WeakMap<ResolvedRule, GuardrailEnds>();
+
+function guardrailEnds(ir: ResolvedPolicy, g: ResolvedRule): GuardrailEnds {
+  let e = endsCache.get(g);
+  if (e) return e;
+  const from = new Set(g.fromSegments);
+  const to = new Set(g.toSegments);
+  const union = (xs: readonly string[]) => xs.reduce((a, x) => a.union(ir.segment(x).addresses), AddressSet.EMPTY);
+  if (g.sameLabels.length === 0) e = { from, to, fromAddrs: union(g.fromSegments), toAddrs: union(g.toSegments) };
+  else {
+    const dst = new Map<string, AddressSet>();
+    const src = new Map<string, AddressSet>();
+    for (const [q, d] of g.segmentPairs) {
+      dst.set(d, (dst.get(d) ?? AddressSet.EMPTY).union(ir.segment(q).addresses));
+      src.set(q, (src.get(q) ?? AddressSet.EMPTY).union(ir.segment(d).addresses));
+    }
+    e = { from, to, peersOf: { dst, src } };
+  }
+  endsCache.set(g, e);
+  return e;
+}
+
 /** The addresses the deny guardrails covering `p` deny towards `seg` (role 'dst') or from it (role 'src'). */
 function guardrailAddresses(ir: ResolvedPolicy, guardrails: readonly ResolvedRule[], p: Packet, seg: string, role: 'src' | 'dst'): AddressSet {
   let t = AddressSet.EMPTY;
   for (const g of guardrails) {
     if (!g.services.has(p.family, p.proto, p.port)) continue;
+    const e = guardrailEnds(ir, g);
     if (role === 'dst') {
-      for (const [q, d] of g.segmentPairs) if (d === seg) t = t.union(ir.segment(q).addresses);
-      if (g.toSegments.includes(seg)) for (const a of g.fromAddresses) t = t.union(a.addresses);
+      if (e.to.has(seg)) t = t.union(e.fromAddrs ?? e.peersOf!.dst.get(seg) ?? AddressSet.EMPTY);
+      if (e.to.has(seg)) for (const a of g.fromAddresses) t = t.union(a.addresses);
     } else {
-      for (const [s, y] of g.segmentPairs) if (s === seg) t = t.union(ir.segment(y).addresses);
-      if (g.fromSegments.includes(seg)) for (const a of g.toAddresses) t = t.union(a.addresses);
+      if (e.from.has(seg)) t = t.union(e.toAddrs ?? e.peersOf!.src.get(seg) ?? AddressSet.EMPTY);
+      if (e.from.has(seg)) for (const a of g.toAddresses) t = t.union(a.addresses);
     }
   }
   return t;

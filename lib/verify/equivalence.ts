@@ -22,12 +22,12 @@
  * "tolerated"; examples and explanations come from counterexample.ts.
  */
 import { AddressSet, Family } from '../net/address';
-import { Direction, ResolvedPolicy } from '../resolve/ir';
+import { Direction, ResolvedPolicy, SegmentSetPeer } from '../resolve/ir';
 import { AtomIndex } from './atom-index';
 import { ServiceAtom, serviceAtoms } from './atoms';
 import { counterExample, explainFlow, ExplainContext, Mismatch, outsidePeer } from './counterexample';
 import { Chain, CloudModel, NormRule, ruleMatchesPacket } from './model';
-import { ActualSide, covering, LocalAtom, LocalIndex, localAtoms, MeaningSide, SetKeys, SideView } from './sides';
+import { ActualSide, covering, LocalAtom, LocalIndex, localAtoms, MeaningSide, PeerIdentities, Profiles, SetKeys, SideView } from './sides';
 import { PacketTolerance, Tolerance } from './tolerance';
 
 export type { FlowEnd, Mismatch } from './counterexample';
@@ -46,7 +46,15 @@ export interface EquivalenceOptions {
   /** The deviations the target may have (EXACT for none). */
   readonly tolerance: Tolerance;
   readonly maxExamples?: number;
+  /**
+   * Identities carried by more segments than this are wide: the pair check settles their carriers per profile
+   * instead of naming each (sides.ts). Any value gives the same result; tests lower it to exercise that path.
+   */
+  readonly wideCarriers?: number;
 }
+
+/** Label groups and the all-segments group at 10,000 segments are carried by thousands; a segment's own by one. */
+export const WIDE_CARRIERS = 64;
 
 type Chains = { readonly ingress: readonly Chain[]; readonly egress: readonly Chain[] };
 
@@ -84,6 +92,17 @@ interface Check {
   readonly carriers: ReadonlyMap<string, readonly string[]>;
   readonly chainsOf: ReadonlyMap<string, Chains>;
   idsOf(segment: string): ReadonlySet<string>;
+  readonly peers: PeerIdentities;
+  readonly profiles: Profiles;
+}
+
+/** The distinct segment sets of the IR's sides (one per broad rule side). */
+function segmentSets(ir: ResolvedPolicy): SegmentSetPeer[] {
+  const out = new Set<SegmentSetPeer>();
+  for (const s of ir.sides.values()) {
+    for (const side of [s.ingress, s.egress]) for (const list of [side.allow, side.deny]) for (const e of list) if (e.peer.kind === 'segments') out.add(e.peer);
+  }
+  return [...out];
 }
 
 export function checkEquivalence(ir: ResolvedPolicy, model: CloudModel, opts: EquivalenceOptions): EquivalenceResult {
@@ -92,7 +111,11 @@ export function checkEquivalence(ir: ResolvedPolicy, model: CloudModel, opts: Eq
   for (const s of segs) for (const id of model.identities.get(s) ?? []) (carriers.get(id) ?? carriers.set(id, []).get(id)!).push(s);
   const chainsOf = new Map<string, Chains>(segs.map((s) => [s, { ingress: model.chains(s, 'ingress'), egress: model.chains(s, 'egress') }]));
   const none = new Set<string>();
-  const check: Check = { ir, model, tolerance: opts.tolerance, tally: new Tally(opts.maxExamples ?? 20), carriers, chainsOf, idsOf: (s) => model.identities.get(s) ?? none };
+  const idsOf = (s: string): ReadonlySet<string> => model.identities.get(s) ?? none;
+  const wideCarriers = opts.wideCarriers ?? WIDE_CARRIERS;
+  const peers: PeerIdentities = { wide: new Set([...carriers].filter(([, c]) => c.length > wideCarriers).map(([id]) => id)), idsOf };
+  const profiles = new Profiles(segs, peers, segmentSets(ir));
+  const check: Check = { ir, model, tolerance: opts.tolerance, tally: new Tally(opts.maxExamples ?? 20), carriers, chainsOf, idsOf, peers, profiles };
   for (const family of [4, 6] as const) checkFamily(check, family);
   const t = check.tally;
   return {
@@ -107,15 +130,24 @@ export function checkEquivalence(ir: ResolvedPolicy, model: CloudModel, opts: Eq
 const EMPTY_PARTNERS = new Set<number>();
 
 /**
- * Peers (as indices into `index`) whose factor class on this side may differ
+ * Peers (as indices into `names`) whose factor class on this side may differ
  * between output and meaning at some atom: named peers whose class is
- * unequal, and, when the default class is unequal, the peers with an atom
- * where it differs. Every other peer's factor is equal at all its atoms.
+ * unequal; for each profile the side names (a wide identity, a segment set)
+ * whose class is unequal, its members with an atom where it differs; and,
+ * when the default class is unequal, the peers with an atom where it
+ * differs. Every other peer's factor is equal at all its atoms.
  */
-function suspects(v: SideView, index: ReadonlyMap<string, number>, atoms: AtomIndex): Set<number> {
+function suspects(v: SideView, index: ReadonlyMap<string, number>, names: readonly string[], atoms: AtomIndex, profiles: Profiles): Set<number> {
   const out = new Set<number>();
   const def = v.defaultClass();
   if (!def.equal) atoms.meeting(def.delta, out);
+  for (const p of profiles.relevant(v)) {
+    const c = v.profileClass(p);
+    if (c.equal) continue;
+    const meet = new Set<number>();
+    atoms.meeting(c.delta, meet);
+    for (const i of meet) if (p.members.has(names[i])) out.add(i);
+  }
   for (const p of v.named()) {
     const i = index.get(p);
     if (i !== undefined && !v.classOf(p).equal) out.add(i);
@@ -218,7 +250,7 @@ class PacketCheck {
       const rules = this.layout.localRules.get(k)!.map((rs) => covering(rs, (r) => ruleMatchesPacket(r, this.sa.packet)));
       const shareKey = `${k}|${rules.map((x) => x.at).join(';')}`;
       a = this.layout.sharedActual.get(shareKey);
-      if (!a) this.layout.sharedActual.set(shareKey, (a = new ActualSide(rules.map((x) => x.items), this.layout.universe, this.check.carriers)));
+      if (!a) this.layout.sharedActual.set(shareKey, (a = new ActualSide(rules.map((x) => x.items), this.layout.universe, this.check.carriers, this.check.peers)));
       this.aside.set(k, a);
     }
     return a;
@@ -286,11 +318,11 @@ class PacketCheck {
     const recvAtoms = new AtomIndex(receivers.map((x) => atomsOf.get(x)!));
     const partners: Set<number>[] = senders.map(() => new Set<number>());
     receivers.forEach((d, di) => {
-      for (const v of this.viewsOf(d).ingress) for (const si of suspects(v, sendIndex, sendAtoms)) partners[si].add(di);
+      for (const v of this.viewsOf(d).ingress) for (const si of suspects(v, sendIndex, senders, sendAtoms, this.check.profiles)) partners[si].add(di);
     });
     senders.forEach((s, si) => {
       const ds = partners[si];
-      for (const v of this.viewsOf(s).egress) for (const di of suspects(v, recvIndex, recvAtoms)) ds.add(di);
+      for (const v of this.viewsOf(s).egress) for (const di of suspects(v, recvIndex, receivers, recvAtoms, this.check.profiles)) ds.add(di);
       // In receiver order: examples come out as they did when every pair was tried.
       for (const di of [...ds].sort((a, b) => a - b)) this.pair(s, receivers[di]);
       partners[si] = EMPTY_PARTNERS;

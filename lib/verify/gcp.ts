@@ -418,7 +418,7 @@ export function gcpTolerance(): Tolerance {
         if (t) return t;
         const m = ctx.meaning(s, 'egress');
         t = AddressSet.EMPTY;
-        for (const y of m.idAllow) if (!m.idDeny.has(y)) t = t.union(ctx.addrOf.get(y) ?? AddressSet.EMPTY);
+        for (const y of m.admittedIds()) t = t.union(ctx.addrOf.get(y) ?? AddressSet.EMPTY);
         t = t.subtract(m.addrDeny);
         cache.set(s, t);
         return t;

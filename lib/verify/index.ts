@@ -36,6 +36,8 @@ export interface VerifyReport {
 export interface VerifyOptions {
   /** How many example mismatches (and tolerated deviations) to keep; counts are always complete. */
   readonly maxExamples?: number;
+  /** See EquivalenceOptions.wideCarriers: the same verdict at any value; tests lower it. */
+  readonly wideCarriers?: number;
 }
 
 /** The deviations each target may have at shared addresses (docs/verification.md); Azure has none. */
@@ -64,7 +66,7 @@ export function verifyOutput(
   }
   const model = readModel(ir, target, terraformJson, identities);
   issues.push(...model.issues);
-  const r = checkEquivalence(ir, model, { tolerance: TOLERANCE[target](ir), maxExamples: opts.maxExamples });
+  const r = checkEquivalence(ir, model, { tolerance: TOLERANCE[target](ir), maxExamples: opts.maxExamples, wideCarriers: opts.wideCarriers });
   const verdict = r.mismatchCount > 0 ? 'not-equivalent' : issues.some((i) => i.severity === 'error') ? 'inconclusive' : 'equivalent';
   return {
     policy: ir.name,

@@ -9,44 +9,58 @@
  */
 import { AddressRange, AddressSet, addressAtoms, Family } from '../net/address';
 import { firstNotBefore, meetsAt } from '../net/range-search';
-import { SideEntry } from '../resolve/ir';
+import { SegmentSetPeer, SideEntry } from '../resolve/ir';
 import { Chain, localAddressSets, NormRule, ruleMatchesLocal, walkChain } from './model';
 
 /**
  * The meaning of one side for one packet: identity and address entries that
  * admit and deny. Built from the entries that cover the packet, so service
  * atoms covered by the same entries share one (and its cached sets).
+ * Segment-set entries (a broad rule side, resolve/ir.ts) stay sets: a peer's
+ * key asks them for membership, and the pair check settles their members by
+ * class (equivalence.ts) instead of naming each.
  */
 export class MeaningSide {
+  /** Segments named one by one. */
   readonly idAllow = new Set<string>();
   readonly idDeny = new Set<string>();
+  /** Segment sets, each standing for all its members. */
+  readonly allowSets: SegmentSetPeer[] = [];
+  readonly denySets: SegmentSetPeer[] = [];
   addrAllow = AddressSet.EMPTY;
   addrDeny = AddressSet.EMPTY;
 
   /** `allow`, `deny`: the side's entries that cover the packet. */
   constructor(allow: readonly SideEntry[], deny: readonly SideEntry[]) {
-    for (const [list, ids, isAllow] of [
-      [allow, this.idAllow, true],
-      [deny, this.idDeny, false],
+    for (const [list, ids, sets, isAllow] of [
+      [allow, this.idAllow, this.allowSets, true],
+      [deny, this.idDeny, this.denySets, false],
     ] as const) {
       for (const e of list) {
-        if (e.peer.kind === 'segment') ids.add(e.peer.segment);
-        else if (isAllow) this.addrAllow = this.addrAllow.union(e.peer.addresses);
-        else this.addrDeny = this.addrDeny.union(e.peer.addresses);
+        const p = e.peer;
+        if (p.kind === 'segment') ids.add(p.segment);
+        else if (p.kind === 'segments') {
+          if (!sets.includes(p)) sets.push(p);
+        } else if (isAllow) this.addrAllow = this.addrAllow.union(p.addresses);
+        else this.addrDeny = this.addrDeny.union(p.addresses);
       }
     }
   }
 
   /** Peer addresses admitted for a peer of this segment (undefined: outside host). */
   admitsNothing(): boolean {
-    return this.idAllow.size === 0 && this.addrAllow.isEmpty();
+    return this.idAllow.size === 0 && this.allowSets.length === 0 && this.addrAllow.isEmpty();
   }
 
   /** Peers fall in four classes (admitted by identity or not, denied by identity or not); one set each. */
   private readonly byKey: (AddressSet | undefined)[] = [undefined, undefined, undefined, undefined];
 
   admitted(peer: string | undefined): AddressSet {
-    const k = this.key(peer);
+    return this.admittedAt(this.key(peer));
+  }
+
+  /** The admitted addresses of every peer with key `k`. */
+  admittedAt(k: number): AddressSet {
     let r = this.byKey[k];
     if (!r) {
       const allow = k & 2 ? AddressSet.ALL : this.addrAllow;
@@ -59,7 +73,33 @@ export class MeaningSide {
   /** 0–3: bit 2 admitted by identity, bit 1 denied by identity. */
   key(peer: string | undefined): number {
     if (peer === undefined) return 0;
-    return (this.idAllow.has(peer) ? 2 : 0) | (this.idDeny.has(peer) ? 1 : 0);
+    return (this.admitsById(peer) ? 2 : 0) | (this.deniesById(peer) ? 1 : 0);
+  }
+
+  /** Does an allow name the peer segment by identity (one by one or in a set)? */
+  admitsById(peer: string): boolean {
+    return this.idAllow.has(peer) || this.allowSets.some((x) => x.set.has(peer));
+  }
+
+  deniesById(peer: string): boolean {
+    return this.idDeny.has(peer) || this.denySets.some((x) => x.set.has(peer));
+  }
+
+  /** The key of a peer named by no single entry, from the sets it is a member of (`inSet`). */
+  keyBySets(inSet: (s: SegmentSetPeer) => boolean): number {
+    return (this.allowSets.some(inSet) ? 2 : 0) | (this.denySets.some(inSet) ? 1 : 0);
+  }
+
+  /** Every peer segment admitted by identity and not denied by identity (walks set members: for small sides or tolerances). */
+  *admittedIds(): Iterable<string> {
+    const seen = new Set<string>();
+    for (const list of [[...this.idAllow], ...this.allowSets.map((x) => x.segments)]) {
+      for (const y of list) {
+        if (seen.has(y)) continue;
+        seen.add(y);
+        if (!this.deniesById(y)) yield y;
+      }
+    }
   }
 }
 
@@ -67,11 +107,22 @@ export class MeaningSide {
  * The output's side of one segment, at one local atom, for one packet.
  * Built from the rules that match the packet, so service atoms matched by
  * the same rules share one (and its cached sets and factor classes).
+ *
+ * A peer's signature is the set of identity rules it hits (the rules naming
+ * an identity its workloads carry). Rules naming a narrow identity (few
+ * carriers: a segment's own group) name their carriers; a wide identity (a
+ * label group every segment attaches) is left to the pair check's classes
+ * (equivalence.ts), so no side walks 10,000 carriers per rule.
  */
 export class ActualSide {
   /** Views with each meaning side met so far (their factor classes persist across service atoms). */
   private readonly views = new Map<MeaningSide, SideView>();
-  /** Per peer segment: indices of identity rules it hits, per chain. */
+  /** Identity → codes (chain << 24 | position) of the identity rules naming it, ascending. */
+  private readonly byId = new Map<string, number[]>();
+  /** Carriers of the narrow identities some rule names. */
+  private readonly narrow = new Set<string>();
+  /** Wide identities some rule names. */
+  readonly wideIds: string[] = [];
   private readonly sigs = new Map<string, string>();
   private readonly bySig = new Map<string, AddressSet>();
   private readonly hitSets = new Map<string, Set<number>[]>();
@@ -81,25 +132,23 @@ export class ActualSide {
     private readonly rules: readonly (readonly NormRule[])[],
     private readonly universe: AddressSet,
     carriers: ReadonlyMap<string, readonly string[]>,
+    private readonly peers: PeerIdentities,
   ) {
-    const hits = new Map<string, string[]>();
     rules.forEach((rs, ci) => {
       rs.forEach((r, ri) => {
-        const seen = r.peer.ids.size > 1 ? new Set<string>() : undefined;
+        const code = ci * 2 ** 24 + ri;
         for (const id of r.peer.ids) {
-          for (const seg of carriers.get(id) ?? []) {
-            if (seen) {
-              if (seen.has(seg)) continue;
-              seen.add(seg);
-            }
-            const h = hits.get(seg);
-            if (h) h.push(`${ci}:${ri}`);
-            else hits.set(seg, [`${ci}:${ri}`]);
+          const codes = this.byId.get(id);
+          if (codes) {
+            if (codes[codes.length - 1] !== code) codes.push(code);
+            continue;
           }
+          this.byId.set(id, [code]);
+          if (peers.wide.has(id)) this.wideIds.push(id);
+          else for (const seg of carriers.get(id) ?? []) this.narrow.add(seg);
         }
       });
     });
-    for (const [seg, h] of hits) this.sigs.set(seg, h.join(','));
   }
 
   view(m: MeaningSide): SideView {
@@ -108,13 +157,34 @@ export class ActualSide {
     return v;
   }
 
+  /** The identity rules a peer segment hits, as one comparable text ('' for none and for outside hosts). */
   sig(peer: string | undefined): string {
-    return peer === undefined ? '' : this.sigs.get(peer) ?? '';
+    if (peer === undefined) return '';
+    let s = this.sigs.get(peer);
+    if (s === undefined) this.sigs.set(peer, (s = this.sigOfIds(this.peers.idsOf(peer))));
+    return s;
   }
 
-  /** Peer segments some identity rule names (every other peer has the empty signature). */
+  /** The signature of a peer carrying exactly `ids`. */
+  sigOfIds(ids: Iterable<string>): string {
+    let codes: number[] | undefined;
+    let many = false;
+    for (const id of ids) {
+      const c = this.byId.get(id);
+      if (!c) continue;
+      if (codes) {
+        codes = codes.concat(c);
+        many = true;
+      } else codes = c;
+    }
+    if (!codes) return '';
+    if (many) codes = [...new Set(codes)].sort((a, b) => a - b);
+    return codes.join(',');
+  }
+
+  /** Peer segments some narrow identity rule names (every other peer's signature comes from its wide identities only). */
   named(): IterableIterator<string> {
-    return this.sigs.keys();
+    return this.narrow.values();
   }
 
   /** True when no peer can be admitted: some chain that applies has no allow rule for this packet. */
@@ -132,7 +202,11 @@ export class ActualSide {
   }
 
   admitted(peer: string | undefined): AddressSet {
-    const sig = this.sig(peer);
+    return this.admittedSig(this.sig(peer));
+  }
+
+  /** What the side admits for every peer with signature `sig`. */
+  admittedSig(sig: string): AddressSet {
     let r = this.bySig.get(sig);
     if (!r) {
       const hit = this.hitSet(sig);
@@ -151,12 +225,63 @@ export class ActualSide {
     if (!h) {
       h = this.rules.map(() => new Set<number>());
       if (sig) for (const x of sig.split(',')) {
-        const [c, r] = x.split(':').map(Number);
-        h[c].add(r);
+        const code = Number(x);
+        h[Math.floor(code / 2 ** 24)].add(code % 2 ** 24);
       }
       this.hitSets.set(sig, h);
     }
     return h;
+  }
+}
+
+/**
+ * Who carries what, for the pair check's classes: identities carried by
+ * more than a few segments are wide (label groups, label ASGs, the
+ * all-segments group). A segment's profile is the wide identities it
+ * carries and the meaning's segment sets it is a member of; peers that no
+ * side names one by one are settled per profile.
+ */
+export interface PeerIdentities {
+  readonly wide: ReadonlySet<string>;
+  idsOf(segment: string): ReadonlySet<string>;
+}
+
+export interface Profile {
+  readonly wideIds: readonly string[];
+  readonly sets: ReadonlySet<SegmentSetPeer>;
+  readonly members: ReadonlySet<string>;
+}
+
+export class Profiles {
+  private readonly withId = new Map<string, Profile[]>();
+  private readonly withSet = new Map<SegmentSetPeer, Profile[]>();
+
+  constructor(segments: readonly string[], ids: PeerIdentities, sets: readonly SegmentSetPeer[]) {
+    const setsOf = new Map<string, SegmentSetPeer[]>();
+    for (const x of sets) for (const m of x.segments) (setsOf.get(m) ?? setsOf.set(m, []).get(m)!).push(x);
+    const byKey = new Map<string, { wideIds: string[]; sets: Set<SegmentSetPeer>; members: Set<string> }>();
+    const setIndex = new Map(sets.map((x, i) => [x, i]));
+    for (const s of segments) {
+      const wideIds = [...ids.idsOf(s)].filter((id) => ids.wide.has(id)).sort();
+      const mine = setsOf.get(s) ?? [];
+      if (wideIds.length === 0 && mine.length === 0) continue;
+      const key = `${wideIds.join(',')}|${mine.map((x) => setIndex.get(x)).join(',')}`;
+      let p = byKey.get(key);
+      if (!p) {
+        byKey.set(key, (p = { wideIds, sets: new Set(mine), members: new Set() }));
+        for (const id of wideIds) (this.withId.get(id) ?? this.withId.set(id, []).get(id)!).push(p);
+        for (const x of mine) (this.withSet.get(x) ?? this.withSet.set(x, []).get(x)!).push(p);
+      }
+      p.members.add(s);
+    }
+  }
+
+  /** Profiles whose members a side's wide identities or segment sets name. */
+  relevant(v: SideView): Set<Profile> {
+    const out = new Set<Profile>();
+    for (const id of v.actual.wideIds) for (const p of this.withId.get(id) ?? []) out.add(p);
+    for (const x of [...v.meaning.allowSets, ...v.meaning.denySets]) for (const p of this.withSet.get(x) ?? []) out.add(p);
+    return out;
   }
 }
 
@@ -240,10 +365,10 @@ export class SideView {
 
   /** The class of every peer that neither the output's identity rules nor the meaning's identity entries name. */
   defaultClass(): FactorClass {
-    return this.classAt('', 0, undefined);
+    return this.classAt('', 0);
   }
 
-  /** Peers whose class may differ from the default one: named by identity in the output or in the meaning. */
+  /** Peers named one by one, in the output or in the meaning: their class is their own. */
   *named(): Iterable<string> {
     yield* this.actual.named();
     yield* this.meaning.idAllow;
@@ -251,16 +376,21 @@ export class SideView {
   }
 
   classOf(peer: string): FactorClass {
-    return this.classAt(this.actual.sig(peer), this.meaning.key(peer), peer);
+    return this.classAt(this.actual.sig(peer), this.meaning.key(peer));
   }
 
-  private classAt(sig: string, k: number, peer: string | undefined): FactorClass {
+  /** The class of every member of `p` that is not named one by one (`named`). */
+  profileClass(p: Profile): FactorClass {
+    return this.classAt(this.actual.sigOfIds(p.wideIds), this.meaning.keyBySets((x) => p.sets.has(x)));
+  }
+
+  private classAt(sig: string, k: number): FactorClass {
     let row = this.classes.get(sig);
     if (!row) {
       row = [undefined, undefined, undefined, undefined];
       this.classes.set(sig, row);
     }
-    return (row[k] ??= new FactorClass(this.actual.admitted(peer), this.meaning.admitted(peer)));
+    return (row[k] ??= new FactorClass(this.actual.admittedSig(sig), this.meaning.admittedAt(k)));
   }
 }
 

@@ -13,7 +13,7 @@ import { stringify } from 'yaml';
 import { CODES } from '../../lib/model/codes';
 import { PolicyError } from '../../lib/model/diagnostics';
 import { SegmentationPolicy } from '../../lib/model/policy';
-import { resolve } from '../../lib/resolve/resolve';
+import { resolve, ResolveOptions } from '../../lib/resolve/resolve';
 import { loadBackend } from '../../lib/targets/registry';
 import { TargetBackend, TargetName } from '../../lib/targets/target';
 import { verifyOutput } from '../../lib/verify';
@@ -38,6 +38,12 @@ export interface PropertyVariant {
   readonly gen?: GenOptions;
   /** The variant's own evidence in an output (e.g. admin rules): counted, and asserted in at least this share of compiled cases. */
   readonly evidence?: { readonly test: (terraform: Record<string, any>) => boolean; readonly minShare: number };
+  /** How the IR is resolved (e.g. every rule side as a segment set: `broadPeers: 1`). */
+  readonly resolve?: ResolveOptions;
+  /** Identities carried by more segments than this are settled by class in the verifier (default its own). */
+  readonly wideCarriers?: number;
+  /** Also compile the IR resolved with default options and require the very same output (same bytes). */
+  readonly sameAsDefault?: boolean;
 }
 
 /** Registers the property test of one target. A back end that cannot load fails it (never a skip). */
@@ -47,7 +53,7 @@ export function propertyTest(target: TargetName, variant?: PropertyVariant): voi
     `${target}${variant ? ` (${variant.label})` : ''}: every random policy compiles to an output the verifier finds equivalent (${runs} cases)`,
     () => {
       const backend: TargetBackend = loadBackend(target);
-      const stats = { cases: 0, invalid: 0, refused: new Map<string, number>(), serviceRefused: 0, compiled: 0, evidence: 0, tolerated: 0, compileMs: 0, verifyMs: 0 };
+      const stats = { cases: 0, invalid: 0, refused: new Map<string, number>(), serviceRefused: 0, compiled: 0, evidence: 0, tolerated: 0, compileMs: 0, verifyMs: 0, same: 0 };
       const seed = process.env.MICROSEG_SEED ? Number(process.env.MICROSEG_SEED) : undefined;
       fc.assert(
         fc.property(policyArbitrary(variant?.gen), (doc) => {
@@ -61,7 +67,7 @@ export function propertyTest(target: TargetName, variant?: PropertyVariant): voi
             stats.invalid++;
             return;
           }
-          const ir = resolve(policy);
+          const ir = resolve(policy, variant?.resolve);
           let out;
           const t0 = Date.now();
           try {
@@ -83,8 +89,14 @@ export function propertyTest(target: TargetName, variant?: PropertyVariant): voi
           }
           stats.compiled++;
           if (variant?.evidence?.test(out.terraform)) stats.evidence++;
+          if (variant?.sameAsDefault) {
+            const plain = backend.compile(resolve(policy));
+            expect(JSON.stringify(out.terraform)).toBe(JSON.stringify(plain.terraform));
+            expect(JSON.stringify(out.identities)).toBe(JSON.stringify(plain.identities));
+            stats.same++;
+          }
           const t1 = Date.now();
-          const r = verifyOutput(ir, target, out.terraform, out.identities, { maxExamples: 3 });
+          const r = verifyOutput(ir, target, out.terraform, out.identities, { maxExamples: 3, wideCarriers: variant?.wideCarriers });
           stats.verifyMs += Date.now() - t1;
           stats.tolerated += r.toleratedCount > 0 ? 1 : 0;
           if (r.verdict !== 'equivalent') throw new Error(`${formatVerifyText([r])}\n--- policy ---\n${stringify(doc)}`);
@@ -105,6 +117,7 @@ export function propertyTest(target: TargetName, variant?: PropertyVariant): voi
       // Kubernetes, allow-only with no ICMP, refuses what AWS refuses plus every side admitting icmp without `any` (MS9002).
       expect(refused).toBeLessThan(stats.cases * (variant?.maxRefused ?? (target === 'aws' ? 0.25 : target === 'kubernetes' ? 0.6 : 0.05)));
       if (variant?.evidence) expect(stats.evidence).toBeGreaterThanOrEqual(stats.compiled * variant.evidence.minShare);
+      if (variant?.sameAsDefault) expect(stats.same).toBe(stats.compiled);
     },
     DEEP ? 600_000 : 60_000,
   );

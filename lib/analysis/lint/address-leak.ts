@@ -8,6 +8,7 @@
  */
 import { ServiceSet } from '../../net/service';
 import { ResolvedPolicy, Side } from '../../resolve/ir';
+import { flatSide, sideOf } from '../../resolve/peers';
 import { AtomEndpoint, flowCells, probe } from '../flow-space';
 import { peerMatches } from '../../resolve/meaning';
 import { describeEnd } from './grants';
@@ -21,7 +22,7 @@ function identityServices(side: Side, peer: string): ServiceSet {
 }
 
 function addressAllows(ir: ResolvedPolicy, segment: string, dir: 'ingress' | 'egress', peer: AtomEndpoint, services: ServiceSet): string[] {
-  const side = ir.sides.get(segment)![dir];
+  const side = sideOf(ir, segment, dir);
   return side.allow.filter((e) => e.peer.kind === 'addresses' && e.services.overlaps(services) && peerMatches(e.peer, probe(peer))).map((e) => e.origin.name);
 }
 
@@ -43,7 +44,7 @@ export const addressLeak: LintCheck = {
       const S = c.src.segment;
       const D = c.dst.segment;
       const sides = ir.sides;
-      const viaIdentity = identityServices(sides.get(S)!.egress, D).intersect(identityServices(sides.get(D)!.ingress, S));
+      const viaIdentity = identityServices(flatSide(sides.get(S)!.egress), D).intersect(identityServices(flatSide(sides.get(D)!.ingress), S));
       const leaked = c.services.subtract(viaIdentity);
       if (leaked.isEmpty()) continue;
       const key = `${S}\u0000${D}`;

@@ -16,6 +16,7 @@ import { AddressSet, Family, formatAddress } from '../../net/address';
 import { ServiceSet, serviceAtoms } from '../../net/service';
 import { ServiceResolver } from '../../resolve/services';
 import { sideServices } from '../../resolve/meaning';
+import { sideOf } from '../../resolve/peers';
 import { atomsIn } from '../flow-space';
 import { LintCheck, RawFinding } from './types';
 import { rulePath } from './where';
@@ -84,7 +85,7 @@ export const worldOpen: LintCheck = {
     for (const seg of ir.segments) {
       const t = seg.name;
       // Address entries that can admit an admin port: the only way an outside host gets in.
-      const entries = ir.sides.get(t)!.ingress.allow.filter((e) => e.peer.kind === 'addresses' && e.services.overlaps(ctx.adminPorts));
+      const entries = sideOf(ir, t, 'ingress').allow.filter((e) => e.peer.kind === 'addresses' && e.services.overlaps(ctx.adminPorts));
       if (entries.length === 0) continue;
       let reach = AddressSet.EMPTY;
       for (const e of entries) if (e.peer.kind === 'addresses') reach = reach.union(e.peer.addresses);

@@ -17,7 +17,8 @@
  */
 import { AddressSet } from '../../net/address';
 import { ServiceSet } from '../../net/service';
-import { ResolvedPolicy, SideEntry } from '../../resolve/ir';
+import { FlatSideEntry, ResolvedPolicy } from '../../resolve/ir';
+import { flatSide } from '../../resolve/peers';
 
 export type Warehouse = 'athena' | 'bigquery';
 export type Dialect = Warehouse | 'duckdb';
@@ -167,7 +168,7 @@ export const ENTRY_COLUMNS: [string, 'string' | 'int'][] = [
 /** Every side entry of the IR as rows of the `entries` table. */
 export function entryRows(ir: ResolvedPolicy): (string | number | bigint | null)[][] {
   const rows: (string | number | bigint | null)[][] = [];
-  const push = (seg: string, dir: string, action: string, e: SideEntry) => {
+  const push = (seg: string, dir: string, action: string, e: FlatSideEntry) => {
     for (const [p, plo, phi] of servicePieces(e.services)) {
       if (e.peer.kind === 'segment') rows.push([e.origin.name, action, seg, dir, e.peer.segment, null, null, p, plo, phi]);
       else for (const [lo, hi] of v4Ranges(e.peer.addresses)) rows.push([e.origin.name, action, seg, dir, null, lo, hi, p, plo, phi]);
@@ -175,8 +176,8 @@ export function entryRows(ir: ResolvedPolicy): (string | number | bigint | null)
   };
   for (const [seg, sides] of ir.sides) {
     for (const dir of ['ingress', 'egress'] as const) {
-      for (const e of sides[dir].allow) push(seg, dir, 'allow', e);
-      for (const e of sides[dir].deny) push(seg, dir, 'deny', e);
+      for (const e of flatSide(sides[dir]).allow) push(seg, dir, 'allow', e);
+      for (const e of flatSide(sides[dir]).deny) push(seg, dir, 'deny', e);
     }
   }
   return rows;

@@ -48,7 +48,7 @@ export function register(program: Command, io: CliIO, done: (code: number) => vo
       printDiagnostics(io, r.diagnostics);
       if (!r.ok) return done(r.code);
       const ir = r.ir;
-      const flows = ir.rules.reduce((n, rule) => n + rule.segmentPairs.length, 0);
+      const flows = ir.rules.reduce((n, rule) => n + rule.pairCount, 0);
       io.out(`policy '${ir.name}' (${policyFile}): valid\n`);
       io.out(
         `  ${count(ir.segments.length, 'segment')}, ${count(ir.externals.length, 'external')}, ${count(ir.rules.filter((x) => x.origin.kind === 'guardrail').length, 'guardrail')}, ${count(ir.rules.filter((x) => x.origin.kind === 'rule').length, 'rule')}, ${count(flows, 'segment pair')} named by rules\n`,

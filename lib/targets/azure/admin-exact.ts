@@ -21,6 +21,7 @@
 import { AddressSet } from '../../net/address';
 import { ServiceSet } from '../../net/service';
 import { Direction, ResolvedPolicy, SideEntry } from '../../resolve/ir';
+import { sideOf } from '../../resolve/peers';
 import { Reporter } from '../kit/report';
 import { PlannedAdminRule } from './admin';
 
@@ -59,7 +60,7 @@ interface Overreach {
 
 /** The services on which `t`'s side `dir` admits workloads of `y` at some address of `at`, within `services` (the other end of a flow). */
 function otherEnd(ir: ResolvedPolicy, t: string, dir: Direction, y: string, at: AddressSet, services: ServiceSet): ServiceSet {
-  const side = ir.sides.get(t)![dir];
+  const side = sideOf(ir, t, dir);
   let pieces: Piece[] = [];
   for (const f of side.allow) {
     const svc = f.services.intersect(services);
@@ -84,7 +85,7 @@ function otherEnd(ir: ResolvedPolicy, t: string, dir: Direction, y: string, at: 
 function overreach(ir: ResolvedPolicy, rule: PlannedAdminRule, y: string, localPart: AddressSet): Overreach | undefined {
   const direction: Direction = rule.direction === 'Inbound' ? 'ingress' : 'egress';
   const other: Direction = direction === 'ingress' ? 'egress' : 'ingress';
-  const side = ir.sides.get(y)![direction];
+  const side = sideOf(ir, y, direction);
   for (const e of side.allow) {
     const services = e.services.intersect(rule.services);
     if (services.isEmpty()) continue;

@@ -22,6 +22,7 @@ import { AddressSet, Family } from '../../net/address';
 import { PROTO_AH, PROTO_ESP, PROTO_TCP, PROTO_UDP, ServiceSet } from '../../net/service';
 import { segmentFamilies } from '../../resolve/families';
 import { Direction, Origin, ResolvedPolicy } from '../../resolve/ir';
+import { sideOf } from '../../resolve/peers';
 import { fitName, fitText } from '../kit/names';
 import { largestContributors, Reporter } from '../kit/report';
 import { AzureLimits } from './limits';
@@ -104,7 +105,7 @@ function groups(ir: ResolvedPolicy): Group[] {
     const families = segmentFamilies(seg);
     for (const direction of ['ingress', 'egress'] as const) {
       const byOrigin = new Map<string, { origin: Origin; services: ServiceSet; peerSegments: Set<string>; addresses: AddressSet }>();
-      for (const e of ir.sides.get(seg.name)![direction].deny) {
+      for (const e of sideOf(ir, seg.name, direction).deny) {
         const k = `${e.origin.name}\u0000${e.services.toString()}`;
         let g = byOrigin.get(k);
         if (!g) byOrigin.set(k, (g = { origin: e.origin, services: e.services, peerSegments: new Set(), addresses: AddressSet.EMPTY }));

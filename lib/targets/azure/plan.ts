@@ -37,7 +37,8 @@ import { AddressSet, Family } from '../../net/address';
 import { PROTO_AH, PROTO_ESP, protocolSpec, ServiceSet } from '../../net/service';
 import { segmentFamilies } from '../../resolve/families';
 import { ALL_SEGMENTS_KEY } from '../../resolve/labels';
-import { Action, Direction, Origin, ResolvedPolicy, SideEntry } from '../../resolve/ir';
+import { Action, Direction, FlatSideEntry, Origin, ResolvedPolicy, SideEntry } from '../../resolve/ir';
+import { sideOf } from '../../resolve/peers';
 import { chunk } from '../kit/chunks';
 import { fitName, fitText, hash32 } from '../kit/names';
 import { identityCode, ruleIdentity } from '../kit/rule-identity';
@@ -211,7 +212,7 @@ interface Group {
  * Azure rule per protocol and peer chunk holds them all, and renaming or
  * widening any of them updates it in place.
  */
-function groupEntries(ir: ResolvedPolicy, entries: readonly SideEntry[]): Group[] {
+function groupEntries(ir: ResolvedPolicy, entries: readonly FlatSideEntry[]): Group[] {
   const groups = new Map<string, Group>();
   for (const e of entries) {
     const k = ruleIdentity(ir, e.origin);
@@ -287,7 +288,7 @@ function sideRules(
   rep: Reporter,
   labels: LabelAsgs,
 ): Unprioritised[] {
-  const side = ir.sides.get(segment)![dir];
+  const side = sideOf(ir, segment, dir);
   const out: Unprioritised[] = [];
   const direction: AzureDirection = dir === 'ingress' ? 'Inbound' : 'Outbound';
   const access: AzureAccess = action === 'allow' ? 'Allow' : 'Deny';

@@ -24,6 +24,7 @@ import { AddressSet, addressAtoms } from '../../net/address';
 import { ServiceSet, serviceAtoms } from '../../net/service';
 import { sameFamilyAs, sharedFamilies } from '../../resolve/families';
 import { Direction, Origin, ResolvedPolicy, ResolvedSegment, Side, SideEntry } from '../../resolve/ir';
+import { sideOf } from '../../resolve/peers';
 import { sideServices } from '../../resolve/meaning';
 
 /** A service atom (or a union of atoms) of a side, with the addresses admitted on it. */
@@ -102,7 +103,7 @@ function byPeerSegment(entries: readonly SideEntry[]): Map<string, SideEntry[]> 
 
 /** Does the `dir` side of segment `p` admit any service of `t` for some workload of `x` (at any of x's addresses of a family p can hold)? Per the meaning. */
 function sideAdmitsAny(ir: ResolvedPolicy, p: string, dir: Direction, x: string, t: ServiceSet): boolean {
-  const side = ir.sides.get(p)![dir];
+  const side = sideOf(ir, p, dir);
   const addrX = sameFamilyAs(ir.segment(p), ir.segment(x).addresses);
   const sets = [...side.allow, ...side.deny].filter((e) => !isSegmentEntry(e)).map(peerAddresses);
   for (const r of addressAtoms(sets, addrX)) {
@@ -124,7 +125,7 @@ function mergeParts(parts: readonly CidrPart[]): CidrPart[] {
 
 /** Phase 1 for one side of one segment. */
 function planSide(ir: ResolvedPolicy, seg: ResolvedSegment, dir: Direction, model: AllowOnlyModel): SideWork {
-  const side = ir.sides.get(seg.name)![dir];
+  const side = sideOf(ir, seg.name, dir);
   const allowBy = byPeerSegment(side.allow);
   const denyBy = byPeerSegment(side.deny);
   const addrAllows = side.allow.filter((e) => !isSegmentEntry(e));

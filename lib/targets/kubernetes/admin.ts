@@ -28,6 +28,7 @@
 import { AddressSet } from '../../net/address';
 import { ServiceSet } from '../../net/service';
 import { Direction, Origin, ResolvedPolicy, SideEntry } from '../../resolve/ir';
+import { sideOf } from '../../resolve/peers';
 import { withoutDenies } from '../../resolve/layers';
 import { chunk } from '../kit/chunks';
 import { Reporter } from '../kit/report';
@@ -83,12 +84,12 @@ export function planAdminLayer(ir: ResolvedPolicy, settings: KubernetesSettings,
     if (ports === 'all' || (ports && ports.every((p) => p.port !== undefined))) portsOf.set(r.origin.name, ports);
     else rep.add('MS9102', `guardrail ${r.origin.name} stays in the NetworkPolicy layer: AdminNetworkPolicy ports cannot name ${r.services}`, r.origin.location);
   }
-  const inLayer = (e: SideEntry, dir: Direction) => portsOf.has(e.origin.name) && (e.peer.kind === 'segment' || dir === 'egress');
+  const inLayer = (e: SideEntry, dir: Direction) => portsOf.has(e.origin.name) && (e.peer.kind !== 'addresses' || dir === 'egress');
 
   const policies: PlannedAdminPolicy[] = [];
   const addressIngress = new Set<string>();
   for (const seg of ir.segments) {
-    const sides = ir.sides.get(seg.name)!;
+    const sides = { ingress: sideOf(ir, seg.name, 'ingress'), egress: sideOf(ir, seg.name, 'egress') };
     const ingress: PlannedAdminRule[] = [];
     const egress: PlannedAdminRule[] = [];
     // Ingress: per guardrail, the source segments it denies into this segment.
