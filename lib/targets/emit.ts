@@ -61,7 +61,7 @@ export const refOf = (r: Pick<EmittedResource, 'type' | 'name'>, attr: string): 
  */
 export class ResourceList {
   readonly resources: EmittedResource[] = [];
-  constructor(private readonly scope: readonly string[]) {}
+  constructor(readonly scope: readonly string[]) {}
 
   /** Add a resource; `name` overrides the logical id (GCP names its rules after their cloud name). */
   add(type: string, rel: readonly string[], body: Record<string, unknown>, name?: string, lifecycle?: EmittedLifecycle, dependsOn?: readonly string[]): EmittedResource {

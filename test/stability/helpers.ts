@@ -27,8 +27,8 @@ export function compileText(target: TargetName, text: string, file = 'policy.yam
   const out = loadBackend(target).compile(ir);
   const resources = new Map<string, string>();
   for (const [type, byName] of Object.entries<Record<string, any>>(out.terraform.resource ?? {})) {
-    // "//" is cdktf's construct-path metadata, not part of the plan.
-    for (const [name, body] of Object.entries(byName)) resources.set(`${type}.${name}`, JSON.stringify({ ...body, '//': undefined }));
+    // "//" is cdktf's construct-path metadata and depends_on orders the apply: neither is part of the plan.
+    for (const [name, body] of Object.entries(byName)) resources.set(`${type}.${name}`, JSON.stringify({ ...body, '//': undefined, depends_on: undefined }));
   }
   return { terraform: serialiseTerraform(out.terraform), identities: JSON.stringify(out.identities), resources };
 }

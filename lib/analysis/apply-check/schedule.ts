@@ -13,7 +13,12 @@
  *    output: the dependencies recorded in the state (Terraform drops a
  *    security group only once the instances stop naming it);
  *  - a created-before-destroyed resource Y is destroyed only after every
- *    resource that refers to Y in the new output has been created or updated.
+ *    resource that refers to Y in the new output has been created or updated;
+ *  - an update of Y waits for the destroy of every resource that referred to
+ *    Y in the old output (destroyed, or replaced destroying first): the state
+ *    records that dependency, and Terraform's destroy edges make the
+ *    dependency's update wait for its dependent's destroy (Azure rules that
+ *    lost a priority slot move back only once its holder is gone).
  *
  * Any set of events closed under "waits for" is a moment some run of the
  * apply passes through. Small plans are enumerated completely; large ones
@@ -92,6 +97,9 @@ export function buildEvents(changes: readonly ResourceChange[]): ApplyEvent[] {
       for (const y of referencesOf(c.old)) {
         const dy = destroyOf.get(y);
         if (dy !== undefined && dy !== d) events[dy].after.add(d);
+        // A dependent destroyed first (not a deposed object: create_before_destroy keeps it until the end) goes before Y's update.
+        const ny = newSide.get(y);
+        if (ny !== undefined && byAddr.get(y)?.action === 'update' && !(c.action === 'replace' && c.createBeforeDestroy)) events[ny].after.add(d);
       }
     }
   }

@@ -26,7 +26,7 @@ import { sideOf } from '../../resolve/peers';
 import { fitName, fitText } from '../kit/names';
 import { largestContributors, Reporter } from '../kit/report';
 import { AzureLimits } from './limits';
-import { assignPriorities, AzureProtocol, protocolParts } from './plan';
+import { allocatePriorities, AzureProtocol, protocolParts } from './plan';
 
 export type AdminProtocol = 'Tcp' | 'Udp' | 'Icmp' | 'Esp' | 'Ah' | 'Any';
 
@@ -37,6 +37,8 @@ export interface PlannedAdminRule {
   readonly name: string;
   readonly direction: 'Inbound' | 'Outbound';
   readonly priority: number;
+  /** Keys of the admin rules that must hold their new priorities before this one takes its own (plan.ts, allocatePriorities). */
+  readonly after?: readonly string[];
   readonly protocol: AdminProtocol;
   /** Destination ports: `*` (every port, or a protocol without ports) or ranges (`443`, `8000-8099`). */
   readonly ports: '*' | readonly string[];
@@ -191,7 +193,7 @@ export function planAdminRules(ir: ResolvedPolicy, prefix: string, limits: Azure
   }
   rep.failIfErrors();
 
-  const prios = assignPriorities(
+  const prios = allocatePriorities(
     unprioritised.map((r) => r.key),
     ADMIN_LIMITS.priorities,
   )!;
@@ -200,6 +202,9 @@ export function planAdminRules(ir: ResolvedPolicy, prefix: string, limits: Azure
     configurationName: name('guardrails'),
     collectionName: name('deny-guardrails'),
     networkGroupName: name('workloads'),
-    rules: unprioritised.map((r) => ({ ...r, priority: prios.get(r.key)! })),
+    rules: unprioritised.map((r) => {
+      const a = prios.get(r.key)!;
+      return { ...r, priority: a.priority, ...(a.losers.length ? { after: a.losers } : {}) };
+    }),
   };
 }

@@ -10,6 +10,7 @@
  */
 import { digest } from '../kit/names';
 import { addressOf, defined, EmittedResource, refOf, ResourceList } from '../emit';
+import { logicalId } from '../logical-id';
 import { AdminPlan } from './admin';
 
 export interface AdminEmitOptions {
@@ -57,6 +58,8 @@ export function emitAdmin(plan: AdminPlan, policy: string, out: ResourceList, op
     network_group_ids: [groupId],
     description: `policy ${policy}: deny guardrails`,
   });
+  // An admin rule waits for the rules that lost its priority slot (plan.ts, allocatePriorities): an edit moves them first.
+  const addressByKey = new Map(plan.rules.map((r) => [r.key, `azurerm_network_manager_admin_rule.${logicalId([...out.scope, 'guardrails', r.name.replace(/\./g, '_')])}`]));
   const rules = plan.rules.map((r) => {
     const prefixes = (cidrs: readonly string[]) => cidrs.map((c) => ({ address_prefix: c, address_prefix_type: 'IPPrefix' }));
     const [src, dst] = r.direction === 'Inbound' ? [r.peer, r.local] : [r.local, r.peer];
@@ -78,6 +81,9 @@ export function emitAdmin(plan: AdminPlan, policy: string, out: ResourceList, op
         source: prefixes(src.toCidrs(r.family)),
         destination: prefixes(dst.toCidrs(r.family)),
       }),
+      undefined,
+      undefined,
+      r.after?.map((k) => addressByKey.get(k)!).sort(),
     );
   });
   if (opts.deploy !== false) {

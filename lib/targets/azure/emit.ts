@@ -14,7 +14,7 @@ import { logicalId } from '../logical-id';
 import { digest } from '../kit/names';
 import { AdminPlan } from './admin';
 import { AdminEmitOptions, emitAdmin } from './emit-admin';
-import { ALL_ASG_KEY, AzurePlan, RuleEndpoint } from './plan';
+import { ALL_ASG_KEY, AzurePlan, PlannedRule, RuleEndpoint } from './plan';
 
 /**
  * A rule's name is immutable in Azure; it derives from the rule's identity
@@ -82,12 +82,15 @@ export function emitAzure(plan: AzurePlan, opts: AzureEmitOptions): AzureEmissio
     const nsg = out.add('azurerm_network_security_group', [`${n.key}-nsg`], { ...place, name: n.name, tags: tags(plan.layout === 'shared' ? {} : { 'microseg-segment': n.key }) });
     nsgs.set(n.key, nsg);
     const nsgName = refOf(nsg, 'name');
+    // Construct ids are rule names ('.' read as '_', which logical ids keep), unique across NSGs since they name the segment.
+    const idOf = (r: PlannedRule, name: string) => (r.segment === undefined ? `${n.key}_${name.replace(/\./g, '_')}` : name.replace(/\./g, '_'));
+    // A rule waits for the rules that lost its priority slot (plan.ts, allocatePriorities): an edit moves them first.
+    const addressByKey = new Map(n.rules.map((r) => [r.key, `azurerm_network_security_rule.${logicalId([...out.scope, idOf(r, r.name)])}`]));
     for (const r of n.rules) {
-      // Construct ids are rule names ('.' read as '_', which logical ids keep), unique across NSGs since they name the segment.
-      const idOf = (name: string) => (r.segment === undefined ? `${n.key}_${name.replace(/\./g, '_')}` : name.replace(/\./g, '_'));
+      const after = r.after?.map((k) => addressByKey.get(k)!).sort();
       const added = out.add(
         'azurerm_network_security_rule',
-        [idOf(r.name)],
+        [idOf(r, r.name)],
         defined({
           access: r.access,
           description: r.description,
@@ -105,8 +108,10 @@ export function emitAzure(plan: AzurePlan, opts: AzureEmitOptions): AzureEmissio
         }),
         undefined,
         r.formerName ? NAME_KEPT : undefined,
+        after,
       );
-      if (r.formerName) moved.push({ from: `${added.type}.${logicalId([...added.path.slice(0, -1), idOf(r.formerName)])}`, to: addressOf(added) });
+      if (addressOf(added) !== addressByKey.get(r.key)) throw new Error(`azure emit: rule address ${addressOf(added)} is not the one its dependents name`);
+      if (r.formerName) moved.push({ from: `${added.type}.${logicalId([...added.path.slice(0, -1), idOf(r, r.formerName)])}`, to: addressOf(added) });
     }
   }
 

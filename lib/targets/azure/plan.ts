@@ -85,6 +85,8 @@ export interface PlannedRule {
   readonly direction: AzureDirection;
   readonly access: AzureAccess;
   readonly priority: number;
+  /** Keys of the rules of its NSG that must hold their new priorities before this one takes its own (allocatePriorities). */
+  readonly after?: readonly string[];
   readonly protocol: AzureProtocol;
   /** `*` or explicit ports / ranges (`443`, `8000-8099`). */
   readonly ports: '*' | readonly string[];
@@ -373,26 +375,57 @@ function sideRules(
 // ---------------------------------------------------------------------------
 // priorities
 
+/** A rule's priority, and the rules that wanted its slot first and probed on (see allocatePriorities). */
+export interface PriorityAllocation {
+  readonly priority: number;
+  /** Keys whose probe passed this slot because this rule holds it, sorted. */
+  readonly losers: readonly string[];
+}
+
 /**
  * Give each rule a priority in its band, unique per NSG and direction:
  * the slot is a hash of the rule's stable key; collisions probe linearly, in
  * sorted key order. Adding or removing one rule therefore moves only rules
  * whose probe chain it crosses: O(1) expected while the band is sparse
  * (the bands hold 1000 and 2996 slots against at most 998 rules per NSG).
+ *
+ * Moving is safe to apply only in the right order (issue 23: no two rules
+ * live at one moment share a priority). Inserting in a fixed order into a
+ * larger set only pushes keys further along their probe chains, so when an
+ * edit adds rules, the holder of a slot the new version gives to another
+ * rule is always one of that slot's losers: a rule that waits for its
+ * losers (`depends_on`) is created or moved only after they left. When an
+ * edit removes a rule, the removed rule waited for its losers, and Terraform
+ * updates a resource only after destroying those that depended on it (its
+ * state records the dependency), so a loser moves back into the freed slot
+ * after it is free.
  */
-export function assignPriorities(keys: readonly string[], band: readonly [number, number]): Map<string, number> | undefined {
+export function allocatePriorities(keys: readonly string[], band: readonly [number, number]): Map<string, PriorityAllocation> | undefined {
   const [lo, hi] = band;
   const size = hi - lo + 1;
   if (keys.length > size) return undefined;
-  const taken = new Uint8Array(size);
-  const out = new Map<string, number>();
-  for (const k of [...keys].sort()) {
+  const holder: (string | undefined)[] = new Array(size);
+  const losers = new Map<string, string[]>();
+  for (const k of [...new Set(keys)].sort()) {
     let slot = hash32(k) % size;
-    while (taken[slot]) slot = (slot + 1) % size;
-    taken[slot] = 1;
-    out.set(k, lo + slot);
+    for (let h = holder[slot]; h !== undefined; h = holder[slot]) {
+      losers.get(h)!.push(k);
+      slot = (slot + 1) % size;
+    }
+    holder[slot] = k;
+    losers.set(k, []);
   }
+  const out = new Map<string, PriorityAllocation>();
+  holder.forEach((k, slot) => {
+    if (k !== undefined) out.set(k, { priority: lo + slot, losers: losers.get(k)! });
+  });
   return out;
+}
+
+/** Priorities only (allocatePriorities without the order the apply needs). */
+export function assignPriorities(keys: readonly string[], band: readonly [number, number]): Map<string, number> | undefined {
+  const a = allocatePriorities(keys, band);
+  return a && new Map([...a].map(([k, v]) => [k, v.priority]));
 }
 
 function denyAll(direction: AzureDirection, policy: string, limits: AzureLimits): PlannedRule {
@@ -527,7 +560,7 @@ export function planAzure(ir: ResolvedPolicy, options: AzurePlanOptions = {}): A
         [limits.allowBand, allow, 'allow'],
       ] as const) {
         const mine = list.filter((r) => r.direction === direction);
-        const prios = assignPriorities(
+        const prios = allocatePriorities(
           mine.map((r) => r.key),
           band,
         );
@@ -540,7 +573,10 @@ export function planAzure(ir: ResolvedPolicy, options: AzurePlanOptions = {}): A
           );
           continue;
         }
-        for (const r of mine) prioritised.push({ ...r, priority: prios.get(r.key)! });
+        for (const r of mine) {
+          const a = prios.get(r.key)!;
+          prioritised.push({ ...r, priority: a.priority, ...(a.losers.length ? { after: a.losers } : {}) });
+        }
       }
       prioritised.push(denyAll(direction, ir.name, limits));
     }

@@ -35,6 +35,8 @@ import { GcpFirewallPlan, GcpPlan, gcpName } from './plan';
  * new ones `r<digest>`.
  */
 const NAME_KEPT: EmittedLifecycle = { ignore_changes: ['name'] };
+/** An exception's `deny` cannot change in place: the new one is created (under a new name) before the old one goes. */
+const REPLACED_FIRST: EmittedLifecycle = { create_before_destroy: true };
 
 export interface GcpEmitOptions {
   /** Construct path of the segmentation below the stack (`['gcp']` in the CLI's stack). */
@@ -87,7 +89,9 @@ export function emitGcp(plan: GcpPlan, opts: GcpEmitOptions): GcpEmission {
     );
     for (const f of plan.firewalls) {
       const body = defined({ ...policyRuleBody(f, ref, opts), firewall_policy: refOf(policy, 'name'), project: opts.project, rule_name: f.name, target_secure_tags: ref(f.targets) });
-      firewalls.set(f.name, out.add(GCP_LAYER_TYPES.networkPolicyRule, [f.name], body, f.name));
+      const id = f.id ?? f.name;
+      const after = f.after?.map((n) => `${GCP_LAYER_TYPES.networkPolicyRule}.${plan.firewalls.find((x) => x.name === n)?.id ?? n}`);
+      firewalls.set(f.name, out.add(GCP_LAYER_TYPES.networkPolicyRule, [id], body, id, undefined, after));
     }
     segments = Object.fromEntries(
       Object.keys(plan.identities).map((s) => [s, { secureTags: [addressOf(values.get(s)!)], secureTagValues: [`${tagNamespace(opts)}/${plan.prefix}/${plan.identities[s]}`] }]),
@@ -96,6 +100,7 @@ export function emitGcp(plan: GcpPlan, opts: GcpEmitOptions): GcpEmission {
   } else {
     const byTags = plan.identity === 'tags';
     const ids = (s: readonly string[] | undefined) => (s ? s.map((x) => plan.identities[x]) : undefined);
+    const idByName = new Map(plan.firewalls.map((f) => [f.name, f.id ?? f.name]));
     for (const f of plan.firewalls) {
       const blocks = f.blocks.map((b) => defined({ ports: b.ports ? [...b.ports] : undefined, protocol: b.protocol }));
       const body = defined({
@@ -112,7 +117,11 @@ export function emitGcp(plan: GcpPlan, opts: GcpEmitOptions): GcpEmission {
         source_ranges: f.sourceRanges ? [...f.sourceRanges] : undefined,
         [byTags ? 'target_tags' : 'target_service_accounts']: ids(f.targets),
       });
-      const added = out.add(FIREWALL, [f.name], body, f.name, f.formerName ? NAME_KEPT : undefined);
+      // A primary group waits for its siblings (plan.ts): coverage an edit moves between them is never missing.
+      const after = f.after?.map((n) => `${FIREWALL}.${idByName.get(n) ?? n}`);
+      // An exception (its own address, a name of its content) is replaced by a new one before the old one goes: never a moment without it.
+      const lifecycle = f.id !== undefined ? REPLACED_FIRST : f.formerName ? NAME_KEPT : undefined;
+      const added = out.add(FIREWALL, [f.id ?? f.name], body, f.id ?? f.name, lifecycle, after);
       firewalls.set(f.name, added);
       if (f.formerName) moved.push({ from: `${FIREWALL}.${f.formerName}`, to: addressOf(added) });
     }

@@ -83,8 +83,14 @@ export interface GcpProtocolBlock {
 
 /** One `google_compute_firewall`, one direction, one action. */
 export interface GcpFirewallPlan {
-  /** GCP name, unique in the project; also the Terraform logical id. */
+  /** GCP name, unique in the project; also the Terraform logical id unless `id` says otherwise. */
   readonly name: string;
+  /**
+   * The Terraform logical id when it is not the name: an exception's name carries a digest of what it denies, so
+   * that an edit changing that (a `deny` block, which GCP cannot update) replaces it under the same address,
+   * created before the old one is destroyed, never colliding with its name.
+   */
+  readonly id?: string;
   readonly direction: GcpDirection;
   readonly action: GcpAction;
   readonly kind: GcpRuleKind;
@@ -105,6 +111,12 @@ export interface GcpFirewallPlan {
   readonly description: string;
   /** The name 0.1.0 gave it (from the rule name), when different: the emitter moves that address here. */
   readonly formerName?: string;
+  /**
+   * Names of the firewalls it waits for (`depends_on`): a rule's primary group waits for its sibling groups, so
+   * that when an edit splits coverage off it (a new deny guardrail) the siblings exist before it narrows, and when
+   * an edit merges them back it widens before they go (Terraform destroys a former dependency after the update).
+   */
+  readonly after?: readonly string[];
 }
 
 export interface GcpPlanOptions {
@@ -250,6 +262,22 @@ export interface Draft {
   services: ServiceSet;
   origins: string[];
   what: string;
+  /** Groups of one rule, direction and family that share out its coverage: the primary (no discriminator in its name) waits for the others. */
+  siblings?: { readonly of: string; readonly primary: boolean };
+}
+
+/**
+ * The group holding the smallest (source, destination) pair is a rule's
+ * primary group: named without a discriminator, so when an edit splits
+ * groups off it or merges them back, it is the one updated in place.
+ */
+function smallestPair(pairs: Iterable<readonly [string, string]>): string {
+  let best: string | undefined;
+  for (const [a, b] of pairs) {
+    const k = `${a}\u0000${b}`;
+    if (best === undefined || k < best) best = k;
+  }
+  return best ?? '';
 }
 
 const DIR_CODE: Record<GcpDirection, string> = { INGRESS: 'in', EGRESS: 'eg' };
@@ -315,8 +343,12 @@ export function planGcp(ir: ResolvedPolicy, opts: GcpPlanOptions = {}): GcpPlan 
       g.targets.push(t);
       groups.set(k, g);
     }
+    const pairsOf = (g: { sources: string[]; targets: string[] }) => g.targets.flatMap((t) => g.sources.map((f) => [f, t] as const));
+    const firstPair = smallestPair([...groups.values()].flatMap(pairsOf));
     for (const g of groups.values()) {
-      const disc = groups.size > 1 ? `-${discriminator('from', g.sources)}` : '';
+      const primary = smallestPair(pairsOf(g)) === firstPair;
+      const disc = groups.size > 1 && !primary ? `-${discriminator('from', g.sources)}` : '';
+      const formerDisc = groups.size > 1 ? `-${discriminator('from', g.sources)}` : '';
       const split = services.hasIcmp() && !services.isAny();
       // A rule matching by identity has no address family; ICMP differs per family, so it is split with destination ranges.
       const families: readonly (Family | undefined)[] = split ? FAMILIES : [undefined];
@@ -327,7 +359,7 @@ export function planGcp(ir: ResolvedPolicy, opts: GcpPlanOptions = {}): GcpPlan 
         if (targets.length === 0 || sources.length === 0) continue;
         drafts.push({
           base: `${base}-${DIR_CODE.INGRESS}${disc}-id${fam ? `-v${fam}` : ''}`,
-          formerBase: `${former}-${DIR_CODE.INGRESS}${disc}-id${fam ? `-v${fam}` : ''}`,
+          formerBase: `${former}-${DIR_CODE.INGRESS}${formerDisc}-id${fam ? `-v${fam}` : ''}`,
           direction: 'INGRESS',
           action,
           kind,
@@ -339,6 +371,7 @@ export function planGcp(ir: ResolvedPolicy, opts: GcpPlanOptions = {}): GcpPlan 
           services,
           origins,
           what: `from ${g.sources.join(', ')}`,
+          siblings: { of: `${base}-${DIR_CODE.INGRESS}-id${fam ? `-v${fam}` : ''}`, primary },
         });
       }
     }
@@ -471,7 +504,7 @@ function egressDrafts(d: Draft): Draft[] {
   const rest = ServiceSet.ANY.subtract(d.services);
   return [
     { ...d, kind: 'broad', priority: BROAD_ALLOW_PRIORITY, services: d.services },
-    { ...d, base: `${d.base}-x`, formerBase: d.formerBase && `${d.formerBase}-x`, kind: 'except', action: 'deny', priority: EXCEPT_PRIORITY, services: rest, what: `${d.what}, except ${rest}` },
+    { ...d, base: `${d.base}-x`, formerBase: d.formerBase && `${d.formerBase}-x`, kind: 'except', action: 'deny', priority: EXCEPT_PRIORITY, services: rest, what: `${d.what}, except ${rest}`, siblings: undefined },
   ];
 }
 
@@ -498,7 +531,7 @@ function egressTowardsSegments(
     bySource.set(f, m);
   }
   // Group sources with the same (services, family, ranges) into one rule's targets.
-  const groups = new Map<string, { services: ServiceSet; family: Family; cidrs: string[]; dsts: Set<string>; sources: string[] }>();
+  const groups = new Map<string, { services: ServiceSet; family: Family; cidrs: string[]; dsts: Set<string>; sources: string[]; pairs: [string, string][] }>();
   for (const [f, m] of [...bySource.entries()].sort(([a], [b]) => cmp(a, b))) {
     for (const [k, e] of [...m.entries()].sort(([a], [b]) => cmp(a, b))) {
       for (const fam of FAMILIES) {
@@ -506,9 +539,12 @@ function egressTowardsSegments(
         // The source's workloads never send a packet of a family they cannot hold.
         if (cidrs.length === 0 || !holdsFamily(ir.segment(f), fam)) continue;
         const gk = `${fam}|${k}|${cidrs.join(',')}`;
-        const g = groups.get(gk) ?? { services: e.services, family: fam, cidrs, dsts: new Set<string>(), sources: [] };
+        const g = groups.get(gk) ?? { services: e.services, family: fam, cidrs, dsts: new Set<string>(), sources: [], pairs: [] };
         g.sources.push(f);
-        for (const d of e.dsts) g.dsts.add(d);
+        for (const d of e.dsts) {
+          g.dsts.add(d);
+          g.pairs.push([f, d]);
+        }
         groups.set(gk, g);
       }
     }
@@ -522,14 +558,18 @@ function egressTowardsSegments(
     const rd = readable(g);
     if (rd) readableCount.set(rd, (readableCount.get(rd) ?? 0) + 1);
   }
+  const firstPair = new Map<Family, string>();
+  for (const fam of FAMILIES) firstPair.set(fam, smallestPair([...groups.values()].filter((g) => g.family === fam).flatMap((g) => g.pairs)));
   const out: Draft[] = [];
   for (const [gk, g] of groups) {
     const dsts = [...g.dsts].sort();
     const rd = readable(g);
     const many = (perFamily.get(g.family) ?? 0) > 1;
+    const primary = smallestPair(g.pairs) === firstPair.get(g.family);
     const readableDisc = rd && readableCount.get(rd) === 1 ? `to-${dsts[0]}` : undefined;
     // Who sends to whom tells a rule's egress groups apart (a source's groups have disjoint destinations); their services never do, so widening updates in place.
-    const disc = many ? `-${readableDisc ?? `g-${digest(`${g.family}|${g.sources.join(',')}|${dsts.join(',')}`)}`}` : '';
+    // The primary group goes without: splitting a group off it (a new deny guardrail) or merging one back updates it in place.
+    const disc = many && !primary ? `-${readableDisc ?? `g-${digest(`${g.family}|${g.sources.join(',')}|${dsts.join(',')}`)}`}` : '';
     const formerDisc = many ? `-${readableDisc ?? `g-${digest(gk)}`}` : '';
     out.push(
       ...egressDrafts({
@@ -545,6 +585,7 @@ function egressTowardsSegments(
         services: g.services,
         origins: [...merged.origins],
         what: `to the addresses of ${dsts.join(', ')}`,
+        siblings: { of: `${base}-${DIR_CODE.EGRESS}-seg-v${g.family}`, primary },
       }),
     );
   }
@@ -646,6 +687,8 @@ function materialise(
   mayTargetAll = false,
 ): GcpFirewallPlan[] {
   const out: GcpFirewallPlan[] = [];
+  /** The draft each firewall of `out` comes from (same index). */
+  const fromDraft: Draft[] = [];
   const originKind = (name: string): Origin['kind'] => ir.rule(name).origin.kind;
   for (const d of drafts) {
     // A rule without targets would apply to every instance, one without sources or ranges to none: never emit either.
@@ -661,10 +704,15 @@ function materialise(
         for (const sr of srcRangeChunks)
           for (const dr of dstRangeChunks) {
             n++;
-            const name = gcpName(total > 1 ? `${d.base}-${n}` : d.base);
+            const stable = total > 1 ? `${d.base}-${n}` : d.base;
+            // An exception is replaced whenever what it denies changes: its name follows that content, its address does not.
+            const name = gcpName(d.kind === 'except' ? `${stable}-${digest(d.services.toString(), 6)}` : stable);
+            const id = d.kind === 'except' ? gcpName(stable) : undefined;
             const formerName = d.formerBase === undefined ? undefined : gcpName(total > 1 ? `${d.formerBase}-${n}` : d.formerBase);
+            fromDraft.push(d);
             out.push({
               name,
+              ...(id ? { id } : {}),
               direction: d.direction,
               action: d.action,
               kind: d.kind,
@@ -683,7 +731,20 @@ function materialise(
             });
           }
   }
+  // A primary group's firewalls wait for every firewall of its sibling groups.
+  const siblingNames = new Map<string, string[]>();
+  out.forEach((f, i) => {
+    const s = fromDraft[i].siblings;
+    if (s && !s.primary) siblingNames.set(s.of, [...(siblingNames.get(s.of) ?? []), f.name]);
+  });
+  out.forEach((f, i) => {
+    const s = fromDraft[i].siblings;
+    const after = s?.primary ? siblingNames.get(s.of) : undefined;
+    if (after?.length) out[i] = { ...f, after: [...after].sort() };
+  });
   out.sort((a, b) => cmp(a.name, b.name));
+  const ids = new Set(out.map((f) => f.id ?? f.name));
+  if (ids.size !== out.length) throw new Error(`internal: two GCP firewalls share a Terraform address (prefix '${prefix}')`);
   for (let i = 1; i < out.length; i++) {
     if (out[i].name === out[i - 1].name) {
       const o = out[i].origins[0] ?? out[i - 1].origins[0];

@@ -168,8 +168,9 @@ describe('log: true and targets.gcp.logDenies', () => {
     const fws = firewalls(out);
     const logged = fws.filter((f) => f.log_config);
     // app-to-db is an ingress rule on each db segment and an egress rule on each app segment.
-    // Names derive from what the rule is (apply safety), not from its name: one rule identity, four firewalls.
-    expect(logged.map((f) => f.name.replace(/^shop-r[0-9a-f]{8}-/, 'shop-R-')).sort()).toEqual(['shop-R-eg-seg-to-db-prod-v4', 'shop-R-eg-seg-to-db-staging-v4', 'shop-R-in-from-app-prod-id', 'shop-R-in-from-app-staging-id']);
+    // Names derive from what the rule is (apply safety), not from its name: one rule identity, four firewalls; the
+    // group holding the rule's first (source, destination) pair goes without a group part in each direction.
+    expect(logged.map((f) => f.name.replace(/^shop-r[0-9a-f]{8}-/, 'shop-R-')).sort()).toEqual(['shop-R-eg-seg-to-db-staging-v4', 'shop-R-eg-seg-v4', 'shop-R-in-from-app-staging-id', 'shop-R-in-id']);
     expect(new Set(logged.map((f) => f.name.split('-')[1])).size).toBe(1);
     for (const f of logged) expect(f.log_config).toEqual({ metadata: 'INCLUDE_ALL_METADATA' });
     expect(logged.every((f) => /app-to-db/.test(origins(f)))).toBe(true);

@@ -48,7 +48,7 @@ export class GcpEvaluator {
       'source_ranges', 'destination_ranges', 'source_tags', 'target_tags', 'source_service_accounts', 'target_service_accounts',
     ]);
     this.firewalls = Object.values(res).map((r) => {
-      for (const k of Object.keys(r)) if (k !== '//' && k !== 'lifecycle' && !known.has(k)) throw new Error(`evaluator: unknown attribute '${k}' on firewall ${r.name}`);
+      for (const k of Object.keys(r)) if (k !== '//' && k !== 'lifecycle' && k !== 'depends_on' && !known.has(k)) throw new Error(`evaluator: unknown attribute '${k}' on firewall ${r.name}`);
       return {
         name: r.name,
         direction: r.direction ?? 'INGRESS',
