@@ -113,8 +113,10 @@ function parseChecked(text: string, file: string): LoadResult {
   else diagnostics.push(...duplicates);
   for (const w of doc.warnings) diagnostics.push(diag('MS1019', firstLine(w.message), at(w.pos[0])));
 
-  const values = new Map<string, SourceLocation>();
-  const keys = new Map<string, SourceLocation>();
+  // Offsets, turned into line and column only when a location is asked for: a 10,000-segment policy has half a
+  // million nodes, and almost none of them is ever reported.
+  const values = new Map<string, number>();
+  const keys = new Map<string, number>();
   const ctx: BuildCtx = { text, aliases: new Map(), at, values, keys, diagnostics, fatal: false, depthReported: false };
   const root = doc.contents;
   let value: unknown;
@@ -124,7 +126,7 @@ function parseChecked(text: string, file: string): LoadResult {
     fatal = true;
   } else {
     const before = diagnostics.length;
-    value = build(root, [], 0, ctx);
+    value = build(root, [], '', 0, ctx);
     // After a syntax error the tree is a guess: what the walk finds in it (odd keys, aliases) only adds noise.
     if (first) diagnostics.length = before;
     for (const [name, a] of ctx.aliases) {
@@ -132,7 +134,11 @@ function parseChecked(text: string, file: string): LoadResult {
       diagnostics.push(diag('MS1012', `YAML alias '*${name}' is not allowed${more}: write the value out`, a.loc, a.path));
     }
   }
-  const locator: Locator = (path, which = 'value') => (which === 'key' ? keys.get(pathKey(path)) ?? values.get(pathKey(path)) : values.get(pathKey(path)));
+  const locator: Locator = (path, which = 'value') => {
+    const k = pathKey(path);
+    const offset = which === 'key' ? keys.get(k) ?? values.get(k) : values.get(k);
+    return offset === undefined ? undefined : at(offset);
+  };
   return { value, locator, diagnostics, fatal: fatal || ctx.fatal };
 }
 
@@ -140,19 +146,24 @@ interface BuildCtx {
   readonly text: string;
   readonly aliases: Map<string, { loc: SourceLocation; path: NodePath; count: number }>;
   readonly at: (offset: number) => SourceLocation;
-  readonly values: Map<string, SourceLocation>;
-  readonly keys: Map<string, SourceLocation>;
+  /** pathKey → offset of the node (values) or of its key (keys). */
+  readonly values: Map<string, number>;
+  readonly keys: Map<string, number>;
   readonly diagnostics: Diagnostic[];
   fatal: boolean;
   depthReported: boolean;
 }
 
-/** Plain value of a node; records locations and refuses what the format does not allow. */
-function build(node: Node | Alias | null | undefined, path: NodePath, depth: number, ctx: BuildCtx): unknown {
+/** pathKey of a child, from its parent's (pathKey joins every component; this appends one). */
+const childKey = (parentKey: string, depth: number, k: string | number): string => (depth === 0 ? String(k) : `${parentKey}\u0000${k}`);
+
+/** Plain value of a node; records locations and refuses what the format does not allow. `key` is pathKey(path). */
+function build(node: Node | Alias | null | undefined, path: NodePath, key: string, depth: number, ctx: BuildCtx): unknown {
   if (node == null) return null;
-  const loc = ctx.at(node.range?.[0] ?? 0);
-  ctx.values.set(pathKey(path), loc);
+  const offset = node.range?.[0] ?? 0;
+  ctx.values.set(key, offset);
   if (isAlias(node)) {
+    const loc = ctx.at(offset);
     // One diagnostic per alias name (at its first use): a billion-laughs file has thousands.
     const seen = ctx.aliases.get(node.source);
     if (seen) seen.count++;
@@ -163,13 +174,13 @@ function build(node: Node | Alias | null | undefined, path: NodePath, depth: num
   const anchor = (node as Node & { anchor?: string }).anchor;
   if (anchor) anchorFound(anchor, node.range?.[0] ?? 0, path, ctx);
   if (depth > MAX_DEPTH) {
-    if (!ctx.depthReported) ctx.diagnostics.push(diag('MS1018', `document is nested too deeply (more than ${MAX_DEPTH} levels)`, loc, path));
+    if (!ctx.depthReported) ctx.diagnostics.push(diag('MS1018', `document is nested too deeply (more than ${MAX_DEPTH} levels)`, ctx.at(offset), path));
     ctx.depthReported = true;
     ctx.fatal = true;
     return undefined;
   }
   if (isScalar(node)) return scalarValue(node);
-  if (isSeq(node)) return node.items.map((item, i) => build(item as Node, [...path, i], depth + 1, ctx));
+  if (isSeq(node)) return node.items.map((item, i) => build(item as Node, [...path, i], childKey(key, path.length, i), depth + 1, ctx));
   if (isMap(node)) {
     // Prototype keys are refused below, so a plain object is safe here and
     // keeps the data ordinary for zod and for users.
@@ -177,29 +188,30 @@ function build(node: Node | Alias | null | undefined, path: NodePath, depth: num
     const seen = new Set<string>();
     for (const pair of node.items) {
       const keyNode = pair.key as Node | null;
-      const keyLoc = ctx.at(keyNode?.range?.[0] ?? node.range?.[0] ?? 0);
+      const keyOffset = keyNode?.range?.[0] ?? node.range?.[0] ?? 0;
       if (!isScalar(keyNode) || keyNode.value === null || typeof keyNode.value === 'object') {
-        ctx.diagnostics.push(diag('MS1017', `mapping keys must be plain strings; found ${describeNode(keyNode)}`, keyLoc, path));
+        ctx.diagnostics.push(diag('MS1017', `mapping keys must be plain strings; found ${describeNode(keyNode)}`, ctx.at(keyOffset), path));
         ctx.fatal = true;
         continue;
       }
       if (keyNode.anchor) anchorFound(keyNode.anchor, keyNode.range?.[0] ?? 0, path, ctx);
-      const key = String(keyNode.value);
-      const childPath = [...path, key];
-      if (FORBIDDEN_KEYS.includes(key)) {
-        ctx.diagnostics.push(diag('MS1015', `key '${key}' is not allowed anywhere in a policy`, keyLoc, childPath));
+      const name = String(keyNode.value);
+      const childPath = [...path, name];
+      if (FORBIDDEN_KEYS.includes(name)) {
+        ctx.diagnostics.push(diag('MS1015', `key '${name}' is not allowed anywhere in a policy`, ctx.at(keyOffset), childPath));
         ctx.fatal = true;
         continue;
       }
-      if (seen.has(key)) continue; // reported by yaml as DUPLICATE_KEY; keep the first
-      seen.add(key);
-      ctx.keys.set(pathKey(childPath), keyLoc);
+      if (seen.has(name)) continue; // reported by yaml as DUPLICATE_KEY; keep the first
+      seen.add(name);
+      const k = childKey(key, path.length, name);
+      ctx.keys.set(k, keyOffset);
       const valueNode = pair.value as Node | null;
       if (valueNode == null) {
-        ctx.values.set(pathKey(childPath), keyLoc);
-        out[key] = null;
+        ctx.values.set(k, keyOffset);
+        out[name] = null;
       } else {
-        out[key] = build(valueNode, childPath, depth + 1, ctx);
+        out[name] = build(valueNode, childPath, k, depth + 1, ctx);
       }
     }
     return out;

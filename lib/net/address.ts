@@ -95,9 +95,27 @@ export function parseAddress(text: string): { family: Family; value: bigint } | 
   return { family: 6, value: bytesToBigint(ipaddr.IPv6.parse(s).toByteArray()) };
 }
 
-/** Parse `a.b.c.d/n` or an IPv6 CIDR. A bare address is read as a host route (/32 or /128). */
+/** Texts parsed so far and their (frozen) results; emptied when it holds this many, so memory stays bounded. */
+const PARSED_CIDRS = new Map<string, CidrParseResult>();
+const PARSED_CIDRS_MAX = 1 << 16;
+
+/**
+ * Parse `a.b.c.d/n` or an IPv6 CIDR. A bare address is read as a host route (/32 or /128).
+ * Results are frozen and remembered: the planners parse the same few thousand CIDRs again and again (AWS once per
+ * CIDR rule and candidate), and ipaddr.js allocates on every parse.
+ */
 export function parseCidr(text: unknown): CidrParseResult {
   if (typeof text !== 'string') return { ok: false, reason: 'a CIDR must be a string' };
+  const hit = PARSED_CIDRS.get(text);
+  if (hit) return hit;
+  if (PARSED_CIDRS.size >= PARSED_CIDRS_MAX) PARSED_CIDRS.clear();
+  const result = parseCidrText(text);
+  if (result.ok) Object.freeze(result.cidr);
+  PARSED_CIDRS.set(text, Object.freeze(result));
+  return result;
+}
+
+function parseCidrText(text: string): CidrParseResult {
   const s = text.trim();
   if (/\s/.test(s)) return { ok: false, reason: `'${s}' contains whitespace` };
   const slash = s.indexOf('/');
@@ -203,7 +221,9 @@ export class AddressSet {
   }
 
   hasFamily(f: Family): boolean {
-    return this.ranges.some((r) => r.family === f);
+    // Ranges are sorted by family (4 before 6): the first or the last one tells, without a scan (a hot test in the planners).
+    const r = this.ranges;
+    return r.length > 0 && (f === 4 ? r[0].family === 4 : r[r.length - 1].family === 6);
   }
 
   union(other: AddressSet): AddressSet {

@@ -24,9 +24,16 @@ export function holdsFamily(seg: Pick<ResolvedSegment, 'addresses'>, f: Family):
   return seg.addresses.hasFamily(f);
 }
 
-/** Families both segments can hold: the only ones a packet between their workloads can have. */
-export function sharedFamilies(a: Pick<ResolvedSegment, 'addresses'>, b: Pick<ResolvedSegment, 'addresses'>): Family[] {
-  return FAMILIES.filter((f) => a.addresses.hasFamily(f) && b.addresses.hasFamily(f));
+const BOTH: readonly Family[] = Object.freeze([4, 6] as Family[]);
+const ONLY_4: readonly Family[] = Object.freeze([4] as Family[]);
+const ONLY_6: readonly Family[] = Object.freeze([6] as Family[]);
+const NONE: readonly Family[] = Object.freeze([] as Family[]);
+
+/** Families both segments can hold: the only ones a packet between their workloads can have. One shared list per answer (the planners ask per segment pair). */
+export function sharedFamilies(a: Pick<ResolvedSegment, 'addresses'>, b: Pick<ResolvedSegment, 'addresses'>): readonly Family[] {
+  const v4 = a.addresses.hasFamily(4) && b.addresses.hasFamily(4);
+  const v6 = a.addresses.hasFamily(6) && b.addresses.hasFamily(6);
+  return v4 ? (v6 ? BOTH : ONLY_4) : v6 ? ONLY_6 : NONE;
 }
 
 /**

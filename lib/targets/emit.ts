@@ -72,8 +72,13 @@ export class ResourceList {
   }
 }
 
-/** Drop undefined attributes (a provider class never writes them), keeping key order. */
+/**
+ * Drop undefined attributes (a provider class never writes them), keeping key order. A fresh object rather than
+ * `delete` on the given one: deleting a key that is not the last one turns a V8 object into a slow dictionary, which
+ * the document builder and JSON.stringify then read key by key (a tenth of a 10,000-segment compile).
+ */
 export function defined(body: Record<string, unknown>): Record<string, unknown> {
-  for (const k of Object.keys(body)) if (body[k] === undefined) delete body[k];
-  return body;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(body)) if (body[k] !== undefined) out[k] = body[k];
+  return out;
 }

@@ -31,10 +31,17 @@ const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 /** One term is a list of one term: `from: {tier: web}` and `from: [{tier: web}]` are the same selector. */
 const terms = (s: unknown) => canonical(Array.isArray(s) ? s : [s]);
 
-/** The documents of every rule and guardrail by name (a policy directory's too: its doc is the composed one). */
-function docsOf(ir: ResolvedPolicy): Map<string, { from: unknown; to: unknown; sameLabels?: readonly string[] }> {
-  const doc = ir.policy.doc;
-  return new Map([...(doc.guardrails ?? []), ...(doc.rules ?? [])].map((r) => [r.name, r]));
+type RuleSides = { from: unknown; to: unknown; sameLabels?: readonly string[] };
+const docsCache = new WeakMap<ResolvedPolicy, Map<string, RuleSides>>();
+
+/** The documents of every rule and guardrail by name (a policy directory's too: its doc is the composed one), built once per IR: once per rule was quadratic in the rules. */
+function docsOf(ir: ResolvedPolicy): Map<string, RuleSides> {
+  let m = docsCache.get(ir);
+  if (!m) {
+    const doc = ir.policy.doc;
+    docsCache.set(ir, (m = new Map([...(doc.guardrails ?? []), ...(doc.rules ?? [])].map((r) => [r.name, r]))));
+  }
+  return m;
 }
 
 const cache = new WeakMap<ResolvedPolicy, Map<string, string>>();
