@@ -9,7 +9,7 @@
  * layers of non-overlapping ranges sorted by start, so a query is a binary
  * search per layer and then only the entries it meets.
  */
-import { AddressSet } from '../net/address';
+import { AddressRange, AddressSet } from '../net/address';
 import { firstNotBefore, meetsAt } from '../net/range-search';
 import { LocalAtom } from './sides';
 
@@ -50,11 +50,11 @@ export class AtomIndex {
 
   /** Add to `out` every owner with an atom sharing an address with `s`. */
   meeting(s: AddressSet, out: Set<number>): void {
-    for (const r of s.ranges) {
-      for (const layer of this.layers) {
-        // From the first entry not wholly before r (within a layer, ends grow with starts), every entry meeting r.
-        for (let i = firstNotBefore(layer, r.family, r.lo); meetsAt(layer, i, r.family, r.lo, r.hi); i++) for (const o of layer[i].owners) out.add(o);
-      }
-    }
+    for (const r of s.ranges) for (const layer of this.layers) addMeeting(layer, r, out);
   }
+}
+
+/** Add to `out` the owners of the entries of one layer meeting `r`: from the first not wholly before it on (within a layer, ends grow with starts). */
+function addMeeting(layer: readonly Entry[], r: AddressRange, out: Set<number>): void {
+  for (let i = firstNotBefore(layer, r.family, r.lo); meetsAt(layer, i, r.family, r.lo, r.hi); i++) for (const o of layer[i].owners) out.add(o);
 }

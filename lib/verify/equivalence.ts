@@ -100,7 +100,7 @@ interface Check {
 function segmentSets(ir: ResolvedPolicy): SegmentSetPeer[] {
   const out = new Set<SegmentSetPeer>();
   for (const s of ir.sides.values()) {
-    for (const side of [s.ingress, s.egress]) for (const list of [side.allow, side.deny]) for (const e of list) if (e.peer.kind === 'segments') out.add(e.peer);
+    for (const e of [...s.ingress.allow, ...s.ingress.deny, ...s.egress.allow, ...s.egress.deny]) if (e.peer.kind === 'segments') out.add(e.peer);
   }
   return [...out];
 }
@@ -192,12 +192,14 @@ function localLayout(check: Check, family: Family, active: readonly string[], ad
   const localRules = new Map<string, NormRule[][]>();
   const indexes = new Map<readonly NormRule[], LocalIndex>();
   const indexOf = (rules: readonly NormRule[]) => indexes.get(rules) ?? indexes.set(rules, new LocalIndex(rules)).get(rules)!;
+  /** Per chain, the rules that apply to segment `s` at one local atom. */
+  const applying = (chains: readonly Chain[], s: string, atom: LocalAtom) => chains.map((ch) => indexOf(ch.rules).matching(check.idsOf(s), family, atom.lo));
   for (const s of active) {
     const c = check.chainsOf.get(s)!;
     const atoms = localAtoms(addrOf.get(s)!, [...c.ingress, ...c.egress], keys);
     atomsOf.set(s, atoms);
     for (const dir of ['ingress', 'egress'] as const) {
-      for (const atom of atoms) localRules.set(`${s}|${dir}|${atom.key}`, c[dir].map((ch) => indexOf(ch.rules).matching(check.idsOf(s), family, atom.lo)));
+      for (const atom of atoms) localRules.set(`${s}|${dir}|${atom.key}`, applying(c[dir], s, atom));
     }
   }
   return { atomsOf, localRules };

@@ -225,10 +225,15 @@ class KubernetesReader {
     for (const ns of namespaces) {
       for (const c of combos) {
         if (!matches(sel, c)) continue;
-        if (!this.pods.some((p) => p.namespace === ns && this.dims.every((k) => p.labels[k] === c[k]))) return true;
+        if (!this.segmentPod(ns, c)) return true;
       }
     }
     return false;
+  }
+
+  /** Is a pod with these values of every label dimension, in this namespace, some segment's? */
+  private segmentPod(namespace: string, combo: Record<string, string>): boolean {
+    return this.pods.some((p) => p.namespace === namespace && this.dims.every((k) => p.labels[k] === combo[k]));
   }
 
   private peer(item: Record<string, any>, ns: string, where: string): EndpointMatch | undefined {

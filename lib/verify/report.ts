@@ -31,6 +31,14 @@ function mismatchCode(m: Mismatch, tolerated = false): string {
 }
 
 /** One line headline for a mismatch, e.g. `too open: web 10.1.0.1 -> db 10.3.0.1 tcp/5432: policy denies, output allows`. */
+/** The Terraform addresses (`TYPE.NAME`) the deciding rules of a mismatch's output come from, once each. */
+function mismatchResources(m: Mismatch): string[] {
+  const resources = [...(m.output.egress ?? []), ...(m.output.ingress ?? [])]
+    .map((l) => /: (\S+)/.exec(l)?.[1])
+    .filter((x): x is string => Boolean(x && x.includes('.')));
+  return [...new Set(resources)];
+}
+
 export function mismatchHeadline(m: Mismatch): string {
   const atom = m.atom !== m.service ? ` (every packet of ${m.atom})` : '';
   return `${m.kind === 'too-open' ? 'too open' : 'too closed'}: ${end(m.from)} -> ${end(m.to)} ${m.service}${atom}: policy ${m.expected === 'allow' ? 'allows' : 'denies'}, output ${m.actual === 'allow' ? 'allows' : 'denies'} (${m.side} side differs)`;
@@ -103,15 +111,12 @@ export function formatVerifySarif(reports: readonly VerifyReport[], dir = 'out',
       [r.tolerated, true],
     ] as const) {
       for (const m of list) {
-        const resources = [...(m.output.egress ?? []), ...(m.output.ingress ?? [])]
-          .map((l) => /: (\S+)/.exec(l)?.[1])
-          .filter((x): x is string => Boolean(x && x.includes('.')));
         results.push({
           ruleId: mismatchCode(m, tol),
           ruleIndex: ruleIds.indexOf(mismatchCode(m, tol)),
           level: tol ? 'note' : 'error',
           message: { text: `${r.target}: ${mismatchHeadline(m)}\n${mismatchDetails(m, '').join('\n')}` },
-          locations: loc([...new Set(resources)]),
+          locations: loc(mismatchResources(m)),
         });
       }
     }

@@ -134,21 +134,21 @@ export class ActualSide {
     carriers: ReadonlyMap<string, readonly string[]>,
     private readonly peers: PeerIdentities,
   ) {
-    rules.forEach((rs, ci) => {
-      rs.forEach((r, ri) => {
-        const code = ci * 2 ** 24 + ri;
-        for (const id of r.peer.ids) {
-          const codes = this.byId.get(id);
-          if (codes) {
-            if (codes[codes.length - 1] !== code) codes.push(code);
-            continue;
-          }
-          this.byId.set(id, [code]);
-          if (peers.wide.has(id)) this.wideIds.push(id);
-          else for (const seg of carriers.get(id) ?? []) this.narrow.add(seg);
-        }
-      });
-    });
+    rules.forEach((rs, ci) => rs.forEach((r, ri) => this.noteRule(r, ci * 2 ** 24 + ri, carriers)));
+  }
+
+  /** Index one identity rule (`code`: chain << 24 | position) under every identity it names; a narrow identity's carriers are named now. */
+  private noteRule(r: NormRule, code: number, carriers: ReadonlyMap<string, readonly string[]>): void {
+    for (const id of r.peer.ids) {
+      const codes = this.byId.get(id);
+      if (codes) {
+        if (codes[codes.length - 1] !== code) codes.push(code);
+        continue;
+      }
+      this.byId.set(id, [code]);
+      if (this.peers.wide.has(id)) this.wideIds.push(id);
+      else for (const seg of carriers.get(id) ?? []) this.narrow.add(seg);
+    }
   }
 
   view(m: MeaningSide): SideView {
