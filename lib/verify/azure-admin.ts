@@ -19,7 +19,7 @@
  */
 import { AddressSet } from '../net/address';
 import { PortSet } from '../net/ports';
-import { addressPrefix, portRanges, present, protocolMatch } from './azure-fields';
+import { addressPrefix, portRanges, present, ruleDirection, ruleProtocol } from './azure-fields';
 import { Layer, RankedRule, rankRules } from './layers';
 import { Boundaries, Direction, NormRule } from './model';
 import { IdentitiesLike, readIdentities, TerraformDoc } from './terraform';
@@ -136,8 +136,7 @@ export class AdminReader {
   }
 
   private rule(where: string, b: Record<string, any>, collection: string): Ranked | undefined {
-    const direction = String(b.direction ?? '').toLowerCase();
-    const dir: Direction | undefined = direction === 'inbound' ? 'ingress' : direction === 'outbound' ? 'egress' : undefined;
+    const dir = ruleDirection(b.direction);
     const access = String(b.action ?? '').toLowerCase();
     const action = access === 'deny' ? 'deny' : access === 'alwaysallow' ? 'allow' : access === 'allow' ? 'next' : undefined;
     if (!dir || !action) {
@@ -152,12 +151,9 @@ export class AdminReader {
     const dports = this.ports(b, 'destination_port_ranges', where);
     const sports = this.ports(b, 'source_port_ranges', where);
     if (!src || !dst || dports === null || sports === null) return undefined;
-    const pm = protocolMatch(this.doc, b.protocol, dports, sports, where);
-    if (!pm) return undefined;
-    this.bounds.note(pm);
+    const protocol = ruleProtocol(this.doc, this.bounds, b.protocol, dports, sports, where);
+    if (!protocol) return undefined;
     const [local, peer] = dir === 'ingress' ? [dst, src] : [src, dst];
-    const proto = String(b.protocol).toLowerCase();
-    const what = pm.all ? 'any protocol' : `${proto}${dports ? '/' + dports.toString() : ''}${sports ? ` (source ports ${sports})` : ''}`;
     return {
       priority,
       policy: collection,
@@ -166,9 +162,9 @@ export class AdminReader {
         action,
         local: [{ ids: new Set(), addrs: local.addrs }],
         peer: { ids: new Set(), addrs: peer.addrs },
-        protos: [pm],
+        protos: [protocol.pm],
         origin: where,
-        label: `${String(b.action)} ${what} ${dir === 'ingress' ? 'from' : 'to'} ${peer.text} (security admin rule, priority ${priority})`,
+        label: `${String(b.action)} ${protocol.text} ${dir === 'ingress' ? 'from' : 'to'} ${peer.text} (security admin rule, priority ${priority})`,
       },
     };
   }

@@ -5,7 +5,7 @@
  */
 import { AddressSet } from '../net/address';
 import { PortSet } from '../net/ports';
-import { PROTO, ProtoMatch } from './model';
+import { Boundaries, Direction, PROTO, ProtoMatch } from './model';
 import { isExpression, TerraformDoc } from './terraform';
 
 export const LOAD_BALANCER = AddressSet.fromCidrs(['168.63.129.16/32']);
@@ -56,6 +56,25 @@ export function portRanges(doc: TerraformDoc, values: readonly unknown[], prefix
     set = set.union(PortSet.range(lo, hi));
   }
   return set.isAll() ? undefined : set;
+}
+
+/** `Inbound` / `Outbound` (any case) as the direction of the workload's side; undefined for anything else. */
+export function ruleDirection(v: unknown): Direction | undefined {
+  const d = String(v ?? '').toLowerCase();
+  return d === 'inbound' ? 'ingress' : d === 'outbound' ? 'egress' : undefined;
+}
+
+/**
+ * A rule's protocol and ports as one match, its boundaries noted for the
+ * product check, and as the text reports show (`any protocol`,
+ * `tcp/443 (source ports 1024-65535)`). Undefined when it cannot be read (reported).
+ */
+export function ruleProtocol(doc: TerraformDoc, bounds: Boundaries, protocol: unknown, dports: PortSet | undefined, sports: PortSet | undefined, where: string): { pm: ProtoMatch; text: string } | undefined {
+  const pm = protocolMatch(doc, protocol, dports, sports, where);
+  if (!pm) return undefined;
+  bounds.note(pm);
+  const text = pm.all ? 'any protocol' : `${String(protocol ?? '').toLowerCase()}${dports ? '/' + dports.toString() : ''}${sports ? ` (source ports ${sports})` : ''}`;
+  return { pm, text };
 }
 
 const NUMBERS: Record<string, number[]> = { tcp: [PROTO.TCP], udp: [PROTO.UDP], icmp: [PROTO.ICMP, PROTO.ICMPV6], esp: [50], ah: [51] };

@@ -21,8 +21,8 @@ import { AddressSet } from '../net/address';
 import { PortSet } from '../net/ports';
 import { AdminReader } from './azure-admin';
 import { stackLayers } from './layers';
-import { addressPrefix, LOAD_BALANCER, portRanges, present, protocolMatch } from './azure-fields';
-import { Boundaries, Chain, CloudModel, Direction, EndpointMatch, NormRule, ProtoMatch } from './model';
+import { addressPrefix, LOAD_BALANCER, portRanges, present, ruleDirection, ruleProtocol } from './azure-fields';
+import { Boundaries, Chain, CloudModel, cloudModel, Direction, EndpointMatch, NormRule, ProtoMatch } from './model';
 import { IdentitiesLike, readIdentities, TerraformDoc, TfResource } from './terraform';
 
 const NSG = 'azurerm_network_security_group';
@@ -157,8 +157,7 @@ class AzureReader {
     const b = r.body;
     const where = r.origin;
     if (!b || typeof b !== 'object') return undefined;
-    const direction = String(b.direction ?? '').toLowerCase();
-    const dir: Direction | undefined = direction === 'inbound' ? 'ingress' : direction === 'outbound' ? 'egress' : undefined;
+    const dir = ruleDirection(b.direction);
     const access = String(b.access ?? '').toLowerCase();
     if (!dir || (access !== 'allow' && access !== 'deny')) {
       this.doc.issue('MS7011', `${where}: direction ${JSON.stringify(b.direction)} / access ${JSON.stringify(b.access)} not understood`, where.split(' ')[0]);
@@ -173,13 +172,10 @@ class AzureReader {
     const dports = this.ports(b, 'destination', where);
     const sports = this.ports(b, 'source', where);
     if (dports === null || sports === null) return undefined;
-    const proto = String(b.protocol ?? '').toLowerCase();
-    const pm = protocolMatch(this.doc, b.protocol, dports, sports, where);
-    if (!pm) return undefined;
-    this.bounds.note(pm);
+    const protocol = ruleProtocol(this.doc, this.bounds, b.protocol, dports, sports, where);
+    if (!protocol) return undefined;
     const [local, peer] = dir === 'ingress' ? [dst, src] : [src, dst];
     const action = access as 'allow' | 'deny';
-    const portText = pm.all ? 'any protocol' : `${proto}${dports ? '/' + dports.toString() : ''}${sports ? ` (source ports ${sports})` : ''}`;
     return {
       dir,
       priority,
@@ -187,9 +183,9 @@ class AzureReader {
         action,
         local: [local.match],
         peer: peer.match,
-        protos: [pm],
+        protos: [protocol.pm],
         origin: where,
-        label: `${action} ${portText} ${dir === 'ingress' ? 'from' : 'to'} ${peer.text} (priority ${priority})`,
+        label: `${action} ${protocol.text} ${dir === 'ingress' ? 'from' : 'to'} ${peer.text} (priority ${priority})`,
       },
     };
   }
@@ -214,22 +210,14 @@ export function readAzure(json: Record<string, any>, identities: IdentitiesLike,
   for (const [s, set] of nsgs) {
     if (set.size === 0) doc.issue('MS7012', `identities.json applies no network security group to segment '${s}': Azure then admits everything`, undefined, 'warning');
   }
-  return {
-    target: 'azure',
-    identities: asgs,
-    issues: doc.issues,
-    portSets: reader.bounds.portSets,
-    srcPortSets: reader.bounds.srcPortSets,
-    protocols: reader.bounds.protocols,
-    chains(segment: string, dir: Direction): Chain[] {
-      const nsgChains = [...(nsgs.get(segment) ?? [])].sort().map((n) => ({ name: n, rules: reader.chains.get(n)?.[dir] ?? [] }));
-      const layer = admin.layer(segment, dir);
-      if (!layer) return nsgChains;
-      // Admin rules first in every chain; without an NSG, Azure admits what the admin rules pass on.
-      if (nsgChains.length === 0) return [{ name: 'security admin rules, then no NSG', rules: stackLayers([layer, { name: 'no NSG', rules: [ADMIT_ALL] }]) }];
-      return nsgChains.map((c) => ({ name: `security admin rules, then ${c.name}`, rules: stackLayers([layer, c]) }));
-    },
-  };
+  return cloudModel('azure', { identities: asgs, issues: doc.issues, bounds: reader.bounds }, (segment, dir): Chain[] => {
+    const nsgChains = [...(nsgs.get(segment) ?? [])].sort().map((n) => ({ name: n, rules: reader.chains.get(n)?.[dir] ?? [] }));
+    const layer = admin.layer(segment, dir);
+    if (!layer) return nsgChains;
+    // Admin rules first in every chain; without an NSG, Azure admits what the admin rules pass on.
+    if (nsgChains.length === 0) return [{ name: 'security admin rules, then no NSG', rules: stackLayers([layer, { name: 'no NSG', rules: [ADMIT_ALL] }]) }];
+    return nsgChains.map((c) => ({ name: `security admin rules, then ${c.name}`, rules: stackLayers([layer, c]) }));
+  });
 }
 
 export type { TfResource };

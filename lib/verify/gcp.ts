@@ -36,7 +36,7 @@
 import { AddressSet } from '../net/address';
 import { PortSet } from '../net/ports';
 import { Layer, stackLayers } from './layers';
-import { Boundaries, Chain, CloudModel, Direction, EndpointMatch, NormRule, PORT_PROTOCOLS, PROTO, ProtoMatch } from './model';
+import { Boundaries, Chain, CloudModel, cloudModel, Direction, EndpointMatch, NormRule, PORT_PROTOCOLS, PROTO, ProtoMatch } from './model';
 import { IdentitiesLike, parseReference, readIdentities, TerraformDoc, TfResource } from './terraform';
 import { PacketContext, PacketTolerance, Tolerance } from './tolerance';
 
@@ -129,21 +129,15 @@ class GcpReader {
   private policies(policyType: string, ruleType: string, assocType: string, word: string): { name: string; rules: Sorted }[] {
     const associated = new Map<string, string>();
     for (const a of this.doc.ofType(assocType)) {
-      const p = this.policyOf(a.body.firewall_policy, policyType);
-      if (!p) {
-        this.doc.issue('MS7010', `${a.address}: firewall_policy ${JSON.stringify(a.body.firewall_policy)} does not name a ${policyType} of this output`, a.address);
-        continue;
-      }
+      const p = this.policyOf(a, policyType);
+      if (!p) continue;
       associated.set(p.address, String(a.body.attachment_target ?? ''));
     }
     const rules = new Map<string, Sorted>();
     const priorities = new Map<string, TfResource>();
     for (const r of this.doc.ofType(ruleType)) {
-      const p = this.policyOf(r.body.firewall_policy, policyType);
-      if (!p) {
-        this.doc.issue('MS7010', `${r.address}: firewall_policy ${JSON.stringify(r.body.firewall_policy)} does not name a ${policyType} of this output`, r.address);
-        continue;
-      }
+      const p = this.policyOf(r, policyType);
+      if (!p) continue;
       if (!associated.has(p.address)) {
         this.doc.issue('MS7011', `${r.address}: ${p.address} is associated with nothing, so its rules apply nowhere`, r.address, 'warning');
         continue;
@@ -169,11 +163,18 @@ class GcpReader {
   }
 
   /**
-   * The policy a rule or association names: a reference, or (in live state,
-   * where references are values) the one policy of the output whose `name`
-   * or `id` it is.
+   * The policy a rule or association names in `firewall_policy`: a
+   * reference, or (in live state, where references are values) the one
+   * policy of the output whose `name` or `id` it is. Reported when none.
    */
-  private policyOf(v: unknown, type: string): TfResource | undefined {
+  private policyOf(r: TfResource, type: string): TfResource | undefined {
+    const v = r.body.firewall_policy;
+    const found = this.policyNamed(v, type);
+    if (!found) this.doc.issue('MS7010', `${r.address}: firewall_policy ${JSON.stringify(v)} does not name a ${type} of this output`, r.address);
+    return found;
+  }
+
+  private policyNamed(v: unknown, type: string): TfResource | undefined {
     const ref = parseReference(v);
     if (ref) {
       const p = this.doc.get(ref.address);
@@ -389,17 +390,8 @@ export function readGcp(json: Record<string, any>, identities: IdentitiesLike, s
   for (const s of segments) {
     ids.set(s, new Set([...[...tags.get(s)!].map((t) => 'tag:' + t), ...[...sas.get(s)!].map((t) => 'sa:' + t), ...[...stags.get(s)!].map((t) => 'stag:' + t)]));
   }
-  return {
-    target: 'gcp',
-    identities: ids,
-    issues: doc.issues,
-    portSets: reader.bounds.portSets,
-    srcPortSets: reader.bounds.srcPortSets,
-    protocols: reader.bounds.protocols,
-    chains(_segment: string, dir: Direction): Chain[] {
-      return [{ name: 'firewalls of the network', rules: reader[dir] }];
-    },
-  };
+  // One chain for every segment: the network's firewalls (their target tags and accounts say whom a rule applies to).
+  return cloudModel('gcp', { identities: ids, issues: doc.issues, bounds: reader.bounds }, (_segment, dir): Chain[] => [{ name: 'firewalls of the network', rules: reader[dir] }]);
 }
 
 /**
