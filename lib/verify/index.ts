@@ -65,8 +65,9 @@ export function verifyOutput(
     issues.push({ code: 'MS7012', severity: 'error', message: `identities.json is for target '${String(identities.target)}', not '${target}'` });
   }
   const model = readModel(ir, target, terraformJson, identities);
-  issues.push(...model.issues);
   const r = checkEquivalence(ir, model, { tolerance: TOLERANCE[target](ir), maxExamples: opts.maxExamples, wideCarriers: opts.wideCarriers });
+  // After the check: readers build chains on first use, and some find issues only then (Azure's admin rule ties).
+  issues.push(...model.issues);
   const verdict = r.mismatchCount > 0 ? 'not-equivalent' : issues.some((i) => i.severity === 'error') ? 'inconclusive' : 'equivalent';
   return {
     policy: ir.name,

@@ -105,6 +105,20 @@ describe('deny guardrails as security admin rules', () => {
     expect(JSON.stringify(udp)).toMatch(/security admin rules, then azurerm_network_security_group\.[^:]+: azurerm_network_manager_admin_rule\.[^ ]+ AlwaysAllow any protocol from 10\.2\.0\.0\/23 \(security admin rule, priority \d+\)/);
   });
 
+  test('two collections reaching a segment with one priority and different actions: inconclusive, never equivalent (Azure may try either first)', () => {
+    const edited = JSON.parse(JSON.stringify(tf));
+    const collections = edited.resource.azurerm_network_manager_admin_rule_collection;
+    const [cname] = Object.keys(collections);
+    collections[`${cname}_twin`] = { ...collections[cname], name: `${collections[cname].name}-twin` };
+    const rules = edited.resource.azurerm_network_manager_admin_rule;
+    const key = Object.keys(rules).find((k) => rules[k].name === 'staging-never-prod.in.any.ip4')!;
+    rules[`${key}_twin`] = { ...rules[key], name: 'twin', action: 'AlwaysAllow', admin_rule_collection_id: `\${azurerm_network_manager_admin_rule_collection.${cname}_twin.id}` };
+    const r = verifyOutput(ir, 'azure', edited, out.identities);
+    // The issue is found while the chains are built, during the check: it must still reach the report.
+    expect(r.issues.map((i) => i.message)).toContainEqual(expect.stringMatching(/two collections reaching segment '[^']+' use priority \d+ with different actions/));
+    expect(r.verdict).not.toBe('equivalent');
+  });
+
   test('guardrails: both keeps the NSG denies beside the admin rules (the safe step between), and verifies equivalent', () => {
     const both = compile(text.replace('guardrails: network-manager', 'guardrails: both'));
     const t = both.terraform as any;
