@@ -142,6 +142,11 @@ export interface ResolvedRule {
   readonly segmentPairs: readonly (readonly [string, string])[];
   /** How many pairs `segmentPairs` holds, known without building them. */
   readonly pairCount: number;
+  /**
+   * Whether the sides list this rule's pairs entry by entry (counted in the IR's pair budget), or hold both its ends
+   * as segment sets: a back end that lists them anyway counts them first (resolve/budget.ts).
+   */
+  readonly pairsListed: boolean;
   /** The `from` side as label identities, when it has one that is exact (labels.ts). */
   readonly fromLabels?: LabelIdentity;
   /** The `to` side as label identities, when it has one that is exact. */
@@ -169,6 +174,8 @@ export interface ResolvedPolicy {
   readonly expired: readonly ResolvedRule[];
   /** Per segment name. Keys iterate in segment-name order. */
   readonly sides: ReadonlyMap<string, SegmentSides>;
+  /** The segment-pair budget the IR was resolved under, and the pairs it lists (resolve/budget.ts); back ends listing more count on. */
+  readonly pairBudget?: { readonly max: number; readonly listed: number };
   segment(name: string): ResolvedSegment;
   rule(name: string): ResolvedRule;
 }

@@ -4,8 +4,6 @@
  * deny attached to the sides of the segments it names. Pure and
  * deterministic: same policy, same IR, in sorted order.
  */
-import { severityOf } from '../model/codes';
-import { Diagnostic, PolicyError } from '../model/diagnostics';
 import { SegmentationPolicy } from '../model/policy';
 import { SegmentLabelIndex, selectorTerms, termExternals, termSegments } from '../model/selectors';
 import { hasExpired, resolveToday } from '../model/today';
@@ -25,6 +23,7 @@ import {
   SideEntry,
 } from './ir';
 import type { LabelIdentity } from './labels';
+import { MAX_SEGMENT_PAIRS, PairBudget } from './budget';
 import { labelIdentity } from './labels';
 import { ServiceResolver } from './services';
 
@@ -79,8 +78,7 @@ export function resolved(policy: SegmentationPolicy | ResolvedPolicy): ResolvedP
   return isResolved(policy) ? policy : resolve(policy);
 }
 
-/** Segment pairs the IR may hold in all (each pair costs every back end memory and time): beyond it, MS2001. */
-export const MAX_SEGMENT_PAIRS = 20_000_000;
+export { MAX_SEGMENT_PAIRS };
 
 /**
  * A rule side naming at least this many segments (without sameLabels) is held as one shared segment set per entry
@@ -133,25 +131,9 @@ export function resolve(policy: SegmentationPolicy, opts: ResolveOptions = {}): 
   const services = new ServiceResolver(doc);
   const labelIndex = new SegmentLabelIndex(doc.segments);
   const rules: ResolvedRule[] = [];
-  // Counted before any pair is built: a policy too large fails here with the rules that make it so, not with a heap crash later.
-  let totalPairs = 0;
-  const counted: { origin: Origin; pairs: number }[] = [];
-  const budget = (origin: Origin, pairs: number) => {
-    totalPairs += pairs;
-    counted.push({ origin, pairs });
-    if (totalPairs <= maxPairs) return;
-    // The rules that make it so: the largest, and any other holding a tenth of the pairs.
-    const top = [...counted].sort((a, b) => b.pairs - a.pairs).filter((c, i) => i === 0 || c.pairs * 10 >= totalPairs).slice(0, 3);
-    const n = (x: number) => x.toLocaleString('en-US');
-    const diagnostics: Diagnostic[] = top.map(({ origin: o, pairs: p }) => ({
-      code: 'MS2001',
-      severity: severityOf('MS2001'),
-      message: `policy too large: ${o.kind} '${o.name}' relates ${n(p)} segment pairs (every segment of its from with every segment of its to), and the policy over ${n(totalPairs)} in all, more than the ${n(maxPairs)} the compiler holds; narrow its selectors or add sameLabels`,
-      location: o.location,
-      file: o.location ? undefined : policy.file,
-    }));
-    throw new PolicyError(diagnostics, `policy '${doc.metadata.name}' is too large to compile: over ${n(maxPairs)} segment pairs`);
-  };
+  // Counted before any pair is built (budget.ts): only pairs the IR lists; a rule whose two sides are segment sets lists none.
+  const pairBudget = new PairBudget(maxPairs, { name: doc.metadata.name, file: policy.file });
+  const budget = (origin: Origin, pairs: number) => pairBudget.add(origin, pairs);
   const expired: ResolvedRule[] = [];
   const collect = (list: readonly (RuleDoc | GuardrailDoc)[] | undefined, kind: 'rule' | 'guardrail') => {
     (list ?? []).forEach((r, i) => {
@@ -173,6 +155,7 @@ export function resolve(policy: SegmentationPolicy, opts: ResolveOptions = {}): 
       const sameLabels = r.sameLabels ?? [];
       let pairs: [string, string][] | undefined;
       let pairCount: number;
+      let pairsListed = true;
       if (lapsed) {
         // No pairs: nothing of it is compiled, and a lapsed rule must not make a policy too large.
         pairs = [];
@@ -180,7 +163,9 @@ export function resolve(policy: SegmentationPolicy, opts: ResolveOptions = {}): 
       } else if (sameLabels.length === 0) {
         // Every from with every to: counted now, listed only if some consumer asks (segmentPairs below).
         pairCount = from.segments.length * to.segments.length;
-        budget(origin, pairCount);
+        // Both sides sets (see the sides below): no pair is listed here; a back end that must list them counts them.
+        pairsListed = from.segments.length < broadPeers || to.segments.length < broadPeers;
+        if (pairsListed) budget(origin, pairCount);
       } else {
         // Destinations grouped by their values of the sameLabels keys (in order), so each source meets only its own
         // group: linear in the pairs, not in |from| × |to| (4 million comparisons per rule at 10,000 segments).
@@ -214,6 +199,7 @@ export function resolve(policy: SegmentationPolicy, opts: ResolveOptions = {}): 
           return (pairs ??= allPairs());
         },
         pairCount,
+        pairsListed,
         ...labelSides(r, from.segments, to.segments, segments, sameLabels),
       });
     });
@@ -272,6 +258,7 @@ export function resolve(policy: SegmentationPolicy, opts: ResolveOptions = {}): 
     today,
     expired,
     sides: frozenSides,
+    pairBudget: { max: maxPairs, listed: pairBudget.used },
     segment(name: string) {
       const s = segmentIndex.get(name);
       if (!s) throw new Error(`unknown segment '${name}'`);

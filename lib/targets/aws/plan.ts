@@ -510,7 +510,7 @@ export function planAws(ir: ResolvedPolicy, options: AwsPlanOptions = {}): AwsPl
   const useLists = options.prefixLists ?? ir.policy.doc.targets?.aws?.prefixLists ?? true;
   const lists: ListSettings = { minEntries: useLists ? Math.max(1, options.prefixListMinEntries ?? PREFIX_LIST_MIN_ENTRIES) : Infinity, maxEntries: limits.rulesPerGroup };
   const rep = new Reporter(ir, 'aws');
-  const { work, subtractions } = planAllowOnly(ir, securityGroupModel(rep));
+  const { work, subtractions } = planAllowOnly(ir, securityGroupModel(rep), 'aws');
   const prefix = options.namePrefix ?? '';
 
   // Label groups. Every segment starts attaching every group its labels carry (priority order: the all-segments group,

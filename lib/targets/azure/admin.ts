@@ -23,6 +23,7 @@ import { PROTO_AH, PROTO_ESP, PROTO_TCP, PROTO_UDP, ServiceSet } from '../../net
 import { segmentFamilies } from '../../resolve/families';
 import { Direction, Origin, ResolvedPolicy } from '../../resolve/ir';
 import { sideOf } from '../../resolve/peers';
+import { targetBudget } from '../../resolve/budget';
 import { fitName, fitText } from '../kit/names';
 import { largestContributors, Reporter } from '../kit/report';
 import { AzureLimits } from './limits';
@@ -133,6 +134,9 @@ function groups(ir: ResolvedPolicy): Group[] {
 
 /** The admin rules of a policy's deny guardrails, before the exactness proof (admin-exact.ts). */
 export function planAdminRules(ir: ResolvedPolicy, prefix: string, limits: AzureLimits, rep: Reporter): AdminPlan {
+  // Admin rules list a deny's peer segments per side: one whose two ends are segment sets is counted first.
+  const budget = targetBudget(ir, 'azure', 'security admin rules match its peers by their addresses, one segment at a time');
+  for (const r of ir.rules) if (r.origin.action === 'deny' && !r.pairsListed && !r.services.isEmpty()) budget.add(r.origin, r.pairCount);
   const unprioritised: Omit<PlannedAdminRule, 'priority'>[] = [];
   // Rule groups of one guardrail, direction and family beyond the first (sameLabels) are named by their first segment.
   const firstOf = new Map<string, string>();

@@ -37,8 +37,8 @@ import { AddressSet, Family } from '../../net/address';
 import { PROTO_AH, PROTO_ESP, protocolSpec, ServiceSet } from '../../net/service';
 import { segmentFamilies } from '../../resolve/families';
 import { ALL_SEGMENTS_KEY } from '../../resolve/labels';
-import { Action, Direction, FlatSideEntry, Origin, ResolvedPolicy, SideEntry } from '../../resolve/ir';
-import { sideOf } from '../../resolve/peers';
+import { Action, Direction, Origin, ResolvedPolicy, SegmentSetPeer, SideEntry } from '../../resolve/ir';
+import { targetBudget } from '../../resolve/budget';
 import { chunk } from '../kit/chunks';
 import { fitName, fitText, hash32 } from '../kit/names';
 import { identityCode, ruleIdentity } from '../kit/rule-identity';
@@ -205,6 +205,8 @@ interface Group {
   code: string;
   services: ServiceSet;
   segments: Set<string>;
+  /** Segment sets (broad rule sides, resolve/ir.ts): their members are peers too, listed only where no label ASG names them. */
+  sets: SegmentSetPeer[];
   addresses: AddressSet;
 }
 
@@ -214,19 +216,21 @@ interface Group {
  * Azure rule per protocol and peer chunk holds them all, and renaming or
  * widening any of them updates it in place.
  */
-function groupEntries(ir: ResolvedPolicy, entries: readonly FlatSideEntry[]): Group[] {
+function groupEntries(ir: ResolvedPolicy, entries: readonly SideEntry[]): Group[] {
   const groups = new Map<string, Group>();
   for (const e of entries) {
     const k = ruleIdentity(ir, e.origin);
     let g = groups.get(k);
-    if (!g) groups.set(k, (g = { origin: e.origin, origins: [], code: identityCode(k), services: ServiceSet.EMPTY, segments: new Set(), addresses: AddressSet.EMPTY }));
+    if (!g) groups.set(k, (g = { origin: e.origin, origins: [], code: identityCode(k), services: ServiceSet.EMPTY, segments: new Set(), sets: [], addresses: AddressSet.EMPTY }));
     if (!g.origins.includes(e.origin.name)) {
       g.origins.push(e.origin.name);
       if (e.origin.name < g.origin.name) g.origin = e.origin;
     }
     g.services = g.services.union(e.services);
     if (e.peer.kind === 'segment') g.segments.add(e.peer.segment);
-    else g.addresses = g.addresses.union(e.peer.addresses);
+    else if (e.peer.kind === 'segments') {
+      if (!g.sets.includes(e.peer)) g.sets.push(e.peer);
+    } else g.addresses = g.addresses.union(e.peer.addresses);
   }
   for (const g of groups.values()) g.origins.sort();
   return [...groups.values()].sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
@@ -290,7 +294,8 @@ function sideRules(
   rep: Reporter,
   labels: LabelAsgs,
 ): Unprioritised[] {
-  const side = sideOf(ir, segment, dir);
+  // Compact: a segment set stays one entry unless its members must be listed (below).
+  const side = ir.sides.get(segment)![dir];
   const out: Unprioritised[] = [];
   const direction: AzureDirection = dir === 'ingress' ? 'Inbound' : 'Outbound';
   const access: AzureAccess = action === 'allow' ? 'Allow' : 'Deny';
@@ -310,7 +315,7 @@ function sideRules(
     // Peers: ASG chunks of asgsPerRuleSide; prefixes per family (Azure refuses mixed families in one rule), chunks of prefixesPerRuleSide.
     const peers: { tag: string; ep: RuleEndpoint; summary: string }[] = [];
     // Label ASGs or segment ASGs: either way the first chunk's tag is `asg`, so a rule that changes form keeps its name and priority.
-    const labelKeys = g.segments.size > 0 ? labels.peerKeys(g.origin.name, dir) : undefined;
+    const labelKeys = g.segments.size > 0 || g.sets.length > 0 ? labels.peerKeys(g.origin.name, dir) : undefined;
     if (labelKeys === 'all') {
       peers.push({ tag: 'asg', ep: { kind: 'allAsg' }, summary: 'every segment' });
     } else if (labelKeys) {
@@ -322,7 +327,7 @@ function sideRules(
         peers.push({ tag, ep: { kind: 'labelAsgs', labels: c }, summary });
       }
     } else {
-      const segs = [...g.segments].sort();
+      const segs = [...new Set([...g.segments, ...g.sets.flatMap((x) => x.segments)])].sort();
       const segChunks = chunk(segs, limits.asgsPerRuleSide);
       for (const c of segChunks) {
         // Extra chunks are named by their first member, not their position.
@@ -475,6 +480,10 @@ export function planAzure(ir: ResolvedPolicy, options: AzurePlanOptions = {}): A
   }
 
   const asgs: PlannedAsg[] = ir.segments.map((s) => ({ segment: s.name, name: fitName(`${prefix}${ir.name}-${s.name}-asg`, limits.nameMax) }));
+
+  // A rule whose two ends are segment sets lists its members as ASGs on a side its selector names no label ASG for: counted first.
+  const budget = targetBudget(ir, 'azure', 'Azure lists its peers one ASG per segment: its selector names no label ASG on that side');
+  for (const r of ir.rules) if (!r.pairsListed && !r.services.isEmpty() && (!r.fromLabels || !r.toLabels)) budget.add(r.origin, r.pairCount);
 
   // Every segment side, as Azure rules without priorities yet.
   const labels = new LabelAsgs(ir);

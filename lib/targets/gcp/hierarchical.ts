@@ -25,7 +25,6 @@
 import { AddressSet, Family } from '../../net/address';
 import { ServiceSet } from '../../net/service';
 import { ResolvedPolicy } from '../../resolve/ir';
-import { sideOf } from '../../resolve/peers';
 import { Reporter } from '../kit/report';
 import { overlapIndex } from './overlaps';
 import type { Draft, GcpIdentityKind } from './plan';
@@ -154,7 +153,7 @@ class Exactness {
   peer(seg: string, targets: readonly string[], services: ServiceSet): string | undefined {
     const at = this.ir.segment(seg).addresses;
     for (const t of targets) {
-      for (const e of sideOf(this.ir, t, 'ingress').allow) {
+      for (const e of this.ir.sides.get(t)!.ingress.allow) {
         if (e.peer.kind !== 'addresses' || e.peer.addresses.intersect(at).isEmpty() || e.services.intersect(services).isEmpty()) continue;
         return `would also deny outside hosts there that ${e.origin.kind} '${e.origin.name}' admits into '${t}' (${e.peer.label})`;
       }

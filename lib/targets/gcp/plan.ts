@@ -37,6 +37,8 @@ import { AddressSet, Family } from '../../net/address';
 import { PROTO_AH, PROTO_ESP, PROTO_IPIP, ServiceSet } from '../../net/service';
 import { holdsFamily } from '../../resolve/families';
 import { Origin, ResolvedPolicy } from '../../resolve/ir';
+import { targetBudget } from '../../resolve/budget';
+import { isProduct, PairServices, pairTargets } from '../../resolve/pairs';
 import { chunkNonEmpty, nonEmpty } from '../kit/chunks';
 import { digest, fitName, fitText } from '../kit/names';
 import { MergedRule, mergeByIdentity } from '../kit/rule-identity';
@@ -312,12 +314,12 @@ export function planGcp(ir: ResolvedPolicy, opts: GcpPlanOptions = {}): GcpPlan 
   const holding = (segs: readonly string[], f: Family) => segs.filter((x) => holdsFamily(ir.segment(x), f));
 
   // Identity denies per ordered segment pair: folded into the egress allows towards the destination.
-  const identityDeny = new Map<string, ServiceSet>();
-  const pairKey = (f: string, t: string) => `${f}\u0000${t}`;
-  for (const r of ir.rules) {
-    if (r.origin.action !== 'deny' || r.services.isEmpty()) continue;
-    for (const [f, t] of r.segmentPairs) identityDeny.set(pairKey(f, t), (identityDeny.get(pairKey(f, t)) ?? ServiceSet.EMPTY).union(r.services));
-  }
+  // Asked per pair, never listed: a deny from {env: staging} to {env: prod} relates 25 million pairs at 10,000 segments.
+  const identityDeny = new PairServices(ir.rules.filter((r) => r.origin.action === 'deny' && !r.services.isEmpty()));
+  // Egress cannot name identities: an allow towards segments is written per source from its pairs, so one whose two
+  // ends are segment sets is counted first (resolve/budget.ts).
+  const budget = targetBudget(ir, 'gcp', 'GCP egress rules name destinations by address, so its egress is written per source from each pair');
+  for (const r of ir.rules) if (r.origin.action === 'allow' && !r.pairsListed && !r.services.isEmpty()) budget.add(r.origin, r.pairCount);
 
   // One firewall family per rule identity (kit/rule-identity.ts): rules relating the same peers are merged, names never carry a rule name.
   for (const m of mergeByIdentity(ir)) {
@@ -333,20 +335,25 @@ export function planGcp(ir: ResolvedPolicy, opts: GcpPlanOptions = {}): GcpPlan 
     // 0.1.0 named firewalls after the rule; a merged identity moves from its first rule's.
     const former = `${prefix}-${origins[0]}`;
 
-    // Ingress by source identity: group the destinations by their source set.
-    const byTarget = new Map<string, string[]>();
-    for (const [f, t] of r.segmentPairs) byTarget.set(t, [...(byTarget.get(t) ?? []), f]);
-    const groups = new Map<string, { sources: string[]; targets: string[] }>();
-    for (const [t, sources] of [...byTarget.entries()].sort(([a], [b]) => cmp(a, b))) {
-      const k = [...sources].sort().join(',');
-      const g = groups.get(k) ?? { sources: [...sources].sort(), targets: [] };
-      g.targets.push(t);
-      groups.set(k, g);
+    // Ingress by source identity: group the destinations by their source set (one group when every from meets every to).
+    const groups = new Map<string, { sources: readonly string[]; targets: string[] }>();
+    if (isProduct(r)) {
+      if (r.fromSegments.length > 0 && r.toSegments.length > 0) groups.set('', { sources: r.fromSegments, targets: [...r.toSegments] });
+    } else {
+      const byTarget = new Map<string, string[]>();
+      for (const [f, t] of r.segmentPairs) byTarget.set(t, [...(byTarget.get(t) ?? []), f]);
+      for (const [t, sources] of [...byTarget.entries()].sort(([a], [b]) => cmp(a, b))) {
+        const k = [...sources].sort().join(',');
+        const g = groups.get(k) ?? { sources: [...sources].sort(), targets: [] };
+        g.targets.push(t);
+        groups.set(k, g);
+      }
     }
-    const pairsOf = (g: { sources: string[]; targets: string[] }) => g.targets.flatMap((t) => g.sources.map((f) => [f, t] as const));
-    const firstPair = smallestPair([...groups.values()].flatMap(pairsOf));
+    // A group's smallest pair is its first source with its first target (both sorted): never list a product's pairs.
+    const smallestOf = (g: { sources: readonly string[]; targets: readonly string[] }) => smallestPair(g.sources.length && g.targets.length ? [[g.sources[0], g.targets[0]]] : []);
+    const firstPair = smallestPair([...groups.values()].filter((g) => g.sources.length && g.targets.length).map((g) => [g.sources[0], g.targets[0]] as const));
     for (const g of groups.values()) {
-      const primary = smallestPair(pairsOf(g)) === firstPair;
+      const primary = smallestOf(g) === firstPair;
       const disc = groups.size > 1 && !primary ? `-${discriminator('from', g.sources)}` : '';
       const formerDisc = groups.size > 1 ? `-${discriminator('from', g.sources)}` : '';
       const split = services.hasIcmp() && !services.isAny();
@@ -365,7 +372,7 @@ export function planGcp(ir: ResolvedPolicy, opts: GcpPlanOptions = {}): GcpPlan 
           kind,
           priority,
           targets,
-          sourceSegments: sources,
+          sourceSegments: [...sources],
           destinationRanges: fam ? [ALL_OF[fam]] : undefined,
           family: fam,
           services,
@@ -427,7 +434,7 @@ export function planGcp(ir: ResolvedPolicy, opts: GcpPlanOptions = {}): GcpPlan 
     }
 
     // Egress towards segments, by their addresses (allows only; identity denies are on the ingress side).
-    if (!deny) drafts.push(...egressTowardsSegments(ir, m, base, former, identityDeny, pairKey));
+    if (!deny) drafts.push(...egressTowardsSegments(ir, m, base, former, identityDeny));
   }
 
   // Explicit default deny, both directions and families, for every identity of the policy.
@@ -513,14 +520,13 @@ function egressTowardsSegments(
   merged: MergedRule,
   base: string,
   former: string,
-  identityDeny: ReadonlyMap<string, ServiceSet>,
-  pairKey: (f: string, t: string) => string,
+  identityDeny: PairServices,
 ): Draft[] {
   // Per source segment: the destinations, each with the rule's services minus the guardrails' denies for that pair.
   const bySource = new Map<string, Map<string, { services: ServiceSet; addresses: AddressSet; dsts: string[] }>>();
   const r = merged.rule;
   for (const [f, t] of r.segmentPairs) {
-    const services = merged.services.subtract(identityDeny.get(pairKey(f, t)) ?? ServiceSet.EMPTY);
+    const services = merged.services.subtract(identityDeny.of(f, t));
     if (services.isEmpty()) continue;
     const m = bySource.get(f) ?? new Map();
     const k = services.toString();
@@ -635,7 +641,7 @@ function deviationNotes(ir: ResolvedPolicy, rep: Reporter, guardrails: GcpGuardr
   const reachedBy = new Map<string, Set<string>>();
   for (const r of ir.rules) {
     if (r.origin.action !== 'allow' || r.services.isEmpty()) continue;
-    for (const [, t] of r.segmentPairs) reachedBy.set(t, (reachedBy.get(t) ?? new Set()).add(r.origin.name));
+    for (const t of pairTargets(r)) reachedBy.set(t, (reachedBy.get(t) ?? new Set()).add(r.origin.name));
   }
   const overlapping = overlapIndex(ir.segments);
   for (const [t, rules] of [...reachedBy.entries()].sort(([a], [b]) => cmp(a, b))) {
@@ -658,10 +664,10 @@ function deviationNotes(ir: ResolvedPolicy, rep: Reporter, guardrails: GcpGuardr
   }
   // In the hierarchical layer, MS6104 says where each deny guardrail went.
   for (const r of guardrails === 'hierarchical' ? [] : ir.rules) {
-    if (r.origin.action !== 'deny' || r.segmentPairs.length === 0) continue;
+    if (r.origin.action !== 'deny' || r.pairCount === 0) continue;
     rep.add(
       'MS6102',
-      `guardrail '${r.origin.name}' between segments is enforced on the ingress of ${[...new Set(r.segmentPairs.map(([, t]) => t))].sort().join(', ')} by source identity; egress allows towards them leave out ${r.services}`,
+      `guardrail '${r.origin.name}' between segments is enforced on the ingress of ${pairTargets(r).join(', ')} by source identity; egress allows towards them leave out ${r.services}`,
       r.origin.location,
     );
   }
@@ -698,6 +704,8 @@ function materialise(
     const srcRangeChunks = split(d.sourceRanges, GCP_QUOTAS.ranges, 'source ranges');
     const dstRangeChunks = split(d.destinationRanges, GCP_QUOTAS.ranges, 'destination ranges');
     const total = targetChunks.length * sourceChunks.length * srcRangeChunks.length * dstRangeChunks.length;
+    // Once per draft: its text names every source (5,000 of them for a deny from {env: staging}), and it is the same for every chunk.
+    const description = describe(ir.name, d);
     let n = 0;
     for (const targets of targetChunks)
       for (const sources of sourceChunks)
@@ -726,7 +734,7 @@ function materialise(
               blocks: d.kind === 'broad' ? [{ protocol: 'all' }] : protocolBlocks(d.family ? d.services.forFamily(d.family) : d.services, d.family),
               services: d.services,
               origins: [...d.origins].sort(),
-              description: describe(ir.name, d),
+              description,
               ...(formerName !== undefined && formerName !== name ? { formerName } : {}),
             });
           }

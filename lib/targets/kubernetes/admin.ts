@@ -29,6 +29,7 @@ import { AddressSet } from '../../net/address';
 import { ServiceSet } from '../../net/service';
 import { Direction, Origin, ResolvedPolicy, SideEntry } from '../../resolve/ir';
 import { sideOf } from '../../resolve/peers';
+import { targetBudget } from '../../resolve/budget';
 import { withoutDenies } from '../../resolve/layers';
 import { chunk } from '../kit/chunks';
 import { Reporter } from '../kit/report';
@@ -85,6 +86,9 @@ export function planAdminLayer(ir: ResolvedPolicy, settings: KubernetesSettings,
     else rep.add('MS9102', `guardrail ${r.origin.name} stays in the NetworkPolicy layer: AdminNetworkPolicy ports cannot name ${r.services}`, r.origin.location);
   }
   const inLayer = (e: SideEntry, dir: Direction) => portsOf.has(e.origin.name) && (e.peer.kind !== 'addresses' || dir === 'egress');
+  // The layer lists a deny's peer segments per side: one whose two ends are segment sets is counted first.
+  const budget = targetBudget(ir, 'kubernetes', 'the AdminNetworkPolicy layer lists its peers one segment at a time');
+  for (const r of ir.rules) if (portsOf.has(r.origin.name) && !r.pairsListed) budget.add(r.origin, r.pairCount);
 
   const policies: PlannedAdminPolicy[] = [];
   const addressIngress = new Set<string>();

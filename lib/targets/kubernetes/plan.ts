@@ -245,7 +245,7 @@ export function planKubernetes(ir: ResolvedPolicy): KubernetesPlan {
   rep.failIfErrors();
   // With AdminNetworkPolicies, the denies that layer enforces are out of the NetworkPolicies' IR.
   const admin = settings.guardrails === 'admin-network-policy' ? planAdminLayer(ir, settings, toPorts, rep) : undefined;
-  const { work, subtractions } = planAllowOnly(admin?.rest ?? ir, networkPolicyModel(rep));
+  const { work, subtractions } = planAllowOnly(admin?.rest ?? ir, networkPolicyModel(rep), 'kubernetes');
   const unsayables = new Map<string, Unsayable>();
   const segments: PlannedSegment[] = ir.segments.map((seg) => {
     const base = `${settings.namePrefix}${ir.name}-${seg.name}`;
