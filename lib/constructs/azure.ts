@@ -11,6 +11,8 @@ import { adminNote, adminSettings } from '../targets/azure/guardrails';
 import { Reporter } from '../targets/kit/report';
 import { AzureLimits } from '../targets/azure/limits';
 import { ALL_ASG_KEY, AzurePlan, NsgLayout, planAzure } from '../targets/azure/plan';
+import { keptAsgs } from '../targets/azure/previous';
+import { IdentitiesFile } from '../targets/target';
 import { coreOf } from './core';
 import { FAILED_IDENTITY, InternalProps, Segmentation, SegmentationProps } from './segmentation';
 
@@ -71,6 +73,19 @@ export interface AzureSegmentationProps<S extends string = string> extends Segme
    * of ours, and whether to emit the deployment (`deploy`, default true).
    */
   readonly networkManager?: AzureNetworkManagerDoc;
+  /**
+   * What `identities` held at the last synth that was applied (e.g. the committed JSON of `seg.identities`), as
+   * `compile --previous` reads identities.json: every label ASG and the all-segments ASG it lists stay, though no
+   * rule references them any more (listed under `releasableApplicationSecurityGroups`, note MS5105), so an apply
+   * never destroys an ASG a NIC still names.
+   * @default none: ASGs are exactly the ones the rules reference
+   */
+  readonly previous?: IdentitiesFile;
+  /**
+   * With `previous`: destroy the ASGs it lists as releasable (detach them from the NICs first), as `compile --release`.
+   * @default false
+   */
+  readonly release?: boolean;
 }
 
 /**
@@ -103,7 +118,8 @@ export class AzureSegmentation<S extends string = string> extends Segmentation<S
         return given;
       }, props.location);
       // With the deny guardrails in the network manager only, the NSGs are compiled from the IR without them (resolve/layers.ts).
-      const plan = planAzure(admin?.onlyAdmin ? withoutDenies(ir, () => false) : ir, { namePrefix: props.namePrefix, layout: props.layout, limits: props.limits, subnets: subnetIds.length > 0 });
+      const keepAsgs = keptAsgs(props.previous, path, ir, props.release === true);
+      const plan = planAzure(admin?.onlyAdmin ? withoutDenies(ir, () => false) : ir, { namePrefix: props.namePrefix, layout: props.layout, limits: props.limits, subnets: subnetIds.length > 0, keepAsgs });
       const emission = emitAzure(plan, { scope: path, resourceGroupName: props.resourceGroupName, location: props.location, subnetIds, tags: props.tags, flowLogs: props.flowLogs === false ? undefined : (props.flowLogs ?? ir.policy.doc.targets?.azure?.flowLogs), isToken: (s) => core.module.Token.isUnresolved(s), admin });
       return { plan, emission, notes: [...plan.notes, ...(admin ? [adminNote(admin, rep)] : [])] };
     });

@@ -620,6 +620,12 @@ export const CODES: Record<string, CodeInfo> = {
     explanation:
       'The deny guardrails are security admin rules of Virtual Network Manager, evaluated before every NSG and editable only by whoever may edit the network manager; the NSGs carry the allows and the deny-alls. Every workload\'s virtual network must be a member of the network group that `identities.json` lists under `networkGroups`, and the configuration must be deployed to the workloads\' region (the output\'s azurerm_network_manager_deployment, unless `deploy: false`).',
   },
+  MS5105: {
+    severity: 'info',
+    title: 'azure: ASG kept from the previous output, named by no rule',
+    explanation:
+      "Compiled with the previous output (`compile --previous`, the construct's `previous`), every label ASG and the all-segments ASG that output listed for a segment stay, so an apply never destroys an ASG a NIC still names (Azure refuses, and the apply would fail half-way). One no rule references any more stays, named by no rule, and identities.json lists it under `releasableApplicationSecurityGroups` instead of `applicationSecurityGroups`: detach it from the NICs, then compile once with `--release` (construct: `release: true`) to destroy it. A later edit whose rule names it again lists it under `applicationSecurityGroups` again.",
+  },
   MS6001: {
     severity: 'error',
     title: 'gcp: invalid name prefix',

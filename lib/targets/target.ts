@@ -28,6 +28,8 @@ export interface IdentitiesFile {
         readonly releasableSecurityGroups?: readonly string[];
         /** Azure: ASGs on the workload's NIC. */
         readonly applicationSecurityGroups?: readonly string[];
+        /** Azure: label or all-segments ASGs kept from the previous output that no rule references; no workload needs them (detach, then compile with release to destroy them). Absent when none. */
+        readonly releasableApplicationSecurityGroups?: readonly string[];
         /** Azure: every NSG that applies to the workload (all must admit a flow). */
         readonly networkSecurityGroups?: readonly string[];
         /** Azure, deny guardrails as security admin rules: the network groups the workload's virtual network must be in. */

@@ -56,12 +56,12 @@ export function identityNotes(c: IdentityChange, stillDeclared: (id: string) => 
   const emptied = c.detach.filter((x) => stillDeclared(x) && releasable(x));
   if (gone.length) out.push(`segment ${c.segment}: detach ${gone.join(', ')} from its workloads before the apply, which destroys ${gone.length === 1 ? 'it' : 'them'}`);
   if (kept.length) out.push(`segment ${c.segment}: its workloads no longer need ${kept.join(', ')}: detach after the apply`);
-  // Kept from the previous output, holding no rules (AWS releasableSecurityGroups): the apply leaves it; --release ends it.
+  // Kept from the previous output, holding or named by no rules (AWS releasableSecurityGroups, Azure releasableApplicationSecurityGroups): the apply leaves it; --release ends it.
   if (emptied.length) out.push(`segment ${c.segment}: ${emptied.join(', ')} ${emptied.length === 1 ? 'holds' : 'hold'} no rules now and ${emptied.length === 1 ? 'stays' : 'stay'} so that the apply destroys nothing workloads carry: detach after the apply, then compile with --release to destroy ${emptied.length === 1 ? 'it' : 'them'}`);
   return out;
 }
 
-/** What the file lists as kept but no longer needed (AWS `releasableSecurityGroups`). */
+/** What the file lists as kept but no longer needed (AWS `releasableSecurityGroups`, Azure `releasableApplicationSecurityGroups`). */
 export function releasableOf(f: IdentitiesFile): Set<string> {
-  return new Set(Object.values(f.segments).flatMap((e) => [...((e as { releasableSecurityGroups?: readonly string[] }).releasableSecurityGroups ?? [])]));
+  return new Set(Object.values(f.segments).flatMap((e) => [...(e.releasableSecurityGroups ?? []), ...(e.releasableApplicationSecurityGroups ?? [])]));
 }

@@ -15,6 +15,7 @@ import { digest } from '../kit/names';
 import { AdminPlan } from './admin';
 import { AdminEmitOptions, emitAdmin } from './emit-admin';
 import { ALL_ASG_KEY, AzurePlan, PlannedRule, RuleEndpoint } from './plan';
+import { ALL_ASG_ID, labelAsgId } from './previous';
 
 /**
  * A rule's name is immutable in Azure; it derives from the rule's identity
@@ -65,9 +66,9 @@ export function emitAzure(plan: AzurePlan, opts: AzureEmitOptions): AzureEmissio
   const asgs = new Map<string, EmittedResource>();
   for (const a of plan.asgs) asgs.set(a.segment, asg(`${a.segment}-asg`, a.name, { 'microseg-segment': a.segment }));
   // Construct id `label_value-asg`: segment names hold no '_', so it never meets a segment's `<segment>-asg`.
-  for (const l of plan.labelAsgs) asgs.set(l.key, asg(`${l.label}_${l.value}-asg`, l.name, { 'microseg-label': l.key }));
+  for (const l of plan.labelAsgs) asgs.set(l.key, asg(labelAsgId(l.label, l.value), l.name, { 'microseg-label': l.key }));
   // Construct id `_all-asg`: no segment's `<segment>-asg` nor label's `<label>_<value>-asg` starts with '_' (a segment may be named `all`).
-  if (plan.allAsg) asgs.set(ALL_ASG_KEY, asg('_all-asg', plan.allAsg.name, { 'microseg-segments': 'all' }));
+  if (plan.allAsg) asgs.set(ALL_ASG_KEY, asg(ALL_ASG_ID, plan.allAsg.name, { 'microseg-segments': 'all' }));
   // One reference string per ASG, shared by every rule naming it.
   const asgId = new Map<string, string>();
   for (const [k, a] of asgs) asgId.set(k, refOf(a, 'id'));
@@ -129,11 +130,14 @@ export function emitAzure(plan: AzurePlan, opts: AzureEmitOptions): AzureEmissio
   // Every workload's virtual network must be in this network group for the deny guardrails to apply to it.
   const admin = opts.admin ? emitAdmin(opts.admin.plan, plan.policy, out, { ...opts.admin.options, isToken: opts.isToken }) : undefined;
 
-  const segments: Record<string, { applicationSecurityGroups: string[]; networkSecurityGroups: string[]; networkGroups?: string[] }> = {};
+  const segments: Record<string, { applicationSecurityGroups: string[]; releasableApplicationSecurityGroups?: string[]; networkSecurityGroups: string[]; networkGroups?: string[] }> = {};
   for (const a of plan.asgs) {
+    const releasable = (plan.segmentReleasableAsgs.get(a.segment) ?? []).map((k) => addressOf(asgs.get(k)!));
     segments[a.segment] = {
       // Its own ASG first, then the label ASGs of its label values (by key), then the all-segments ASG.
-      applicationSecurityGroups: [a.segment, ...(plan.segmentLabelAsgs.get(a.segment) ?? []), ...(plan.allAsg ? [ALL_ASG_KEY] : [])].map((k) => addressOf(asgs.get(k)!)),
+      applicationSecurityGroups: [a.segment, ...(plan.segmentLabelAsgs.get(a.segment) ?? []), ...(plan.allAsg && !plan.allAsg.releasable ? [ALL_ASG_KEY] : [])].map((k) => addressOf(asgs.get(k)!)),
+      // Kept from the previous output, referenced by no rule: the workloads may let them go (plan.ts, previous.ts).
+      ...(releasable.length ? { releasableApplicationSecurityGroups: releasable } : {}),
       networkSecurityGroups: (plan.segmentNsgs.get(a.segment) ?? []).map((k) => addressOf(nsgs.get(k)!)),
       ...(admin ? { networkGroups: [admin.networkGroup] } : {}),
     };

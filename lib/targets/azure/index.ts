@@ -10,9 +10,11 @@ import { TargetBackend } from '../target';
 import { emitAzure } from './emit';
 import { adminNote, adminSettings } from './guardrails';
 import { planAzure } from './plan';
+import { keptAsgs } from './previous';
 
 export { emitAzure, AzureEmission, AzureEmitOptions } from './emit';
 export { AZURE_LIMITS, AZURE_PRIORITIES, AZURE_QUOTAS, AzureLimits } from './limits';
+export { keptAsgs, KeptAsgs } from './previous';
 export { AzurePlan, AzurePlanOptions, NsgLayout, planAzure, PlannedAllAsg, PlannedLabelAsg, PlannedRule } from './plan';
 
 /** Where the CLI's stack puts the segmentation. */
@@ -22,13 +24,14 @@ export const backend: TargetBackend = defineBackend({
   target: 'azure',
   title: 'Azure',
   variableNote: 'MS5101',
-  build({ ir, settings: cfg, setting, nestedSetting, reporter }) {
+  build({ ir, settings: cfg, setting, nestedSetting, reporter, previous, release }) {
     const location = setting('location', 'location');
     const resourceGroupName = setting('resourceGroupName', 'resource_group_name');
     const subnetIds = cfg.subnetIds ?? [];
     const admin = adminSettings(ir, cfg, reporter, nestedSetting, location);
     // With the deny guardrails in the network manager only, the NSGs are compiled from the IR without them (resolve/layers.ts).
-    const plan = planAzure(admin?.onlyAdmin ? withoutDenies(ir, () => false) : ir, { subnets: subnetIds.length > 0 });
+    // ASGs the previous output has stay while workloads carry them (previous.ts).
+    const plan = planAzure(admin?.onlyAdmin ? withoutDenies(ir, () => false) : ir, { subnets: subnetIds.length > 0, keepAsgs: keptAsgs(previous, CLI_SCOPE, ir, release) });
     const emission = emitAzure(plan, { scope: CLI_SCOPE, location, resourceGroupName, subnetIds, flowLogs: cfg.flowLogs, admin });
     const denyAll = reporter.diagnostic(
       'MS5103',

@@ -45,6 +45,7 @@ import { identityCode, ruleIdentity } from '../kit/rule-identity';
 import { largestContributors, Reporter } from '../kit/report';
 import { portTexts } from '../kit/services';
 import { AZURE_LIMITS, AZURE_PREFIX_MAX, AzureLimits } from './limits';
+import { KeptAsgs, NOTHING_KEPT } from './previous';
 
 /**
  * `shared`: one NSG holds every segment's rules (fewest resources; required for
@@ -61,6 +62,8 @@ export interface AzurePlanOptions {
   readonly limits?: Partial<AzureLimits>;
   /** The NSG will be associated with subnets: forces the shared layout (a subnet takes one NSG for all its workloads). */
   readonly subnets?: boolean;
+  /** ASGs the previous output had that stay though no rule references them any more (previous.ts): workloads still carry them. */
+  readonly keepAsgs?: KeptAsgs;
 }
 
 export type AzureProtocol = 'Tcp' | 'Udp' | 'Icmp' | 'Esp' | 'Ah' | '*';
@@ -113,11 +116,15 @@ export interface PlannedLabelAsg {
   readonly name: string;
   /** Segments whose workloads carry it (at least one), sorted. */
   readonly segments: readonly string[];
+  /** Kept from the previous output though no rule references it: workloads may let it go (releasableApplicationSecurityGroups). */
+  readonly releasable?: true;
 }
 
 /** The ASG standing for `{}`: carried by every workload of every segment. */
 export interface PlannedAllAsg {
   readonly name: string;
+  /** Kept from the previous output though no rule references it (see PlannedLabelAsg). */
+  readonly releasable?: true;
 }
 
 /** The all-segments ASG's key among ASG keys (segment names and `label=value` never hold '*'). */
@@ -144,6 +151,8 @@ export interface AzurePlan {
   readonly labelAsgs: readonly PlannedLabelAsg[];
   /** Segment → keys of the label ASGs its workloads carry besides its own ASG (sorted; empty when none). */
   readonly segmentLabelAsgs: ReadonlyMap<string, readonly string[]>;
+  /** Segment → keys of the kept label ASGs no rule references (and ALL_ASG_KEY for a kept all-segments ASG): carried until let go. */
+  readonly segmentReleasableAsgs: ReadonlyMap<string, readonly string[]>;
   /** The all-segments ASG, when some rule side written as `{}` references it; every segment's workloads then carry it. */
   readonly allAsg?: PlannedAllAsg;
   /** Sorted by key. */
@@ -503,7 +512,8 @@ export function planAzure(ir: ResolvedPolicy, options: AzurePlanOptions = {}): A
   const segmentLabelAsgs = new Map<string, string[]>(ir.segments.map((s) => [s.name, []]));
   for (const l of labelAsgs) for (const s of l.segments) segmentLabelAsgs.get(s)!.push(l.key);
   // '.' right after the policy name: every other ASG name of the policy continues with '-', so none can equal it (a segment may be named `all`).
-  const allAsg: PlannedAllAsg | undefined = labels.allUsed ? { name: fitName(`${prefix}${ir.name}.all-asg`, limits.nameMax) } : undefined;
+  const allName = fitName(`${prefix}${ir.name}.all-asg`, limits.nameMax);
+  let allAsg: PlannedAllAsg | undefined = labels.allUsed ? { name: allName } : undefined;
   const extra = allAsg ? 1 : 0;
   for (const [segment, keys] of segmentLabelAsgs) {
     if (1 + keys.length + extra <= limits.asgsPerNic) continue;
@@ -521,6 +531,31 @@ export function planAzure(ir: ResolvedPolicy, options: AzurePlanOptions = {}): A
     );
   }
   rep.failIfErrors();
+
+  // ASGs the previous output had that no rule references now stay, so the apply destroys none a NIC still names (previous.ts).
+  // They count toward no quota: workloads are told to let them go.
+  const keep = options.keepAsgs ?? NOTHING_KEPT;
+  const segmentReleasableAsgs = new Map<string, string[]>(ir.segments.map((s) => [s.name, []]));
+  const keepNote = (what: string, carriers: readonly string[]) =>
+    rep.add(
+      'MS5105',
+      `${what} stays from the previous output although no rule references it now, so that the apply does not destroy an ASG the workloads of ${carriers.join(', ')} carry; they no longer need it (identities.json lists it under releasableApplicationSecurityGroups): detach it, then compile with --release (construct: release) to destroy it`,
+      policyLoc,
+    );
+  for (const key of [...keep.labels].filter((k) => !labels.used.has(k)).sort()) {
+    const eq = key.indexOf('=');
+    const carriers = labels.carriersOf(key);
+    if (carriers.length === 0) continue;
+    labelAsgs.push({ key, label: key.slice(0, eq), value: key.slice(eq + 1), name: fitName(`${prefix}${ir.name}-${key.slice(0, eq)}.${key.slice(eq + 1)}-asg`, limits.nameMax), segments: carriers, releasable: true });
+    for (const s of carriers) segmentReleasableAsgs.get(s)!.push(key);
+    keepNote(`label ASG ${key}`, carriers);
+  }
+  labelAsgs.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  if (!allAsg && keep.all && ir.segments.length > 0) {
+    allAsg = { name: allName, releasable: true };
+    for (const s of ir.segments) segmentReleasableAsgs.get(s.name)!.push(ALL_ASG_KEY);
+    keepNote('the all-segments ASG', ir.segments.map((s) => s.name));
+  }
 
   // Layout: shared while it fits, else one NSG per segment.
   const all = [...bySegment.values()].flatMap((x) => [...x.deny, ...x.allow]);
@@ -604,7 +639,7 @@ export function planAzure(ir: ResolvedPolicy, options: AzurePlanOptions = {}): A
   const segmentNsgs = new Map<string, string[]>();
   for (const n of nsgs) for (const s of n.segments) segmentNsgs.set(s, [...(segmentNsgs.get(s) ?? []), n.key]);
 
-  return { policy: ir.name, layout, asgs, labelAsgs, segmentLabelAsgs, allAsg, nsgs: nsgs.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)), segmentNsgs, notes: rep.notes, limits };
+  return { policy: ir.name, layout, asgs, labelAsgs, segmentLabelAsgs, segmentReleasableAsgs, allAsg, nsgs: nsgs.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)), segmentNsgs, notes: rep.notes, limits };
 }
 
 function fitsBands(rules: readonly Unprioritised[], limits: AzureLimits): boolean {

@@ -264,8 +264,11 @@ export interface Draft {
   services: ServiceSet;
   origins: string[];
   what: string;
-  /** Groups of one rule, direction and family that share out its coverage: the primary (no discriminator in its name) waits for the others. */
-  siblings?: { readonly of: string; readonly primary: boolean };
+  /**
+   * Sets of firewalls that share out a rule's coverage (its groups of one direction and family; an ingress
+   * identity rule's halves per family): in each, the primary (the name without a discriminator) waits for the others.
+   */
+  siblings?: readonly { readonly of: string; readonly primary: boolean }[];
 }
 
 /**
@@ -364,8 +367,9 @@ export function planGcp(ir: ResolvedPolicy, opts: GcpPlanOptions = {}): GcpPlan 
         const targets = fam ? holding(g.targets, fam) : g.targets;
         const sources = fam ? holding(g.sources, fam) : g.sources;
         if (targets.length === 0 || sources.length === 0) continue;
+        // Split by family, the IPv4 half keeps the unsplit name: adding or dropping ICMP updates it in place, and it waits for the IPv6 half.
         drafts.push({
-          base: `${base}-${DIR_CODE.INGRESS}${disc}-id${fam ? `-v${fam}` : ''}`,
+          base: `${base}-${DIR_CODE.INGRESS}${disc}-id${fam === 6 ? '-v6' : ''}`,
           formerBase: `${former}-${DIR_CODE.INGRESS}${formerDisc}-id${fam ? `-v${fam}` : ''}`,
           direction: 'INGRESS',
           action,
@@ -378,7 +382,10 @@ export function planGcp(ir: ResolvedPolicy, opts: GcpPlanOptions = {}): GcpPlan 
           services,
           origins,
           what: `from ${g.sources.join(', ')}`,
-          siblings: { of: `${base}-${DIR_CODE.INGRESS}-id${fam ? `-v${fam}` : ''}`, primary },
+          siblings: [
+            { of: `${base}-${DIR_CODE.INGRESS}-id`, primary: primary && fam !== 6 },
+            { of: `${base}-${DIR_CODE.INGRESS}${disc}-id`, primary: fam !== 6 },
+          ],
         });
       }
     }
@@ -591,7 +598,7 @@ function egressTowardsSegments(
         services: g.services,
         origins: [...merged.origins],
         what: `to the addresses of ${dsts.join(', ')}`,
-        siblings: { of: `${base}-${DIR_CODE.EGRESS}-seg-v${g.family}`, primary },
+        siblings: [{ of: `${base}-${DIR_CODE.EGRESS}-seg-v${g.family}`, primary }],
       }),
     );
   }
@@ -739,16 +746,15 @@ function materialise(
             });
           }
   }
-  // A primary group's firewalls wait for every firewall of its sibling groups.
+  // A primary's firewalls wait for every firewall of its siblings, in each set it belongs to.
   const siblingNames = new Map<string, string[]>();
   out.forEach((f, i) => {
-    const s = fromDraft[i].siblings;
-    if (s && !s.primary) siblingNames.set(s.of, [...(siblingNames.get(s.of) ?? []), f.name]);
+    for (const s of fromDraft[i].siblings ?? []) if (!s.primary) siblingNames.set(s.of, [...(siblingNames.get(s.of) ?? []), f.name]);
   });
   out.forEach((f, i) => {
-    const s = fromDraft[i].siblings;
-    const after = s?.primary ? siblingNames.get(s.of) : undefined;
-    if (after?.length) out[i] = { ...f, after: [...after].sort() };
+    const after = new Set((fromDraft[i].siblings ?? []).flatMap((s) => (s.primary ? (siblingNames.get(s.of) ?? []) : [])));
+    after.delete(f.name);
+    if (after.size) out[i] = { ...f, after: [...after].sort() };
   });
   out.sort((a, b) => cmp(a.name, b.name));
   const ids = new Set(out.map((f) => f.id ?? f.name));

@@ -44,7 +44,8 @@ export function withUniquePriorities(rules: readonly GcpFirewallPlan[]): GcpFire
   const taken = new Set<number>();
   return rules.map((r) => {
     const base = GCP_POLICY_BANDS[r.kind];
-    let slot = hash32(r.name) % GCP_POLICY_BAND_WIDTH;
+    // By address, not name: an exception's name follows what it denies (plan.ts), and a new priority would be a new rule.
+    let slot = hash32(r.id ?? r.name) % GCP_POLICY_BAND_WIDTH;
     for (let n = 0; taken.has(base + slot); n++) {
       if (n >= GCP_POLICY_BAND_WIDTH) throw new Error(`internal: more than ${GCP_POLICY_BAND_WIDTH} firewall policy rules of kind ${r.kind}`);
       slot = (slot + 1) % GCP_POLICY_BAND_WIDTH;
