@@ -71,6 +71,8 @@ export interface CompileOptions {
   readonly keep?: (o: TargetOutput) => TargetOutput;
   /** Each target's previous identities.json (`compile --previous`): what it lists is kept (CompileSettings.previous). */
   readonly previous?: ReadonlyMap<TargetName, IdentitiesFile>;
+  /** Each target's previous cdk.tf.json, where at hand (CompileSettings.previousTerraform). */
+  readonly previousTerraform?: ReadonlyMap<TargetName, Record<string, any>>;
   /** With `previous`: destroy what it lists as releasable (`compile --release`). */
   readonly release?: boolean;
 }
@@ -90,7 +92,7 @@ export function compileTargets(ir: ResolvedPolicy, targets: readonly TargetName[
       continue;
     }
     try {
-      const compiled = backend.compile(ir, { previous: opts.previous?.get(t), release: opts.release });
+      const compiled = backend.compile(ir, { previous: opts.previous?.get(t), release: opts.release, previousTerraform: opts.previousTerraform?.get(t) });
       const out = opts.stubVersions ? { ...compiled, terraform: stubVersions(compiled.terraform) } : compiled;
       outputs.push(opts.keep ? opts.keep(out) : out);
       diagnostics.push(...out.notes);

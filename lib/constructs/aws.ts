@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import { AwsEmission, emitAws } from '../targets/aws/emit';
 import { AwsPlan, planAws } from '../targets/aws/plan';
 import { checkAwsFlowLogs } from '../targets/aws/flow-logs';
-import { keptGroups } from '../targets/aws/previous';
+import { keptGroups, previousGroups } from '../targets/aws/previous';
 import { IdentitiesFile } from '../targets/target';
 import { AwsFlowLogsDoc } from '../model/types';
 import { FAILED_IDENTITY, InternalProps, Segmentation, SegmentationProps } from './segmentation';
@@ -62,6 +62,13 @@ export interface AwsSegmentationProps<S extends string = string> extends Segment
    * @default false
    */
   readonly release?: boolean;
+  /**
+   * The stack's synthesized JSON (cdk.tf.json) of the last applied synth, with `previous`: each rule stays in the group
+   * it was in while it fits, as `compile --previous` does with DIR/aws/cdk.tf.json (a rule moving between groups
+   * counts in both while it moves, which AWS's per-group quota can refuse).
+   * @default none: rules are placed first fit
+   */
+  readonly previousTerraform?: Record<string, any>;
 }
 
 /**
@@ -82,8 +89,10 @@ export class AwsSegmentation<S extends string = string> extends Segmentation<S, 
     super(scope, id, 'aws', props as AwsSegmentationProps<S> & InternalProps, (ir, path) => {
       const flowLogs = props.flowLogs === false ? undefined : (props.flowLogs ?? ir.policy.doc.targets?.aws?.flowLogs);
       const logNotes = flowLogs ? checkAwsFlowLogs(ir, flowLogs) : [];
-      const keepGroups = keptGroups(props.previous, path, ir.segments.map((s) => s.name), props.release === true);
-      const plan = planAws(ir, { namePrefix: props.namePrefix, maxGroupsPerInterface: props.maxGroupsPerInterface, rulesPerGroup: props.rulesPerGroup, prefixLists: props.prefixLists, keepGroups });
+      const names = ir.segments.map((s) => s.name);
+      const keepGroups = keptGroups(props.previous, path, names, props.release === true);
+      const previousGroup = previousGroups(props.previousTerraform, path, names);
+      const plan = planAws(ir, { namePrefix: props.namePrefix, maxGroupsPerInterface: props.maxGroupsPerInterface, rulesPerGroup: props.rulesPerGroup, prefixLists: props.prefixLists, keepGroups, previousGroup });
       return { plan, emission: emitAws(plan, { scope: path, vpcId: props.vpcId, tags: props.tags, flowLogs }), notes: [...plan.notes, ...logNotes] };
     });
   }

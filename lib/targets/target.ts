@@ -62,6 +62,8 @@ export interface CompileSettings {
   readonly previous?: IdentitiesFile;
   /** With `previous`: destroy what the previous output already listed as releasable (`compile --release`). */
   readonly release?: boolean;
+  /** The previous output's cdk.tf.json, when at hand: AWS keeps each rule in the group it was in while it fits. */
+  readonly previousTerraform?: Record<string, any>;
 }
 
 export interface TargetOutput {

@@ -76,4 +76,11 @@ test('an unreadable previous identities.json is exit 2 and nothing is written', 
   expect(r.code).toBe(2);
   expect(r.err).toMatch(/bad\/aws\/identities\.json: error MS0001 cannot read the previous identities/);
   expect(fs.existsSync(path.join(tmp, 'out-e'))).toBe(false);
+  // The previous cdk.tf.json is read too (rules stay in their groups): unreadable is exit 2 as well.
+  fs.writeFileSync(path.join(tmp, 'bad/aws/identities.json'), '{"segments": {}}');
+  fs.writeFileSync(path.join(tmp, 'bad/aws/cdk.tf.json'), '{"resource": ');
+  const t = await run('compile', a, '--target', 'aws', '--out', path.join(tmp, 'out-e'), '--previous', path.join(tmp, 'bad'));
+  expect(t.code).toBe(2);
+  expect(t.err).toMatch(/bad\/aws\/cdk\.tf\.json: error MS0001 cannot read the previous output/);
+  expect(fs.existsSync(path.join(tmp, 'out-e'))).toBe(false);
 });

@@ -5,7 +5,8 @@
  * parallel apply can pass through (schedule.ts), and judges each moment
  * with the verifier's cloud model: flows both versions allow that the
  * moment drops, flows both deny that it opens (flows.ts), and objects the
- * cloud would refuse to hold at once (conflicts.ts). An identity that
+ * cloud would refuse to hold at once (conflicts.ts; AWS's rules per group,
+ * quotas.ts). An identity that
  * workloads carry and the plan would destroy is unsafe as well: the cloud
  * refuses to delete a group attached to an interface, and if it did, the
  * workloads would lose every rule at once.
@@ -19,6 +20,7 @@ import { readKubernetes } from '../../verify/kubernetes';
 import { CloudModel } from '../../verify/model';
 import { IdentitiesLike } from '../../verify/terraform';
 import { Conflict, conflictsOf } from './conflicts';
+import { quotaProblems } from './quotas';
 import { IDENTITY_FIELDS, identitiesOf as idsOf, identityChanges as changesOfIdentities, IdentityChange } from './identities';
 import { compareMoment, FlowProblem } from './flows';
 import { liveObjects, momentJson } from './moment';
@@ -107,7 +109,7 @@ export function checkTargetApply(oldIr: ResolvedPolicy, newIr: ResolvedPolicy, o
     const objects = liveObjects(changes, sched.events, m);
     const now = readModel(target, newIr, momentJson(objects), both, common);
     const flows = compareMoment(oldIr, newIr, oldModel, newModel, now, opts.examples ?? 5);
-    const conflicts = conflictsOf(objects, replaced);
+    const conflicts = [...conflictsOf(objects, replaced), ...(target === 'aws' ? quotaProblems(objects, replaced) : [])];
     const dropCount = flows.dropped;
     const openCount = flows.opened;
     for (const k of flows.keys) flowKeys.add(k);

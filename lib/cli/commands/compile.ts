@@ -31,9 +31,10 @@ export function register(program: Command, io: CliIO, done: (code: number) => vo
       if (!r.ok) return done(r.code);
       const { targets, skipped } = planTargets(r.ir, opts.target);
       // The previous identities are an input of the compile (kept identities), so they are read first.
-      const before = opts.previous === undefined ? new Map<TargetName, IdentitiesFile>() : readPrevious(io, opts.previous, targets);
-      if (before === undefined) return done(EXIT_USAGE);
-      const c = compileToFiles(r.ir, targets, { stubVersions: opts.stubVersions, optional: opts.target === 'all', previous: before, release: opts.release });
+      const prev = opts.previous === undefined ? { identities: new Map<TargetName, IdentitiesFile>(), terraform: new Map() } : readPrevious(io, opts.previous, targets);
+      if (prev === undefined) return done(EXIT_USAGE);
+      const before = prev.identities;
+      const c = compileToFiles(r.ir, targets, { stubVersions: opts.stubVersions, optional: opts.target === 'all', previous: before, previousTerraform: prev.terraform, release: opts.release });
       for (const line of skippedLines([...skipped, ...c.skipped])) io.err(`note: ${line}\n`);
       printDiagnostics(io, sortDiagnostics(c.diagnostics));
       if (c.failed) {
@@ -58,11 +59,13 @@ export function register(program: Command, io: CliIO, done: (code: number) => vo
 
 /**
  * `--previous DIR`: per target asked for, the identities the last compile
- * wrote. A target missing from DIR is new: nothing to keep or compare. An
- * unreadable file is exit 2, before anything is compiled or written.
+ * wrote, and its cdk.tf.json where present (AWS keeps each rule in its group).
+ * A target missing from DIR is new: nothing to keep or compare. An unreadable
+ * file is exit 2, before anything is compiled or written.
  */
-function readPrevious(io: CliIO, dir: string, targets: readonly TargetName[]): Map<TargetName, IdentitiesFile> | undefined {
-  const out = new Map<TargetName, IdentitiesFile>();
+function readPrevious(io: CliIO, dir: string, targets: readonly TargetName[]): { identities: Map<TargetName, IdentitiesFile>; terraform: Map<TargetName, Record<string, any>> } | undefined {
+  const identities = new Map<TargetName, IdentitiesFile>();
+  const terraform = new Map<TargetName, Record<string, any>>();
   for (const t of targets) {
     const rel = path.join(dir, t, 'identities.json');
     const file = path.resolve(io.cwd, rel);
@@ -70,13 +73,24 @@ function readPrevious(io: CliIO, dir: string, targets: readonly TargetName[]): M
     try {
       const before = JSON.parse(fs.readFileSync(file, 'utf8'));
       if (!before || typeof before !== 'object' || typeof before.segments !== 'object' || before.segments === null) throw new Error('no "segments" object');
-      out.set(t, before);
+      identities.set(t, before);
     } catch (e) {
       io.err(`${rel}: error MS0001 cannot read the previous identities: ${(e as Error).message}\n`);
       return undefined;
     }
+    const tfRel = path.join(dir, t, 'cdk.tf.json');
+    const tfFile = path.resolve(io.cwd, tfRel);
+    if (!fs.existsSync(tfFile)) continue;
+    try {
+      const doc = JSON.parse(fs.readFileSync(tfFile, 'utf8'));
+      if (!doc || typeof doc !== 'object') throw new Error('not a JSON object');
+      terraform.set(t, doc);
+    } catch (e) {
+      io.err(`${tfRel}: error MS0001 cannot read the previous output: ${(e as Error).message}\n`);
+      return undefined;
+    }
   }
-  return out;
+  return { identities, terraform };
 }
 
 /**

@@ -48,7 +48,11 @@ export function register(program: Command, io: CliIO, done: (code: number) => vo
         const targets = selectTargets(neu.ir, opts.target);
         const before = compileTargets(old.ir, targets);
         // As a user's CI compiles the new version: with the old version's output as --previous (its identities kept).
-        const after = compileTargets(neu.ir, targets, { previous: new Map(before.outputs.map((o) => [o.target, o.identities])), release: opts.release });
+        const after = compileTargets(neu.ir, targets, {
+          previous: new Map(before.outputs.map((o) => [o.target, o.identities])),
+          previousTerraform: new Map(before.outputs.map((o) => [o.target, o.terraform])),
+          release: opts.release,
+        });
         if (before.failed || after.failed) {
           printDiagnostics(io, sortDiagnostics([...before.diagnostics, ...after.diagnostics].filter((x) => x.severity === 'error')));
           return done(EXIT_FINDINGS);

@@ -9,12 +9,12 @@ import { TargetBackend } from '../target';
 import { emitAws } from './emit';
 import { checkAwsFlowLogs } from './flow-logs';
 import { planAws } from './plan';
-import { keptGroups } from './previous';
+import { keptGroups, previousGroups } from './previous';
 
 export { emitAws, AwsEmission, AwsEmitOptions } from './emit';
 export { AWS_FLOW_LOG_FIELDS, AWS_FLOW_LOG_FORMAT, checkAwsFlowLogs } from './flow-logs';
 export { AWS_LIMITS, AWS_QUOTAS } from './limits';
-export { groupAddress, keptGroups } from './previous';
+export { groupAddress, keptGroups, previousGroups } from './previous';
 export { AwsPlan, AwsPlanOptions, describeRule, planAws, PlannedGroup, PlannedLabelGroup, PlannedPrefixList, PlannedRule, PlannedSegment, PREFIX_LIST_MIN_ENTRIES, RulePeer } from './plan';
 
 /** Where the CLI's stack puts the segmentation: the construct id every resource name starts with. */
@@ -24,12 +24,13 @@ export const backend: TargetBackend = defineBackend({
   target: 'aws',
   title: 'AWS',
   variableNote: 'MS4102',
-  build({ ir, setting, settings, reporter, previous, release }) {
+  build({ ir, setting, settings, reporter, previous, release, previousTerraform }) {
     const region = setting('region', 'aws_region', `AWS region for the microseg policy '${ir.name}' (targets.aws.region not set)`);
     const vpcId = setting('vpcId', 'vpc_id', `VPC of the security groups of the microseg policy '${ir.name}' (targets.aws.vpcId not set)`);
     if (settings.flowLogs) checkAwsFlowLogs(ir, settings.flowLogs, reporter);
     // Groups the previous output has stay (emptied when no rule needs them): see previous.ts.
-    const plan = planAws(ir, { keepGroups: keptGroups(previous, CLI_SCOPE, ir.segments.map((s) => s.name), release) });
+    const names = ir.segments.map((s) => s.name);
+    const plan = planAws(ir, { keepGroups: keptGroups(previous, CLI_SCOPE, names, release), previousGroup: previousGroups(previousTerraform, CLI_SCOPE, names) });
     const emission = emitAws(plan, { scope: CLI_SCOPE, vpcId, flowLogs: settings.flowLogs });
     return { provider: 'aws', providerConfig: { region }, emission, notes: plan.notes, rules: plan.stats.rules, identityCount: plan.stats.groups };
   },

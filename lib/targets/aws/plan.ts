@@ -71,6 +71,8 @@ export interface AwsPlanOptions {
    * may carry is never destroyed by a policy edit. Groups past the ones its rules need hold no rules (`PlannedGroup.kept`).
    */
   readonly keepGroups?: ReadonlyMap<string, number>;
+  /** The group index a rule (segment, rule id) had in the previous output (`previousGroups` in previous.ts): it stays there while it fits. */
+  readonly previousGroup?: (segment: string, ruleId: string) => number | undefined;
 }
 
 export type RulePeer =
@@ -393,22 +395,36 @@ interface Placement {
   readonly failed: Set<string>;
 }
 
-/** First fit of the drafts, in id order, into the lowest group with room in every family the rule counts in. */
-function place(drafts: readonly DraftRule[], limits: AwsPlan['limits']): Placement {
+/**
+ * First fit of the drafts, in id order, into the lowest group with room in every family the rule counts in. With
+ * `stick` (the group each rule id had in the previous output), rules that still fit their previous group are placed
+ * there first: a rule moving between two groups is created in the new one before it goes from the old, and AWS counts
+ * both against their groups' quotas while it moves, so an edit that frees room in a lower group must not pull rules in.
+ */
+function place(drafts: readonly DraftRule[], limits: AwsPlan['limits'], stick?: (id: string) => number | undefined): Placement {
   const counts: Record<string, number>[] = [];
   const rules: Placement['rules'] = [];
   const failed = new Set<string>();
   let used = 1;
-  for (const it of assignIds(drafts)) {
+  const fits = (d: DraftRule, g: number) => {
+    const c = (counts[g] ??= {});
+    if (!d.families.every((f) => (c[`${d.direction}${f}`] ?? 0) + d.weight <= limits.rulesPerGroup)) return false;
+    for (const f of d.families) c[`${d.direction}${f}`] = (c[`${d.direction}${f}`] ?? 0) + d.weight;
+    return true;
+  };
+  const ordered = assignIds(drafts);
+  const rest: IdentifiedRule[] = [];
+  for (const it of ordered) {
+    const g = stick?.(it.id);
+    if (g !== undefined && g < limits.maxGroupsPerInterface && fits(it.draft, g)) {
+      used = Math.max(used, g + 1);
+      rules.push({ it, group: g });
+    } else rest.push(it);
+  }
+  for (const it of rest) {
     const d = it.draft;
     let g = 0;
-    for (; g < limits.maxGroupsPerInterface; g++) {
-      const c = (counts[g] ??= {});
-      if (d.families.every((f) => (c[`${d.direction}${f}`] ?? 0) + d.weight <= limits.rulesPerGroup)) {
-        for (const f of d.families) c[`${d.direction}${f}`] = (c[`${d.direction}${f}`] ?? 0) + d.weight;
-        break;
-      }
-    }
+    while (g < limits.maxGroupsPerInterface && !fits(d, g)) g++;
     if (g === limits.maxGroupsPerInterface) {
       // Report the families that are too full in every group (a reference fails on either).
       for (const f of d.families) if (counts.every((c) => (c[`${d.direction}${f}`] ?? 0) + d.weight > limits.rulesPerGroup)) failed.add(`${d.direction}${f}`);
@@ -417,6 +433,7 @@ function place(drafts: readonly DraftRule[], limits: AwsPlan['limits']): Placeme
     used = Math.max(used, g + 1);
     rules.push({ it, group: g });
   }
+  if (stick) rules.sort((a, b) => (a.it.id < b.it.id ? -1 : a.it.id > b.it.id ? 1 : 0));
   return { rules, used, failed };
 }
 
@@ -429,6 +446,7 @@ function spread(
   rep: Reporter,
   labelGroups: readonly string[],
   keep = 0,
+  stick?: (id: string) => number | undefined,
 ): { segment: PlannedSegment; fits: boolean } {
   // The label groups its workloads attach take their places in the per-interface quota.
   const limits = { ...fullLimits, maxGroupsPerInterface: fullLimits.maxGroupsPerInterface - labelGroups.length };
@@ -438,10 +456,10 @@ function spread(
   // the destroys of the old form against the creates of the new one in no way, so the apply would drop those flows
   // for a while; a new group is a create (identities.json and compile --previous say what to attach).
   const spelledDrafts = drafts.some((d) => d.spelled) ? drafts.flatMap((d) => d.spelled ?? [d]) : drafts;
-  let chosen = place(drafts, limits);
+  let chosen = place(drafts, limits, stick);
   let finalDrafts = drafts;
   if (spelledDrafts !== drafts && chosen.failed.size > 0) {
-    chosen = place(spelledDrafts, limits);
+    chosen = place(spelledDrafts, limits, stick);
     finalDrafts = spelledDrafts;
   }
   const rules: PlannedRule[] = chosen.rules.map(({ it, group }) => ({
@@ -512,6 +530,7 @@ export function planAws(ir: ResolvedPolicy, options: AwsPlanOptions = {}): AwsPl
   const rep = new Reporter(ir, 'aws');
   const { work, subtractions } = planAllowOnly(ir, securityGroupModel(rep), 'aws');
   const prefix = options.namePrefix ?? '';
+  const stickOf = (segment: string) => (options.previousGroup ? (id: string) => options.previousGroup!(segment, id) : undefined);
 
   // Label groups. Every segment starts attaching every group its labels carry (priority order: the all-segments group,
   // then label keys sorted). A segment whose own rules then need more groups than the quota leaves drops its
@@ -543,7 +562,7 @@ export function planAws(ir: ResolvedPolicy, options: AwsPlanOptions = {}): AwsPl
     for (const seg of ir.segments) {
       const keys = attach.get(seg.name)!.filter((k) => referenced.has(k));
       if (keys.length === 0) continue;
-      const fits = keys.length < limits.maxGroupsPerInterface && spread(ir, seg, drafts.get(seg.name)!, limits, prefix, scratch, keys).fits;
+      const fits = keys.length < limits.maxGroupsPerInterface && spread(ir, seg, drafts.get(seg.name)!, limits, prefix, scratch, keys, 0, stickOf(seg.name)).fits;
       if (fits) continue;
       const drop = keys[keys.length - 1];
       attach.set(seg.name, attach.get(seg.name)!.filter((k) => k !== drop));
@@ -554,7 +573,7 @@ export function planAws(ir: ResolvedPolicy, options: AwsPlanOptions = {}): AwsPl
   const segments: PlannedSegment[] = [];
   for (const seg of ir.segments) {
     const keys = attach.get(seg.name)!.filter((k) => referenced.has(k));
-    segments.push(spread(ir, seg, drafts.get(seg.name)!, limits, prefix, rep, keys, options.keepGroups?.get(seg.name) ?? 0).segment);
+    segments.push(spread(ir, seg, drafts.get(seg.name)!, limits, prefix, rep, keys, options.keepGroups?.get(seg.name) ?? 0, stickOf(seg.name)).segment);
   }
   const labelGroups: PlannedLabelGroup[] = [...referenced].sort().map((key) => {
     const name = labelGroupName(prefix, ir.name, key);

@@ -11,6 +11,12 @@
  * under the same construct scope, so a file of another scope, policy or
  * prefix keeps nothing and an edited file can only keep more, never less.
  *
+ * The previous cdk.tf.json, where it is at hand (the CLI's DIR, the old
+ * output in diff --apply-check), says which group each rule was in: rules
+ * stay in their group while they fit (`previousGroups`), so an edit moves no
+ * rule between a segment's groups (a move holds the rule in both groups for
+ * a moment, which AWS counts against both quotas).
+ *
  * `release`: the groups the previous output already listed as releasable
  * (its workloads were told to let them go) are destroyed now; a group the
  * previous output listed as carried is kept all the same, emptied, and
@@ -39,4 +45,38 @@ export function keptGroups(previous: IdentitiesFile | undefined, scope: readonly
     if (keep > 0) out.set(s, keep);
   }
   return out;
+}
+
+/**
+ * The group each rule of the previous output's cdk.tf.json was in, by segment
+ * and rule id: a rule's address is `<type>.<logical id of scope/segment/id>`
+ * and its `security_group_id` references one of the segment's own groups.
+ * Only exact matches count (another scope, or a hand-edited reference, gives
+ * nothing), so the worst a wrong file can do is leave placement first fit.
+ */
+export function previousGroups(terraform: Record<string, any> | undefined, scope: readonly string[], segments: readonly string[]): ((segment: string, ruleId: string) => number | undefined) | undefined {
+  const res = terraform?.resource;
+  if (!res || typeof res !== 'object') return undefined;
+  const groupOf = new Map<string, string>();
+  for (const type of ['aws_vpc_security_group_ingress_rule', 'aws_vpc_security_group_egress_rule']) {
+    for (const [name, body] of Object.entries<any>(res[type] ?? {})) {
+      const m = typeof body?.security_group_id === 'string' ? /^\$\{(aws_security_group\.[A-Za-z0-9_-]+)\.id\}$/.exec(body.security_group_id) : null;
+      if (m) groupOf.set(name, m[1]);
+    }
+  }
+  if (groupOf.size === 0) return undefined;
+  const declared = new Set(Object.keys(res.aws_security_group ?? {}).map((n) => `aws_security_group.${n}`));
+  const indexOf = new Map<string, Map<string, number>>();
+  for (const s of segments) {
+    const m = new Map<string, number>();
+    for (let i = 0; i < 16 && declared.has(groupAddress(scope, s, i)); i++) m.set(groupAddress(scope, s, i), i);
+    // One group too: when the segment then needs a second, its old rules stay in the first and the new ones go on.
+    if (m.size > 0) indexOf.set(s, m);
+  }
+  if (indexOf.size === 0) return undefined;
+  return (segment, ruleId) => {
+    const m = indexOf.get(segment);
+    const g = m && groupOf.get(logicalId([...scope, segment, ruleId]));
+    return g === undefined ? undefined : m!.get(g);
+  };
 }

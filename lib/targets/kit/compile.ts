@@ -34,6 +34,7 @@ export interface CompileContext<T extends TargetName> {
   /** The previous output's identities and whether to release (CompileSettings), for back ends that keep identities. */
   readonly previous?: IdentitiesFile;
   readonly release: boolean;
+  readonly previousTerraform?: Record<string, any>;
 }
 
 /** What the back end planned and emitted. */
@@ -70,7 +71,7 @@ export function compileBackend<T extends TargetName>(recipe: BackendRecipe<T>, i
   };
   const setting = (key: keyof CloudSettings<T> & string, variable: string, description?: string): string =>
     nestedSetting([key], (cfg as Record<string, unknown>)[key] as string | undefined, variable, description ?? `${recipe.title} ${key} for the microseg policy '${ir.name}' (targets.${target}.${key} not set)`);
-  const built = recipe.build({ ir, settings: cfg, setting, nestedSetting, reporter: rep, previous: settings.previous, release: settings.release === true });
+  const built = recipe.build({ ir, settings: cfg, setting, nestedSetting, reporter: rep, previous: settings.previous, release: settings.release === true, previousTerraform: settings.previousTerraform });
   const terraform = terraformDocument({
     stackName: settings.stackName ?? ir.name,
     provider: built.provider,

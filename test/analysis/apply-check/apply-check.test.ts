@@ -152,3 +152,58 @@ test('moments follow dependencies: a rule is created only after its new group ex
   for (const e of ruleCreates) expect(e.after).toContain(sgCreate.id);
   for (const m of s.moments) for (const e of ruleCreates) if (m.has(e.id)) expect(m.has(sgCreate.id)).toBe(true);
 });
+
+describe('AWS rules per group: a moment past the quota is refused (quotas.ts)', () => {
+  const { quotaProblems } = require('../../../lib/analysis/apply-check/quotas') as typeof import('../../../lib/analysis/apply-check/quotas');
+  const rule = (group: string, peer: Record<string, unknown>, address: string, old = false) => ({
+    address: `aws_vpc_security_group_ingress_rule.${address}`,
+    type: 'aws_vpc_security_group_ingress_rule',
+    body: { security_group_id: `\${aws_security_group.${group}.id}`, ip_protocol: 'tcp', from_port: 1, to_port: 1, ...peer },
+    deposed: false,
+    old,
+  });
+  const cidrs = (group: string, n: number, family: 4 | 6 = 4) =>
+    Array.from({ length: n }, (_, i) => rule(group, family === 4 ? { cidr_ipv4: `10.0.${i}.0/24` } : { cidr_ipv6: `fd00:${i}::/64` }, `${group}_r${family}_${i}`));
+
+  test('60 CIDR rules of a family fit; the 61st does not; families and directions count apart', () => {
+    expect(quotaProblems(cidrs('a', 60))).toEqual([]);
+    expect(quotaProblems([...cidrs('a', 60), ...cidrs('a', 60, 6)])).toEqual([]);
+    expect(quotaProblems(cidrs('a', 61)).map((c) => c.key)).toEqual(['more than 60 ingress IPv4 rules of group aws_security_group.a']);
+    expect(quotaProblems([...cidrs('a', 30), ...cidrs('b', 31)])).toEqual([]);
+  });
+
+  test('a group reference counts in both families, a prefix-list reference its max_entries in both', () => {
+    const list = { address: 'aws_ec2_managed_prefix_list.l', type: 'aws_ec2_managed_prefix_list', body: { max_entries: 38 }, deposed: false, old: false };
+    const pl = rule('a', { prefix_list_id: '${aws_ec2_managed_prefix_list.l.id}' }, 'pl');
+    const ref = rule('a', { referenced_security_group_id: '${aws_security_group.b.id}' }, 'ref');
+    expect(quotaProblems([list, pl, ref, ...cidrs('a', 21, 6)])).toEqual([]);
+    expect(quotaProblems([list, pl, ref, ...cidrs('a', 22, 6)]).map((c) => c.key)).toEqual(['more than 60 ingress IPv6 rules of group aws_security_group.a']);
+  });
+
+  test("while a group is replaced, the old configuration's rules count in the old object, the new ones in the new", () => {
+    const old = cidrs('a', 40).map((r) => ({ ...r, old: true }));
+    expect(quotaProblems([...old, ...cidrs('a', 40)], new Set(['aws_security_group.a']))).toEqual([]);
+    expect(quotaProblems([...old, ...cidrs('a', 40)]).length).toBe(1);
+  });
+
+  test('in a transition: a rule moving out of a full group while another comes in can leave 61 for a moment', () => {
+    const full = edited(aws, (j) => {
+      const rules = j.resource.aws_vpc_security_group_ingress_rule;
+      const [name] = Object.keys(rules);
+      for (let i = 0; i < 59; i++) rules[`filler${i}`] = { ...rules[name], cidr_ipv4: `10.9.${i}.0/24`, referenced_security_group_id: undefined, prefix_list_id: undefined };
+      for (const k of Object.keys(rules)) for (const a of Object.keys(rules[k])) if (rules[k][a] === undefined) delete rules[k][a];
+    });
+    const rules = full.terraform.resource.aws_vpc_security_group_ingress_rule;
+    const group = rules.filler0.security_group_id;
+    expect(Object.values<any>(rules).filter((r) => r.security_group_id === group).length).toBe(60);
+    const moved = edited(full, (j) => {
+      const r = j.resource.aws_vpc_security_group_ingress_rule;
+      const other = Object.values<any>(j.resource.aws_vpc_security_group_egress_rule)[0].security_group_id;
+      r.filler0 = { ...r.filler0, security_group_id: other === group ? '${aws_security_group.other.id}' : other, lifecycle: { create_before_destroy: true } };
+      r.newcomer = { ...r.filler1, cidr_ipv4: '10.8.0.0/24' };
+    });
+    const r = checkTargetApply(ir, ir, full, moved);
+    expect(r.conflicts.map((c) => c.key)).toContainEqual(expect.stringMatching(/^more than 60 ingress IPv4 rules of group aws_security_group\./));
+    expect(r.safe).toBe(false);
+  });
+});

@@ -39,7 +39,7 @@ function tryIr(doc: Record<string, any>, file: string): ResolvedPolicy | undefin
 
 /** `previous`: the output the compile is shown (`compile --previous`), as diff --apply-check and CI feed it. */
 function compileOne(ir: ResolvedPolicy, t: TargetName, previous?: TargetOutput): TargetOutput | undefined {
-  const r = compileTargets(ir, [t], previous ? { previous: new Map([[t, previous.identities]]) } : {});
+  const r = compileTargets(ir, [t], previous ? { previous: new Map([[t, previous.identities]]), previousTerraform: new Map([[t, previous.terraform]]) } : {});
   return r.failed ? undefined : r.outputs[0];
 }
 

@@ -51,7 +51,7 @@ export function emptyTally(): Tally {
 
 /** `previous`: the output the compile is shown (`compile --previous`), as diff --apply-check and a user's CI feed it. */
 function compileOne(ir: ResolvedPolicy, t: TargetName, previous?: TargetOutput): TargetOutput | undefined {
-  const r = compileTargets(ir, [t], previous ? { previous: new Map([[t, previous.identities]]) } : {});
+  const r = compileTargets(ir, [t], previous ? { previous: new Map([[t, previous.identities]]), previousTerraform: new Map([[t, previous.terraform]]) } : {});
   return r.failed ? undefined : r.outputs[0];
 }
 

@@ -23,8 +23,12 @@ const widened = applyEdit(base, 'widen', 0)!;
 const narrowIr = irOf(base, 'old.yaml');
 const wideIr = irOf(widened, 'new.yaml');
 
-function aws(ir: ResolvedPolicy, previous?: TargetOutput, release = false): TargetOutput {
-  const r = compileTargets(ir, ['aws'], { previous: previous ? new Map([['aws', previous.identities]]) : undefined, release });
+function aws(ir: ResolvedPolicy, previous?: TargetOutput, release = false, withTerraform = true): TargetOutput {
+  const r = compileTargets(ir, ['aws'], {
+    previous: previous ? new Map([['aws', previous.identities]]) : undefined,
+    previousTerraform: previous && withTerraform ? new Map([['aws', previous.terraform]]) : undefined,
+    release,
+  });
   if (r.failed) throw new Error(r.diagnostics.map((d) => d.message).join('\n'));
   return r.outputs[0];
 }
@@ -104,6 +108,40 @@ describe('an overflow group the previous output had stays, emptied', () => {
   });
 });
 
+describe('rules stay in the group they were in (the previous cdk.tf.json)', () => {
+  // shop-new: narrowing internet-to-web (https, http → https) frees room in shop-web-prod's primary group.
+  const doc = { ...YAML.parse(fs.readFileSync(SPEC_EXAMPLE.replace('good/spec-example.yaml', 'diff/shop-new.yaml'), 'utf8')), targets: TARGETS };
+  const before = irOf(doc, 'old.yaml');
+  const after = irOf(applyEdit(doc, 'narrow', 0)!, 'new.yaml');
+  const old = aws(before);
+  const groupOfRule = (o: TargetOutput) =>
+    new Map(['aws_vpc_security_group_ingress_rule', 'aws_vpc_security_group_egress_rule'].flatMap((t) => Object.entries<any>(o.terraform.resource[t] ?? {}).map(([n, r]) => [`${t}.${n}`, r.security_group_id] as const)));
+
+  test('first fit pulls a rule of the second group into the freed room: for a moment the primary holds more than 60 (AWS refuses)', () => {
+    const fresh = aws(after, old, false, false);
+    const a = groupOfRule(old);
+    const b = groupOfRule(fresh);
+    expect([...b].filter(([k, g]) => a.has(k) && a.get(k) !== g)).toHaveLength(1);
+    const r = checkTargetApply(before, after, old, fresh);
+    expect(r.conflicts.map((c) => c.key)).toContainEqual(expect.stringMatching(/^more than 60 ingress IPv4 rules of group aws_security_group\.microseg_shop-web-prod_sg_/));
+    expect(r.safe).toBe(false);
+  });
+
+  test('with the previous output no rule changes group, and the apply is safe; the way back too', () => {
+    const kept = aws(after, old);
+    const a = groupOfRule(old);
+    expect([...groupOfRule(kept)].filter(([k, g]) => a.has(k) && a.get(k) !== g)).toEqual([]);
+    expect(checkTargetApply(before, after, old, kept).safe).toBe(true);
+    const back = aws(before, kept);
+    expect(checkTargetApply(after, before, kept, back).safe).toBe(true);
+    expect(verifyOutput(after, 'aws', kept.terraform, kept.identities).verdict).toBe('equivalent');
+  });
+
+  test('the previous output of the same policy changes no byte: every rule fits where it was', () => {
+    expect(serialiseTerraform(aws(before, old).terraform)).toBe(serialiseTerraform(old.terraform));
+  });
+});
+
 describe('keptGroups: exact addresses under the scope', () => {
   const f = (segments: IdentitiesFile['segments'], target: 'aws' | 'gcp' = 'aws'): IdentitiesFile => ({ apiVersion: 'microseg/v1', policy: 'p', target, segments });
   const a = (s: string, i: number, scope = ['microseg']) => groupAddress(scope, s, i);
@@ -147,5 +185,18 @@ describe('the construct: previous and release props', () => {
     const released = synth(base, back.seg.identities, true);
     expect(Object.keys(released.json.resource.aws_security_group).map((n) => `aws_security_group.${n}`)).not.toContain(second);
     expect(JSON.stringify(released.json)).toBe(JSON.stringify(synth(base).json));
+  });
+
+  test('previousTerraform: the CLI placement under the construct scope (the synthesized JSON of the last synth)', () => {
+    const wide = synth(widened);
+    let seg!: InstanceType<typeof AwsSegmentation>;
+    const json = synthStack('app', (stack) => {
+      seg = new AwsSegmentation(stack, 'seg', { policy: SegmentationPolicy.fromSource(YAML.stringify(base), 'p.yaml'), vpcId: 'vpc-1', previous: wide.seg.identities, previousTerraform: wide.json });
+    });
+    const cli = aws(narrowIr, aws(wideIr, aws(narrowIr)));
+    const placement = (j: Record<string, any>) => Object.values<any>(j.resource.aws_vpc_security_group_ingress_rule).map((r) => `${r.cidr_ipv4 ?? r.cidr_ipv6 ?? r.prefix_list_id ?? r.referenced_security_group_id} ${r.from_port} ${/_sg-2_/.test(r.security_group_id)}`).sort();
+    expect(placement(json).length).toBeGreaterThan(0);
+    expect(placement(json).map((x) => x.split(' ').slice(1).join(' '))).toEqual(placement(cli.terraform).map((x) => x.split(' ').slice(1).join(' ')));
+    expect(seg.identities.segments['shop-web-prod'].releasableSecurityGroups).toHaveLength(1);
   });
 });
