@@ -9,9 +9,11 @@
  *
  * Then bench/scale.js at 10,000 segments (--scale-segments N, --no-scale to
  * skip): several policy shapes against the serialisation floor, with peak RSS
- * and the verifier's time per target.
+ * and the verifier's time per target; and bench/construct-synth.js (the
+ * segmentation constructs on cdktf and on cdktn against plain cdktf,
+ * --synth-segments N, default 1000; --no-synth to skip).
  *
- *   node bench/run.js [--sizes 10,100] [--repeat N] [--verify-max N] [--no-build] [--no-scale] [--out FILE]
+ *   node bench/run.js [--sizes 10,100] [--repeat N] [--verify-max N] [--no-build] [--no-scale] [--no-synth] [--out FILE]
  *
  * The machine may be shared: every timed command runs --repeat times
  * (default 3), ours and the baseline interleaved so that load hits both
@@ -23,6 +25,7 @@ const os = require('os');
 const path = require('path');
 const YAML = require('yaml');
 const { generatePolicy, SIZES } = require('./generate');
+const { verdictLines } = require('./scale');
 
 const ROOT = path.join(__dirname, '..');
 const BIN = path.join(ROOT, 'bin', 'microseg.js');
@@ -244,13 +247,15 @@ function printTable(res) {
     lines.push('10,000 segments: compile --target all against the serialisation floor (JSON.stringify + write of the same output); verify CPU per target');
     for (const r of res.scale) {
       const c = r.compile;
-      if (c.exit !== 0) lines.push(`  ${r.shape}: exit ${c.exit}${c.heapCrash ? ' HEAP CRASH' : ''} after ${c.cpuS} s CPU, ${c.peakRssMB} MB: ${c.error}`);
-      else {
-        const v = r.verifyCpuS ? Object.entries(r.verifyCpuS).map(([t, x]) => `${t} ${x.cpuS ?? 'failed'} s`).join(', ') : 'not run';
-        const met = (ok) => (ok ? 'met' : 'NOT MET');
-        lines.push(`  ${r.shape}: ${r.resources} resources, ${c.cpuS} s CPU, ${c.peakRssMB} MB peak (≤ 3 GB: ${met(r.meets.peakRss)}); floor ${r.floor.cpuS} s (${Math.round(r.floor.bytes / 1e6)} MB, median of ${r.floor.runsCpuS.join(', ')}); ratio ${r.ratioToFloor} (≤ 10: ${met(r.meets.ratio)}); verify ${v}`);
-      }
+      lines.push(`  ${r.shape}: ${c.exit === 0 ? `${r.resources} resources, floor ${r.floor.cpuS} s (${Math.round(r.floor.bytes / 1e6)} MB, median of ${r.floor.runsCpuS.join(', ')})` : `exit ${c.exit}${c.heapCrash ? ' HEAP CRASH' : ''}`}`);
+      for (const l of verdictLines(r)) lines.push(`    ${l}`);
     }
+  }
+  if (res.constructSynth) {
+    const s = res.constructSynth;
+    lines.push('');
+    lines.push(`construct synth (Aws/Azure/GcpSegmentation, one App per cloud, app.synth(), verify off) at ${s.segments} segments, ${s.resources} resources, against plain cdktf building the same resources, median of ${s.repeat}:`);
+    for (const [core, x] of Object.entries(s.cores)) lines.push(`  ${core}: ${x.cpuS} s CPU, ${x.peakRssMB} MB; plain cdktf ${s.baseline.cpuS} s, ${s.baseline.peakRssMB} MB; ratio ${x.ratioToBaseline} (≤ 1, no slower: ${x.meets ? 'met' : 'NOT MET'})`);
   }
   lines.push(`total benchmark time ${round((Date.now() - started) / 1000)} s`);
   console.log(lines.join('\n'));
@@ -272,6 +277,13 @@ function main() {
       const r = spawnSync(process.execPath, [path.join(__dirname, 'scale.js'), '--segments', arg('--scale-segments', '10000')], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'inherit'] });
       scale = r.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
     }
+    let constructSynth = null;
+    if (!process.argv.includes('--no-synth')) {
+      process.stderr.write('bench: construct synth…\n');
+      const r = spawnSync(process.execPath, [path.join(__dirname, 'construct-synth.js'), '--segments', arg('--synth-segments', '1000'), '--repeat', String(repeat)], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'inherit'] });
+      if (r.status !== 0) throw new Error(`bench/construct-synth.js exited ${r.status}`);
+      constructSynth = JSON.parse(r.stdout.trim().split('\n').pop());
+    }
     const res = {
       node: process.version,
       cpus: os.cpus().length,
@@ -282,6 +294,7 @@ function main() {
       sizes: sizesRes,
       growth: growth(sizesRes),
       scale,
+      constructSynth,
       totalSeconds: 0,
     };
     res.totalSeconds = round((Date.now() - started) / 1000);

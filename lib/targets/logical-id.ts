@@ -12,14 +12,20 @@
  * MD5 of the path, upper case. test/targets/logical-id.test.ts checks it
  * against both cores.
  */
-import { createHash } from 'crypto';
+import * as crypto from 'crypto';
 
 const HIDDEN_ID = 'Default';
 const HIDDEN_FROM_HUMAN_ID = 'Resource';
 const MAX_HUMAN_LEN = 240;
 const MAX_ID_LEN = 255;
 
-const clean = (s: string) => s.replace(/[^A-Za-z0-9_-]/g, '');
+const UNCLEAN = /[^A-Za-z0-9_-]/;
+/** A component without the characters logical ids drop; most have none, and testing allocates nothing. */
+const clean = (s: string): string => (UNCLEAN.test(s) ? s.replace(/[^A-Za-z0-9_-]/g, '') : s);
+
+/** Node's one-shot digest where it exists (20.12 and later: a third of createHash's cost per call), else createHash. */
+const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
+const md5Hex = (text: string): string => (oneShot ? oneShot('md5', text, 'hex') : crypto.createHash('md5').update(text).digest('hex'));
 
 /** The logical id of the construct at `components` (ids from just below the stack down to the resource). */
 export function logicalId(components: readonly string[]): string {
@@ -29,7 +35,7 @@ export function logicalId(components: readonly string[]): string {
     const candidate = clean(parts[0]);
     if (candidate.length <= MAX_ID_LEN) return candidate;
   }
-  const hash = createHash('md5').update(parts.join('/')).digest('hex').slice(0, 8).toUpperCase();
+  const hash = md5Hex(parts.join('/')).slice(0, 8).toUpperCase();
   const human: string[] = [];
   for (const c of parts) if (human.length === 0 || !human[human.length - 1].endsWith(c)) human.push(c);
   return (

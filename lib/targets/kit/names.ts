@@ -5,19 +5,24 @@
  * (a name is part of the contract with the live network: it must be the
  * same on every run and change only when the resource does).
  */
-import { createHash } from 'crypto';
+import * as crypto from 'crypto';
+
+/** Node's one-shot digest where it exists (20.12 and later: a third of createHash's cost per call), else createHash. */
+const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex' | 'buffer') => string | Buffer }).hash;
+const sha256Hex = (text: string): string => (oneShot ? (oneShot('sha256', text, 'hex') as string) : crypto.createHash('sha256').update(text).digest('hex'));
+const sha256Bytes = (text: string): Buffer => (oneShot ? (oneShot('sha256', text, 'buffer') as Buffer) : crypto.createHash('sha256').update(text).digest());
 
 /** Hex characters of the digest a fitted name ends with. */
 export const NAME_DIGEST_LENGTH = 6;
 
 /** The first `length` hex characters of the sha256 of `text`: stable, short, practically collision-free at our sizes. */
 export function digest(text: string, length: number = NAME_DIGEST_LENGTH): string {
-  return createHash('sha256').update(text).digest('hex').slice(0, length);
+  return sha256Hex(text).slice(0, length);
 }
 
 /** A stable 32-bit number of `text` (the first 4 bytes of its sha256), e.g. for priority slots. */
 export function hash32(text: string): number {
-  return createHash('sha256').update(text).digest().readUInt32BE(0);
+  return sha256Bytes(text).readUInt32BE(0);
 }
 
 /**
