@@ -274,7 +274,7 @@ function main() {
     }
     let scale = null;
     if (!process.argv.includes('--no-scale')) {
-      const r = spawnSync(process.execPath, [path.join(__dirname, 'scale.js'), '--segments', arg('--scale-segments', '10000')], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'inherit'] });
+      const r = spawnSync(process.execPath, [path.join(__dirname, 'scale.js'), '--segments', arg('--scale-segments', '10000'), '--repeat', String(repeat)], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'inherit'] });
       scale = r.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
     }
     let constructSynth = null;
