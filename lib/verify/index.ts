@@ -22,7 +22,11 @@ export { checkEquivalence } from './equivalence';
 export interface VerifyReport {
   readonly policy: string;
   readonly target: TargetName;
-  /** equivalent: no mismatch and nothing unevaluable; inconclusive: no mismatch found but something could not be evaluated. */
+  /**
+   * equivalent: no mismatch and nothing unevaluable; inconclusive: something could not be evaluated (an error
+   * issue), whatever the part read says — its mismatches are kept, but the parts not read may explain them;
+   * not-equivalent: every part read and a mismatch found.
+   */
   readonly verdict: 'equivalent' | 'not-equivalent' | 'inconclusive';
   readonly mismatchCount: number;
   readonly mismatches: readonly Mismatch[];
@@ -68,7 +72,9 @@ export function verifyOutput(
   const r = checkEquivalence(ir, model, { tolerance: TOLERANCE[target](ir), maxExamples: opts.maxExamples, wideCarriers: opts.wideCarriers });
   // After the check: readers build chains on first use, and some find issues only then (Azure's admin rule ties).
   issues.push(...model.issues);
-  const verdict = r.mismatchCount > 0 ? 'not-equivalent' : issues.some((i) => i.severity === 'error') ? 'inconclusive' : 'equivalent';
+  // An error issue means part of the output was not read (a rule dropped, a value not evaluated): mismatches found
+  // without it may be the verifier's own blindness, so they never outrank inconclusive (docs/verification.md).
+  const verdict = issues.some((i) => i.severity === 'error') ? 'inconclusive' : r.mismatchCount > 0 ? 'not-equivalent' : 'equivalent';
   return {
     policy: ir.name,
     target,

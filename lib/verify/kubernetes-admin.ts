@@ -149,16 +149,26 @@ export function readAdminPolicies(doc: TerraformDoc, pods: PodResolver): Map<str
     const m = r.body.manifest as Record<string, any> | undefined;
     if (m?.kind === ADMIN_KIND) all.push(...readPolicy(doc, r, pods));
   }
-  // Policies of one priority are unordered: only rules that all act alike may share it.
-  const byPriority = new Map<number, Set<string>>();
-  for (const a of all) (byPriority.get(a.priority) ?? byPriority.set(a.priority, new Set()).get(a.priority)!).add(`${a.policy}|${a.rule.action}`);
-  for (const [priority, set] of byPriority) {
-    const policies = new Set([...set].map((s) => s.split('|')[0]));
-    const actions = new Set([...set].map((s) => s.split('|')[1]));
-    if (policies.size > 1 && actions.size > 1)
-      doc.issue('MS7010', `AdminNetworkPolicies ${[...policies].sort().join(', ')} share priority ${priority} with both Allow and Deny rules: which applies is up to the implementation`);
+  const bySide = new Map<string, AdminRule[]>();
+  for (const a of rankRules(all)) for (const s of a.segments) (bySide.get(`${s}|${a.dir}`) ?? bySide.set(`${s}|${a.dir}`, []).get(`${s}|${a.dir}`)!).push(a);
+  for (const [side, rules] of bySide) reportTies(doc, side, rules);
+  return new Map([...bySide].map(([side, rules]) => [side, { name: 'AdminNetworkPolicies', rules: rules.map((a) => a.rule) }]));
+}
+
+/**
+ * Policies of one priority are unordered: where several reach the same
+ * segment side, only rules that all act alike may share it. Per side, not
+ * across the output: policies whose subjects are other pods never compete,
+ * and an issue there would make the verdict inconclusive for nothing.
+ */
+function reportTies(doc: TerraformDoc, side: string, rules: readonly AdminRule[]): void {
+  const byPriority = new Map<number, AdminRule[]>();
+  for (const a of rules) (byPriority.get(a.priority) ?? byPriority.set(a.priority, []).get(a.priority)!).push(a);
+  for (const [priority, list] of byPriority) {
+    const policies = new Set(list.map((a) => a.policy));
+    const actions = new Set(list.map((a) => a.rule.action));
+    if (policies.size < 2 || actions.size < 2) continue;
+    const [segment, dir] = side.split('|');
+    doc.issue('MS7010', `AdminNetworkPolicies ${[...policies].sort().join(', ')} share priority ${priority} with both Allow and Deny rules on the ${dir} of segment '${segment}': which applies is up to the implementation`);
   }
-  const bySide = new Map<string, NormRule[]>();
-  for (const a of rankRules(all)) for (const s of a.segments) (bySide.get(`${s}|${a.dir}`) ?? bySide.set(`${s}|${a.dir}`, []).get(`${s}|${a.dir}`)!).push(a.rule);
-  return new Map([...bySide].map(([side, rules]) => [side, { name: 'AdminNetworkPolicies', rules }]));
 }

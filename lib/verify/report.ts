@@ -57,6 +57,21 @@ function mismatchDetails(m: Mismatch, indent: string): string[] {
   return out;
 }
 
+/**
+ * A mismatch is an error only when the whole output was read; beside an
+ * unreadable part (inconclusive) it is a warning: the rules the verifier
+ * could not read may be what decides that flow.
+ */
+function mismatchLevel(r: VerifyReport): 'error' | 'warning' {
+  return r.verdict === 'inconclusive' ? 'warning' : 'error';
+}
+
+function unconfirmed(r: VerifyReport): string {
+  const n = `${r.mismatchCount} flow class${r.mismatchCount === 1 ? '' : 'es'}`;
+  const shown = r.mismatches.length < r.mismatchCount ? `, first ${r.mismatches.length} shown` : '';
+  return `${n} differ${r.mismatchCount === 1 ? 's' : ''} on the part read, which the unread parts may explain${shown}`;
+}
+
 export function formatVerifyText(reports: readonly VerifyReport[]): string {
   const out: string[] = [];
   for (const r of reports) {
@@ -64,11 +79,12 @@ export function formatVerifyText(reports: readonly VerifyReport[]): string {
     const scope = `${c.segments} segments, ${c.serviceAtoms} service atoms, ${c.pairChecks} pair and ${c.outsideChecks} outside checks, ${r.elapsedMs} ms`;
     const tol = r.toleratedCount ? `, ${r.toleratedCount} tolerated deviation${r.toleratedCount === 1 ? '' : 's'} at shared addresses` : '';
     if (r.verdict === 'equivalent') out.push(`${r.target}: equivalent to policy '${r.policy}' (${scope}${tol})`);
-    else if (r.verdict === 'inconclusive') out.push(`${r.target}: INCONCLUSIVE: no mismatch found, but parts of the output could not be evaluated (${scope}${tol})`);
+    else if (r.verdict === 'inconclusive' && r.mismatchCount === 0) out.push(`${r.target}: INCONCLUSIVE: no mismatch found, but parts of the output could not be evaluated (${scope}${tol})`);
+    else if (r.verdict === 'inconclusive') out.push(`${r.target}: INCONCLUSIVE: parts of the output could not be evaluated; ${unconfirmed(r)} (${scope}${tol})`);
     else out.push(`${r.target}: NOT EQUIVALENT: ${r.mismatchCount} mismatching flow class${r.mismatchCount === 1 ? '' : 'es'}${r.mismatches.length < r.mismatchCount ? `, first ${r.mismatches.length} shown` : ''} (${scope}${tol})`);
     for (const i of r.issues) out.push(`  ${i.severity} ${i.code} ${i.message}`);
     for (const m of r.mismatches) {
-      out.push(`  error ${mismatchCode(m)} ${mismatchHeadline(m)}`);
+      out.push(`  ${mismatchLevel(r)} ${mismatchCode(m)} ${mismatchHeadline(m)}`);
       out.push(...mismatchDetails(m, '      '));
     }
     if (r.tolerated.length) {
@@ -114,7 +130,7 @@ export function formatVerifySarif(reports: readonly VerifyReport[], dir = 'out',
         results.push({
           ruleId: mismatchCode(m, tol),
           ruleIndex: ruleIds.indexOf(mismatchCode(m, tol)),
-          level: tol ? 'note' : 'error',
+          level: tol ? 'note' : mismatchLevel(r),
           message: { text: `${r.target}: ${mismatchHeadline(m)}\n${mismatchDetails(m, '').join('\n')}` },
           locations: loc(mismatchResources(m)),
         });

@@ -181,10 +181,20 @@ describe('the verifier reads AdminNetworkPolicy as the API defines it', () => {
     expect(nodes.issues.map((i) => i.message).join('\n')).toMatch(/a nodes peer is not modelled/);
     const named = edit((a) => (a['app-prod_guardrails'].manifest.spec.egress[0].ports = [{ namedPort: 'https' }]));
     expect(named.issues.map((i) => i.message).join('\n')).toMatch(/named port "https"/);
+    // A second policy at the same priority selecting the same pods, allowing what the first denies: a real tie.
     const tie = edit((a) => {
+      const twin = JSON.parse(JSON.stringify(a['app-prod_guardrails']));
+      twin.manifest.metadata.name = 'app-prod-twin';
+      twin.manifest.spec.ingress[0].action = 'Allow';
+      a['app-prod_twin'] = twin;
+    });
+    expect(tie.verdict).toBe('inconclusive');
+    expect(tie.issues.map((i) => `${i.code} ${i.message}`).join('\n')).toMatch(/MS7010 AdminNetworkPolicies .* share priority 20 with both Allow and Deny rules on the ingress of segment 'app-prod'/);
+    // Policies of one priority whose subjects are other pods never compete: no issue.
+    const apart = edit((a) => {
       a['web-prod_guardrails'].manifest.spec.ingress[0].action = 'Allow';
     });
-    expect(tie.issues.map((i) => `${i.code} ${i.message}`).join('\n')).toMatch(/MS7010 AdminNetworkPolicies .* share priority 20 with both Allow and Deny rules/);
+    expect(apart.issues.filter((i) => /share priority/.test(i.message))).toEqual([]);
   });
 });
 
