@@ -12,8 +12,14 @@ const layerArb: fc.Arbitrary<RangeBounds[]> = fc
   .array(fc.tuple(fc.constantFrom(4, 6), fc.integer({ min: 0, max: 60 }), fc.integer({ min: 0, max: 8 })), { maxLength: 12 })
   .map((xs) => {
     const sorted = xs.map(([family, lo, len]) => ({ family, lo: BigInt(lo), hi: BigInt(lo + len) })).sort((a, b) => a.family - b.family || Number(a.lo - b.lo) || Number(a.hi - b.hi));
-    // Keep a range only when its end is past the end of the one before it in its family: no range inside another.
-    return sorted.filter((r, i) => i === 0 || sorted[i - 1].family !== r.family || sorted[i - 1].hi < r.hi);
+    // Keep a range only when its end is past the end of the last range kept in its family: no range inside another
+    // (comparing with the last one kept, not the one before it in `sorted`, which may itself have been dropped).
+    const kept: RangeBounds[] = [];
+    for (const r of sorted) {
+      const last = kept[kept.length - 1];
+      if (!last || last.family !== r.family || last.hi < r.hi) kept.push(r);
+    }
+    return kept;
   });
 const point = fc.tuple(fc.constantFrom(4, 6), fc.integer({ min: 0, max: 70 })).map(([f, v]) => [f, BigInt(v)] as const);
 
