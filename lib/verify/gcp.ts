@@ -36,6 +36,7 @@
 import { AddressSet } from '../net/address';
 import { PortSet } from '../net/ports';
 import { Layer, stackLayers } from './layers';
+import { ServiceAccounts } from './gcp-accounts';
 import { Boundaries, Chain, CloudModel, cloudModel, Direction, EndpointMatch, NormRule, PORT_PROTOCOLS, PROTO, ProtoMatch } from './model';
 import { IdentitiesLike, parseReference, readIdentities, TerraformDoc, TfResource } from './terraform';
 import { PacketContext, PacketTolerance, Tolerance } from './tolerance';
@@ -75,7 +76,10 @@ class GcpReader {
   readonly ingress: NormRule[] = [];
   readonly egress: NormRule[] = [];
 
-  constructor(readonly doc: TerraformDoc) {
+  constructor(
+    readonly doc: TerraformDoc,
+    readonly accounts: ServiceAccounts,
+  ) {
     for (const t of doc.types()) {
       if (UNMODELLED.test(t)) for (const r of doc.ofType(t)) doc.issue('MS7011', `${r.address}: ${t} is evaluated before VPC firewall rules but is not modelled by the verifier`, r.address);
     }
@@ -229,7 +233,8 @@ class GcpReader {
   private ids(f: TfResource, values: readonly unknown[], key: string, prefix: string): Set<string> | undefined {
     const out = new Set<string>();
     for (const v of values) {
-      const tok = this.doc.identityToken(v, `${f.address} ${key}`);
+      // Service accounts may name the output's project variable (gcp-accounts.ts); tags are read as values.
+      const tok = prefix === 'sa:' ? this.accounts.token(v, `${f.address} ${key}`) : this.doc.identityToken(v, `${f.address} ${key}`);
       if (tok === undefined) return undefined;
       out.add(prefix + tok);
     }
@@ -375,6 +380,16 @@ class GcpReader {
   }
 }
 
+/** Every service-account value the output's rules and identities.json name: where a variable email looks for a possible twin. */
+function serviceAccountValues(doc: TerraformDoc, identities: IdentitiesLike, segments: readonly string[]): unknown[] {
+  const asList = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined || v === null ? [] : [v]);
+  const out: unknown[] = [];
+  for (const f of doc.ofType(FIREWALL)) out.push(...asList(f.body.source_service_accounts), ...asList(f.body.target_service_accounts));
+  for (const t of [NETWORK_RULE, HIER_RULE]) for (const r of doc.ofType(t)) out.push(...asList(r.body.target_service_accounts));
+  for (const s of segments) out.push(...asList(identities?.segments?.[s]?.serviceAccounts));
+  return out;
+}
+
 /** Organizations' hierarchical policies are evaluated before folders'. */
 function rank(attachment: string): number {
   return attachment.startsWith('organizations/') ? 0 : 1;
@@ -382,9 +397,10 @@ function rank(attachment: string): number {
 
 export function readGcp(json: Record<string, any>, identities: IdentitiesLike, segments: readonly string[]): CloudModel {
   const doc = new TerraformDoc(json);
-  const reader = new GcpReader(doc);
+  const accounts = new ServiceAccounts(doc, serviceAccountValues(doc, identities, segments));
+  const reader = new GcpReader(doc, accounts);
   const tags = readIdentities(doc, identities, segments, 'networkTags');
-  const sas = readIdentities(doc, { segments: Object.fromEntries(segments.map((s) => [s, { serviceAccounts: identities?.segments?.[s]?.serviceAccounts ?? [] }])) }, segments, 'serviceAccounts');
+  const sas = readIdentities(doc, { segments: Object.fromEntries(segments.map((s) => [s, { serviceAccounts: identities?.segments?.[s]?.serviceAccounts ?? [] }])) }, segments, 'serviceAccounts', undefined, (v, where) => accounts.token(v, where));
   const stags = readIdentities(doc, { segments: Object.fromEntries(segments.map((s) => [s, { secureTags: identities?.segments?.[s]?.secureTags ?? [] }])) }, segments, 'secureTags');
   const ids = new Map<string, Set<string>>();
   for (const s of segments) {

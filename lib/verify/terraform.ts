@@ -207,6 +207,8 @@ export function readIdentities(
   segments: readonly string[],
   field: string,
   mustExist?: readonly string[],
+  /** How a value becomes a token; identityToken unless the cloud reads some expressions (GCP project variables). */
+  token: (v: unknown, where: string) => string | undefined = (v, where) => doc.identityToken(v, where),
 ): Map<string, Set<string>> {
   const out = new Map<string, Set<string>>();
   for (const s of segments) {
@@ -224,7 +226,7 @@ export function readIdentities(
       continue;
     }
     for (const v of values) {
-      let tok = doc.identityToken(v, where);
+      let tok = token(v, where);
       if (tok === undefined) continue;
       if (mustExist && !tok.startsWith('data.')) {
         // identities.json names resources by address; a reference or address must designate one here.
