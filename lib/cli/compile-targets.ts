@@ -121,16 +121,24 @@ export function outputFiles(outputs: readonly TargetOutput[]): Record<string, st
  * compiled, and each output without its document (`terraform` is `{}`).
  * Nothing is written here: the caller writes only when none failed.
  */
-export function compileToFiles(ir: ResolvedPolicy, targets: readonly TargetName[], opts: Omit<CompileOptions, 'keep'> = {}): CompileResult & { files: Record<string, string> } {
+export function compileToFiles(ir: ResolvedPolicy, targets: readonly TargetName[], opts: Omit<CompileOptions, 'keep'> = {}): CompileResult & { files: Record<string, string>; addresses: ReadonlyMap<TargetName, ReadonlySet<string>> } {
   const files: Record<string, string> = {};
+  const addresses = new Map<TargetName, ReadonlySet<string>>();
   const c = compileTargets(ir, targets, {
     ...opts,
     keep: (o) => {
       Object.assign(files, outputFiles([o]));
+      // The document goes; what `--previous` notes compare against (is an identity still a resource?) stays.
+      if (opts.previous?.has(o.target)) addresses.set(o.target, resourceAddresses(o.terraform));
       return { ...o, terraform: {} };
     },
   });
-  return { ...c, files };
+  return { ...c, files, addresses };
+}
+
+/** Every `TYPE.NAME` a Terraform document declares. */
+export function resourceAddresses(terraform: Record<string, any>): Set<string> {
+  return new Set(Object.entries(terraform.resource ?? {}).flatMap(([t, byName]) => Object.keys((byName as object) ?? {}).map((n) => `${t}.${n}`)));
 }
 
 /** One line for a back end that cannot load: the package to install when a module is missing, else the first line of the error. */

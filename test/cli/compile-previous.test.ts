@@ -84,3 +84,22 @@ test('an unreadable previous identities.json is exit 2 and nothing is written', 
   expect(t.err).toMatch(/bad\/aws\/cdk\.tf\.json: error MS0001 cannot read the previous output/);
   expect(fs.existsSync(path.join(tmp, 'out-e'))).toBe(false);
 });
+
+test('compile keeps each target\'s resource addresses for the --previous notes after dropping its document', () => {
+  // The notes ask whether an identity a segment lets go of is still a resource; compileToFiles drops each document
+  // once serialised, so the addresses must be taken first (they were read from the emptied document: always none).
+  const { irOf } = require('../analysis/apply-check/helpers');
+  const { compileToFiles, compileTargets, resourceAddresses } = require('../../lib/cli/compile-targets');
+  const ir = irOf(YAML.parse(fs.readFileSync(path.join(root, 'examples/shop/policy.yaml'), 'utf8')), 'examples/shop/policy.yaml');
+  const full = compileTargets(ir, ['aws', 'azure']);
+  const identities = new Map(full.outputs.map((o: any) => [o.target, o.identities]));
+  const c = compileToFiles(ir, ['aws', 'azure'], { previous: identities });
+  for (const o of full.outputs) {
+    const want = resourceAddresses(o.terraform);
+    expect(want.size).toBeGreaterThan(10);
+    expect([...c.addresses.get(o.target)!].sort()).toEqual([...want].sort());
+  }
+  expect(c.outputs.every((o: any) => Object.keys(o.terraform).length === 0)).toBe(true);
+  // Without --previous nothing is kept.
+  expect(compileToFiles(ir, ['aws']).addresses.size).toBe(0);
+});

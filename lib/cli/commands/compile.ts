@@ -45,7 +45,7 @@ export function register(program: Command, io: CliIO, done: (code: number) => vo
         io.err(`compile: no target could be compiled: nothing written to ${opts.out}\n`);
         return done(EXIT_USAGE);
       }
-      const previous = previousNotes(before, c.outputs);
+      const previous = previousNotes(before, c.outputs, c.addresses);
       // Relative to the command's working directory, like every other path it reads.
       writeAtomically(path.resolve(io.cwd, opts.out), c.files);
       for (const o of c.outputs) {
@@ -97,12 +97,13 @@ function readPrevious(io: CliIO, dir: string, targets: readonly TargetName[]): {
  * The previous identities compared with today's: what the workloads of each
  * segment must attach or detach, in apply order (see apply-check/identities.ts).
  */
-function previousNotes(previous: ReadonlyMap<TargetName, IdentitiesFile>, outputs: readonly TargetOutput[]): string[] {
+function previousNotes(previous: ReadonlyMap<TargetName, IdentitiesFile>, outputs: readonly TargetOutput[], addresses: ReadonlyMap<TargetName, ReadonlySet<string>>): string[] {
   const lines: string[] = [];
   for (const o of outputs) {
     const before = previous.get(o.target);
     if (!before) continue;
-    const declared = new Set(Object.entries(o.terraform.resource ?? {}).flatMap(([t, byName]) => Object.keys(byName ?? {}).map((n) => `${t}.${n}`)));
+    // The outputs come without their documents (compileToFiles): the addresses were taken before they went.
+    const declared = addresses.get(o.target) ?? new Set<string>();
     const now = identitiesValues(o.identities);
     const releasable = releasableOf(o.identities);
     const segments = Object.keys(o.identities.segments).filter((s) => s in before.segments).sort();
