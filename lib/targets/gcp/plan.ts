@@ -362,14 +362,15 @@ export function planGcp(ir: ResolvedPolicy, opts: GcpPlanOptions = {}): GcpPlan 
       const split = services.hasIcmp() && !services.isAny();
       // A rule matching by identity has no address family; ICMP differs per family, so it is split with destination ranges.
       const families: readonly (Family | undefined)[] = split ? FAMILIES : [undefined];
-      for (const fam of families) {
-        // A family's half only between segments that can both hold it (the product of the filtered sides is exactly those pairs).
-        const targets = fam ? holding(g.targets, fam) : g.targets;
-        const sources = fam ? holding(g.sources, fam) : g.sources;
-        if (targets.length === 0 || sources.length === 0) continue;
-        // Split by family, the IPv4 half keeps the unsplit name: adding or dropping ICMP updates it in place, and it waits for the IPv6 half.
+      // A family's half only between segments that can both hold it (the product of the filtered sides is exactly those pairs).
+      const halves = families
+        .map((fam) => ({ fam, targets: fam ? holding(g.targets, fam) : g.targets, sources: fam ? holding(g.sources, fam) : g.sources }))
+        .filter((h) => h.targets.length > 0 && h.sources.length > 0);
+      for (const [i, { fam, targets, sources }] of halves.entries()) {
+        // Split by family, the first half (IPv4, or IPv6 alone) keeps the unsplit name: adding or dropping ICMP updates it in place, and it waits for the other half.
+        const first = i === 0;
         drafts.push({
-          base: `${base}-${DIR_CODE.INGRESS}${disc}-id${fam === 6 ? '-v6' : ''}`,
+          base: `${base}-${DIR_CODE.INGRESS}${disc}-id${first ? '' : `-v${fam}`}`,
           formerBase: `${former}-${DIR_CODE.INGRESS}${formerDisc}-id${fam ? `-v${fam}` : ''}`,
           direction: 'INGRESS',
           action,
@@ -383,8 +384,8 @@ export function planGcp(ir: ResolvedPolicy, opts: GcpPlanOptions = {}): GcpPlan 
           origins,
           what: `from ${g.sources.join(', ')}`,
           siblings: [
-            { of: `${base}-${DIR_CODE.INGRESS}-id`, primary: primary && fam !== 6 },
-            { of: `${base}-${DIR_CODE.INGRESS}${disc}-id`, primary: fam !== 6 },
+            { of: `${base}-${DIR_CODE.INGRESS}-id`, primary: primary && first },
+            { of: `${base}-${DIR_CODE.INGRESS}${disc}-id`, primary: first },
           ],
         });
       }

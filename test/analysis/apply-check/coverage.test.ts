@@ -149,6 +149,14 @@ describe('adding or dropping ICMP, which splits an ingress identity rule by fami
     safeBothWays(t);
   });
 
+  test('IPv6 only: the IPv6 half, alone, keeps the unsplit name', () => {
+    // The deep property test's second counterexample (seed 2026): `-id-v6` became `-id`, destroyed and created unordered.
+    const t = both(['fd00::/64']);
+    expect(ingress(t.ox)).toEqual(ingress(t.oy));
+    expect(ingress(t.ox)).toHaveLength(1);
+    safeBothWays(t);
+  });
+
   test('dual-stack: the IPv4 half waits for the IPv6 half; without that order a moment has neither', () => {
     const t = both(['10.1.0.0/24', 'fd00::/64']);
     expect(ingress(t.ox).map((n) => n.replace(/^prop-r[0-9a-f]{8}-/, ''))).toEqual(['in-id', 'in-id-v6']);
