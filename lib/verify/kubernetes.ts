@@ -28,7 +28,7 @@ import { AddressSet } from '../net/address';
 import { PortSet } from '../net/ports';
 import { awsTolerance } from './aws';
 import { Boundaries, Chain, CloudModel, cloudModel, Direction, EndpointMatch, NormRule, PROTO, ProtoMatch } from './model';
-import { IdentitiesLike, TerraformDoc, TfResource } from './terraform';
+import { IdentitiesLike, isExpression, TerraformDoc, TfResource } from './terraform';
 import { readAdminPolicies } from './kubernetes-admin';
 import { Layer, stackLayers } from './layers';
 
@@ -177,7 +177,8 @@ class KubernetesReader {
       return undefined;
     }
     for (const [k, val] of Object.entries(ml)) {
-      if (typeof val !== 'string') {
+      // A `${…}` value is a Terraform expression, not a label value: reading it as one would guess.
+      if (typeof val !== 'string' || isExpression(val)) {
         this.doc.issue('MS7010', `${where}: cannot evaluate label ${k} = ${JSON.stringify(val)}`, where.split(' ')[0]);
         return undefined;
       }
@@ -190,6 +191,10 @@ class KubernetesReader {
         return undefined;
       }
       const values = this.doc.list(e, 'values', where).map(String);
+      if (isExpression(e.key) || values.some(isExpression)) {
+        this.doc.issue('MS7010', `${where}: cannot evaluate the match expression ${JSON.stringify(e)}`, where.split(' ')[0]);
+        return undefined;
+      }
       out.push({ key: e.key, op, values });
     }
     return out;
@@ -297,7 +302,7 @@ class KubernetesReader {
       this.doc.issue('MS7011', `${r.address}: no spec`, r.address);
       return;
     }
-    const ns = typeof meta?.namespace === 'string' ? meta.namespace : meta?.namespace === undefined ? 'default' : undefined;
+    const ns = typeof meta?.namespace === 'string' && !isExpression(meta.namespace) ? meta.namespace : meta?.namespace === undefined ? 'default' : undefined;
     if (ns === undefined) {
       this.doc.issue('MS7010', `${r.address}: cannot evaluate metadata.namespace`, r.address);
       return;

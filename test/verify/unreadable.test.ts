@@ -63,3 +63,26 @@ describe.each(CASES)('%s: a rule whose peer address is a Terraform expression', 
     expect([...levels]).toEqual(['warning']);
   });
 });
+
+describe('kubernetes: a label value or namespace that is a Terraform expression is not read as a literal', () => {
+  const ir = CASES[3][1];
+  const out = loadBackend('kubernetes').compile(ir);
+  const policies = (tf: any): [string, any][] => Object.entries(tf.resource.kubernetes_network_policy_v1 as Record<string, any>).sort(([a], [b]) => (a < b ? -1 : 1));
+  /** A block written as an object or a one-element list, as Terraform JSON allows. */
+  const one = (v: any) => (Array.isArray(v) ? v[0] : v);
+  const edits: [string, (p: any) => void][] = [
+    ['pod_selector label', (p) => {
+      const ml = one(one(p.spec).pod_selector).match_labels;
+      ml[Object.keys(ml)[0]] = '${var.tier}';
+    }],
+    ['metadata.namespace', (p) => (one(p.metadata).namespace = '${var.namespace}')],
+  ];
+  it.each(edits)('%s: MS7010 at the policy, inconclusive', (_what, edit) => {
+    const tf = JSON.parse(JSON.stringify(out.terraform));
+    const [name, p] = policies(tf)[0];
+    edit(p);
+    const r = verifyOutput(ir, 'kubernetes', tf, out.identities);
+    expect(r.verdict).toBe('inconclusive');
+    expect(r.issues).toContainEqual(expect.objectContaining({ code: 'MS7010', resource: `kubernetes_network_policy_v1.${name}` }));
+  });
+});
