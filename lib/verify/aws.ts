@@ -160,13 +160,22 @@ class AwsReader {
       }
     }
     if (body.self === true) ids.add(group.address);
+    else if (body.self !== undefined && body.self !== null && body.self !== false) {
+      // `self = "${var.x}"` may be true at apply time: the group's own members would then be a peer we cannot see.
+      this.doc.issue('MS7010', `${where}: cannot evaluate self = ${JSON.stringify(body.self)}`, group.address);
+      ok = false;
+    }
     const text = [...ids, ...addrs.toCidrs()].join(', ') || 'nothing';
     return { match: { ids, addrs }, text, ok };
   }
 
   private inline(g: TfResource, dir: Direction, blk: Record<string, any>, i: number): void {
     const where = `${g.address} ${dir}[${i}]`;
-    if (!blk || typeof blk !== 'object') return;
+    if (!blk || typeof blk !== 'object' || Array.isArray(blk)) {
+      // A dynamic block or an expression in place of the block: rules we cannot read, never rules that are not there.
+      this.doc.issue('MS7010', `${where}: cannot evaluate the ${dir} block ${JSON.stringify(blk)}`, g.address);
+      return;
+    }
     const p = this.peers(g, blk, where, ['security_groups']);
     if (!p.ok) return;
     this.add(g, dir, p.match, protoMatch(this.doc, blk.protocol, blk.from_port, blk.to_port, where), `${g.address} ${dir}[${i}]`, p.text);

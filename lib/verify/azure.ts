@@ -156,7 +156,11 @@ class AzureReader {
   private rule(r: RawRule): { dir: Direction; priority: number; rule: NormRule } | undefined {
     const b = r.body;
     const where = r.origin;
-    if (!b || typeof b !== 'object') return undefined;
+    if (!b || typeof b !== 'object' || Array.isArray(b)) {
+      // An expression in place of the rule: a rule we cannot read, never a rule that is not there.
+      this.doc.issue('MS7010', `${where}: cannot evaluate the security rule ${JSON.stringify(b)}`, where.split(' ')[0]);
+      return undefined;
+    }
     const dir = ruleDirection(b.direction);
     const access = String(b.access ?? '').toLowerCase();
     if (!dir || (access !== 'allow' && access !== 'deny')) {

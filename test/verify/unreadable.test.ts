@@ -86,3 +86,25 @@ describe('kubernetes: a label value or namespace that is a Terraform expression 
     expect(r.issues).toContainEqual(expect.objectContaining({ code: 'MS7010', resource: `kubernetes_network_policy_v1.${name}` }));
   });
 });
+
+describe('an inline block the reader cannot read is reported, never dropped in silence', () => {
+  const compiled = (target: TargetName) => {
+    const out = loadBackend(target).compile(shop);
+    return { out, tf: JSON.parse(JSON.stringify(out.terraform)) };
+  };
+  const first = (tf: any, type: string) => Object.keys(tf.resource[type]).sort()[0];
+
+  it.each([
+    ['an AWS ingress block that is an expression', 'aws', 'aws_security_group', (b: any) => ({ ...b, ingress: ['${var.extra_ingress}'] })],
+    ['an AWS ingress block whose self is an expression', 'aws', 'aws_security_group', (b: any) => ({ ...b, ingress: [{ protocol: 'tcp', from_port: 9, to_port: 9, self: '${var.self}' }] })],
+    ['an Azure security_rule that is an expression', 'azure', 'azurerm_network_security_group', (b: any) => ({ ...b, security_rule: ['${var.extra_rule}'] })],
+  ] as const)('%s: inconclusive, MS7010 at the resource', (_what, target, type, edit) => {
+    const { out, tf } = compiled(target);
+    const name = first(tf, type);
+    tf.resource[type][name] = edit(tf.resource[type][name]);
+    const r = verifyOutput(shop, target, tf, out.identities);
+    // Before: the block was skipped and the output called equivalent, though it may admit anything.
+    expect(r.verdict).toBe('inconclusive');
+    expect(r.issues).toContainEqual(expect.objectContaining({ code: 'MS7010', severity: 'error', resource: `${type}.${name}` }));
+  });
+});
