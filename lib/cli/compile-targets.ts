@@ -2,6 +2,7 @@
  * Compile a resolved policy for several targets, collecting every error
  * before anything is written.
  */
+import { resourcesOf } from '../analysis/apply-check/replacement';
 import { Diagnostic, PolicyError } from '../model/diagnostics';
 import { ResolvedPolicy } from '../resolve/ir';
 import { loadBackend, isTargetName } from '../targets/registry';
@@ -138,7 +139,7 @@ export function compileToFiles(ir: ResolvedPolicy, targets: readonly TargetName[
 
 /** Every `TYPE.NAME` a Terraform document declares. */
 export function resourceAddresses(terraform: Record<string, any>): Set<string> {
-  return new Set(Object.entries(terraform.resource ?? {}).flatMap(([t, byName]) => Object.keys((byName as object) ?? {}).map((n) => `${t}.${n}`)));
+  return new Set(resourcesOf(terraform).keys());
 }
 
 /** One line for a back end that cannot load: the package to install when a module is missing, else the first line of the error. */

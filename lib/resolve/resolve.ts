@@ -231,11 +231,17 @@ export function resolve(policy: SegmentationPolicy, opts: ResolveOptions = {}): 
     // Ingress of each destination segment: source segments (one set, or one entry per pair) and source addresses.
     if (fromSet) for (const t of r.toSegments) sides.get(t)!.ingress[bucket].push({ peer: fromSet, services: r.services, origin: r.origin });
     if (toSet) for (const f of r.fromSegments) sides.get(f)!.egress[bucket].push({ peer: toSet, services: r.services, origin: r.origin });
-    if (!fromSet || !toSet) {
-      for (const [f, t] of r.segmentPairs) {
-        if (!fromSet) sides.get(t)!.ingress[bucket].push({ peer: { kind: 'segment', segment: f }, services: r.services, origin: r.origin });
-        if (!toSet) sides.get(f)!.egress[bucket].push({ peer: { kind: 'segment', segment: t }, services: r.services, origin: r.origin });
-      }
+    const attach = (f: string, t: string) => {
+      if (!fromSet) sides.get(t)!.ingress[bucket].push({ peer: { kind: 'segment', segment: f }, services: r.services, origin: r.origin });
+      if (!toSet) sides.get(f)!.egress[bucket].push({ peer: { kind: 'segment', segment: t }, services: r.services, origin: r.origin });
+    };
+    if (fromSet && toSet) {
+      // Both ends are sets: no pair to attach.
+    } else if (broad) {
+      // Every from with every to, in segmentPairs' order, without building (and keeping on the rule) the pair list.
+      for (const f of r.fromSegments) for (const t of r.toSegments) attach(f, t);
+    } else {
+      for (const [f, t] of r.segmentPairs) attach(f, t);
     }
     for (const t of r.toSegments) {
       for (const a of r.fromAddresses) sides.get(t)!.ingress[bucket].push({ peer: a, services: r.services, origin: r.origin });

@@ -103,3 +103,20 @@ test('compile keeps each target\'s resource addresses for the --previous notes a
   // Without --previous nothing is kept.
   expect(compileToFiles(ir, ['aws']).addresses.size).toBe(0);
 });
+
+test('a missing --previous directory, or identities of the wrong shape, is exit 2 with the path, and nothing is written', async () => {
+  const a = path.join(tmp, 'shape.yaml');
+  fs.writeFileSync(a, YAML.stringify({ ...YAML.parse(fs.readFileSync(path.join(root, 'test/fixtures/good/spec-example.yaml'), 'utf8')), targets: TARGETS }));
+  // A typo in DIR must not read as "every target is new" (which would plan carried groups for destruction).
+  const missing = await run('compile', a, '--target', 'aws', '--out', path.join(tmp, 'out-typo'), '--previous', path.join(tmp, 'no-such-dir'));
+  expect(missing.code).toBe(2);
+  expect(missing.err).toMatch(/no-such-dir: error MS0001 the previous output directory does not exist/);
+  expect(fs.existsSync(path.join(tmp, 'out-typo'))).toBe(false);
+  const prev = path.join(tmp, 'prev-bad');
+  fs.mkdirSync(path.join(prev, 'aws'), { recursive: true });
+  fs.writeFileSync(path.join(prev, 'aws/identities.json'), JSON.stringify({ segments: { 'shop-web-prod': { securityGroups: 5 } } }));
+  const bad = await run('compile', a, '--target', 'aws', '--out', path.join(tmp, 'out-bad'), '--previous', prev);
+  expect(bad.code).toBe(2);
+  expect(bad.err).toMatch(/identities\.json: error MS0001 cannot read the previous identities: segment "shop-web-prod": "securityGroups" is not a list of identities/);
+  expect(fs.existsSync(path.join(tmp, 'out-bad'))).toBe(false);
+});

@@ -21,7 +21,7 @@ export function register(program: Command, io: CliIO, done: (code: number) => vo
     .option('--target <target>', 'aws, azure, gcp, kubernetes, a comma-separated list, or all', 'all')
     .option('--out <dir>', 'output directory', 'out')
     .option('--stub-versions', 'write "stubbed" instead of cdktf and provider versions (for golden files)', false)
-    .option('--previous <dir>', 'the output of the previous compile (DIR/<target>/identities.json): keep the identities it lists, note what workloads must attach or detach')
+    .option('--previous <dir>', 'the output of the previous compile (DIR/<target>/identities.json, and cdk.tf.json where present): keep the identities it lists and each AWS rule in its group, note what workloads must attach or detach')
     .option('--release', 'with --previous: destroy the groups it lists as releasable (detach them from the workloads first)', false)
     .addOption(todayOption())
     .action((file: string, opts: { today?: string; target: string; out: string; stubVersions: boolean; previous?: string; release: boolean }) => {
@@ -57,6 +57,16 @@ export function register(program: Command, io: CliIO, done: (code: number) => vo
     });
 }
 
+/** Each segment's entry must map field names to lists of identity addresses: anything else is refused, not crashed on. */
+function checkSegmentEntries(segments: Record<string, unknown>): void {
+  for (const [name, entry] of Object.entries(segments)) {
+    if (!entry || typeof entry !== 'object' || Array.isArray(entry)) throw new Error(`segment "${name}" is not an object`);
+    for (const [field, ids] of Object.entries(entry)) {
+      if (!Array.isArray(ids) || !ids.every((x) => typeof x === 'string')) throw new Error(`segment "${name}": "${field}" is not a list of identities`);
+    }
+  }
+}
+
 /**
  * `--previous DIR`: per target asked for, the identities the last compile
  * wrote, and its cdk.tf.json where present (AWS keeps each rule in its group).
@@ -66,6 +76,12 @@ export function register(program: Command, io: CliIO, done: (code: number) => vo
 function readPrevious(io: CliIO, dir: string, targets: readonly TargetName[]): { identities: Map<TargetName, IdentitiesFile>; terraform: Map<TargetName, Record<string, any>> } | undefined {
   const identities = new Map<TargetName, IdentitiesFile>();
   const terraform = new Map<TargetName, Record<string, any>>();
+  // A mistyped or missing DIR must not read as "every target is new": that would plan the groups workloads carry for
+  // destruction, the very thing --previous is there to prevent. A DIR without a target's folder is a new target.
+  if (!fs.statSync(path.resolve(io.cwd, dir), { throwIfNoEntry: false })?.isDirectory()) {
+    io.err(`${dir}: error MS0001 the previous output directory does not exist (or is not a directory)\n`);
+    return undefined;
+  }
   for (const t of targets) {
     const rel = path.join(dir, t, 'identities.json');
     const file = path.resolve(io.cwd, rel);
@@ -73,6 +89,7 @@ function readPrevious(io: CliIO, dir: string, targets: readonly TargetName[]): {
     try {
       const before = JSON.parse(fs.readFileSync(file, 'utf8'));
       if (!before || typeof before !== 'object' || typeof before.segments !== 'object' || before.segments === null) throw new Error('no "segments" object');
+      checkSegmentEntries(before.segments);
       identities.set(t, before);
     } catch (e) {
       io.err(`${rel}: error MS0001 cannot read the previous identities: ${(e as Error).message}\n`);
