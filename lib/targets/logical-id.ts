@@ -12,7 +12,7 @@
  * MD5 of the path, upper case. test/targets/logical-id.test.ts checks it
  * against both cores.
  */
-import * as crypto from 'crypto';
+import { digestHex } from './digest';
 
 const HIDDEN_ID = 'Default';
 const HIDDEN_FROM_HUMAN_ID = 'Resource';
@@ -23,9 +23,7 @@ const UNCLEAN = /[^A-Za-z0-9_-]/;
 /** A component without the characters logical ids drop; most have none, and testing allocates nothing. */
 const clean = (s: string): string => (UNCLEAN.test(s) ? s.replace(/[^A-Za-z0-9_-]/g, '') : s);
 
-/** Node's one-shot digest where it exists (20.12 and later: a third of createHash's cost per call), else createHash. */
-const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
-const md5Hex = (text: string): string => (oneShot ? oneShot('md5', text, 'hex') : crypto.createHash('md5').update(text).digest('hex'));
+const md5Hex = (text: string): string => digestHex('md5', text);
 
 /** The logical id of the construct at `components` (ids from just below the stack down to the resource). */
 export function logicalId(components: readonly string[]): string {

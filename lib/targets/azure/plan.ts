@@ -503,11 +503,16 @@ export function planAzure(ir: ResolvedPolicy, options: AzurePlanOptions = {}): A
   }
   rep.failIfErrors();
 
+  // An ASG's name is immutable in Azure: one formula for the label ASGs in use and those kept from the previous output.
+  // '.' joins label and value: segment names hold none, so no label ASG name can equal a segment ASG name.
+  const labelAsgName = (key: string): string => {
+    const eq = key.indexOf('=');
+    return fitName(`${prefix}${ir.name}-${key.slice(0, eq)}.${key.slice(eq + 1)}-asg`, limits.nameMax);
+  };
   // Label ASGs and who carries them; then the per-NIC quota: own ASG plus the label ASGs of its values.
   const labelAsgs: PlannedLabelAsg[] = [...labels.used].sort().map((key) => {
     const eq = key.indexOf('=');
-    // '.' joins label and value: segment names hold none, so no label ASG name can equal a segment ASG name.
-    return { key, label: key.slice(0, eq), value: key.slice(eq + 1), name: fitName(`${prefix}${ir.name}-${key.slice(0, eq)}.${key.slice(eq + 1)}-asg`, limits.nameMax), segments: labels.carriersOf(key) };
+    return { key, label: key.slice(0, eq), value: key.slice(eq + 1), name: labelAsgName(key), segments: labels.carriersOf(key) };
   });
   const segmentLabelAsgs = new Map<string, string[]>(ir.segments.map((s) => [s.name, []]));
   for (const l of labelAsgs) for (const s of l.segments) segmentLabelAsgs.get(s)!.push(l.key);
@@ -546,7 +551,7 @@ export function planAzure(ir: ResolvedPolicy, options: AzurePlanOptions = {}): A
     const eq = key.indexOf('=');
     const carriers = labels.carriersOf(key);
     if (carriers.length === 0) continue;
-    labelAsgs.push({ key, label: key.slice(0, eq), value: key.slice(eq + 1), name: fitName(`${prefix}${ir.name}-${key.slice(0, eq)}.${key.slice(eq + 1)}-asg`, limits.nameMax), segments: carriers, releasable: true });
+    labelAsgs.push({ key, label: key.slice(0, eq), value: key.slice(eq + 1), name: labelAsgName(key), segments: carriers, releasable: true });
     for (const s of carriers) segmentReleasableAsgs.get(s)!.push(key);
     keepNote(`label ASG ${key}`, carriers);
   }

@@ -77,6 +77,8 @@ export function emitGcp(plan: GcpPlan, opts: GcpEmitOptions): GcpEmission {
   const firewalls = new Map<string, EmittedResource>();
   const moved: MovedBlock[] = [];
   let segments: IdentitiesFile['segments'];
+  // A rule's address by its name, for the depends_on of a primary group (found once, not by a scan per entry).
+  const idByName = new Map(plan.firewalls.map((f) => [f.name, f.id ?? f.name]));
   if (plan.identity === 'secureTags') {
     const values = emitSecureTags(out, plan, opts);
     const ref = (segs: readonly string[]) => segs.map((s) => ({ name: refOf(values.get(s)!, 'id') }));
@@ -90,7 +92,7 @@ export function emitGcp(plan: GcpPlan, opts: GcpEmitOptions): GcpEmission {
     for (const f of plan.firewalls) {
       const body = defined({ ...policyRuleBody(f, ref, opts), firewall_policy: refOf(policy, 'name'), project: opts.project, rule_name: f.name, target_secure_tags: ref(f.targets) });
       const id = f.id ?? f.name;
-      const after = f.after?.map((n) => `${GCP_LAYER_TYPES.networkPolicyRule}.${plan.firewalls.find((x) => x.name === n)?.id ?? n}`);
+      const after = f.after?.map((n) => `${GCP_LAYER_TYPES.networkPolicyRule}.${idByName.get(n) ?? n}`);
       firewalls.set(f.name, out.add(GCP_LAYER_TYPES.networkPolicyRule, [id], body, id, undefined, after));
     }
     segments = Object.fromEntries(
@@ -100,7 +102,6 @@ export function emitGcp(plan: GcpPlan, opts: GcpEmitOptions): GcpEmission {
   } else {
     const byTags = plan.identity === 'tags';
     const ids = (s: readonly string[] | undefined) => (s ? s.map((x) => plan.identities[x]) : undefined);
-    const idByName = new Map(plan.firewalls.map((f) => [f.name, f.id ?? f.name]));
     for (const f of plan.firewalls) {
       const blocks = f.blocks.map((b) => defined({ ports: b.ports ? [...b.ports] : undefined, protocol: b.protocol }));
       const body = defined({

@@ -5,12 +5,10 @@
  * (a name is part of the contract with the live network: it must be the
  * same on every run and change only when the resource does).
  */
-import * as crypto from 'crypto';
+import { digestBytes, digestHex } from '../digest';
 
-/** Node's one-shot digest where it exists (20.12 and later: a third of createHash's cost per call), else createHash. */
-const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex' | 'buffer') => string | Buffer }).hash;
-const sha256Hex = (text: string): string => (oneShot ? (oneShot('sha256', text, 'hex') as string) : crypto.createHash('sha256').update(text).digest('hex'));
-const sha256Bytes = (text: string): Buffer => (oneShot ? (oneShot('sha256', text, 'buffer') as Buffer) : crypto.createHash('sha256').update(text).digest());
+const sha256Hex = (text: string): string => digestHex('sha256', text);
+const sha256Bytes = (text: string): Buffer => digestBytes('sha256', text);
 
 /** Hex characters of the digest a fitted name ends with. */
 export const NAME_DIGEST_LENGTH = 6;
